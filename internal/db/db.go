@@ -257,3 +257,10 @@ func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return d.SQL.QueryRowContext(ctx, Rebind(d.Dialect, query), args...)
 }
+
+// Querier is what both *DB and *Tx offer for reads, so that lookups can run
+// inside a caller's transaction or on their own.
+type Querier interface {
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
+}

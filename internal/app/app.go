@@ -1,0 +1,152 @@
+// Package app wires gongkai together: configuration, database, calendar,
+// HTTP server and background work, with a Run that stops gracefully.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/calendar/calstore"
+	"gongkai/internal/db"
+	"gongkai/internal/web"
+)
+
+// Config is everything gongkai needs to start.
+type Config struct {
+	// DataDir holds the SQLite database and the files folder.
+	DataDir string
+	// DatabaseURL selects PostgreSQL when set (GONGKAI_DATABASE_URL).
+	DatabaseURL string
+	// Addr is the HTTP listen address.
+	Addr string
+	Log  *slog.Logger
+	// ShutdownTimeout bounds how long in-flight requests may take to finish.
+	ShutdownTimeout time.Duration
+}
+
+// App is a running gongkai: an open database, the calendar and the server.
+type App struct {
+	cfg    Config
+	DB     *db.DB
+	Server *web.Server
+	cal    atomic.Pointer[calendar.Calendar]
+	// Listener is set once Run is listening, so that tests can find the port.
+	addr atomic.Value
+}
+
+// FilesDir returns the folder for attachments and other files.
+func (c Config) FilesDir() string { return filepath.Join(c.DataDir, "files") }
+
+// OpenDB opens and migrates the database cfg names.
+func OpenDB(ctx context.Context, cfg Config) (*db.DB, error) {
+	d, err := db.Open(ctx, db.Config{DataDir: cfg.DataDir, URL: cfg.DatabaseURL})
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// New opens the database, runs migrations, loads the calendar and builds the
+// server.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 20 * time.Second
+	}
+	if cfg.DatabaseURL == "" {
+		if err := os.MkdirAll(cfg.FilesDir(), 0o750); err != nil {
+			return nil, fmt.Errorf("create files folder: %w", err)
+		}
+	}
+	d, err := OpenDB(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, DB: d}
+	if err := a.ReloadCalendar(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.Server, err = web.New(web.Config{DB: d, Log: cfg.Log, Calendar: a.Calendar, ReloadCalendar: a.ReloadCalendar})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Calendar returns the working-day calendar in force.
+func (a *App) Calendar() *calendar.Calendar { return a.cal.Load() }
+
+// ReloadCalendar rebuilds the calendar from the built-in years and those
+// loaded into the database.
+func (a *App) ReloadCalendar(ctx context.Context) error {
+	cal, err := calstore.Load(ctx, a.DB)
+	if err != nil {
+		return err
+	}
+	a.cal.Store(cal)
+	return nil
+}
+
+// Addr returns the address the server listens on, once Run has started.
+func (a *App) Addr() string {
+	s, _ := a.addr.Load().(string)
+	return s
+}
+
+// Run serves HTTP until ctx is done, then stops accepting connections, lets
+// in-flight requests finish (up to ShutdownTimeout) and returns.
+func (a *App) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	a.addr.Store(ln.Addr().String())
+	srv := &http.Server{
+		Handler:           a.Server,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.cfg.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.cfg.Log.Info("gongkai listening", "addr", "http://"+ln.Addr().String(), "database", a.DB.Dialect)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.cfg.Log.Info("shutting down")
+	a.Server.SetReady(false)
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,168 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/db"
+	"gongkai/internal/errs"
+	"gongkai/internal/org"
+)
+
+// demoVersion marks the demo data set in the settings table; LoadDemo does
+// nothing when it is already there.
+const demoVersion = "demo-v1"
+
+// DemoAccount is a demo login, printed by serve --demo and listed in the
+// README.
+type DemoAccount struct {
+	Login, Password string
+	Role            auth.Role
+	Unit            string
+	Domain          string
+	Name            string
+}
+
+// DemoAccounts are the demo logins, one per role.
+var DemoAccounts = []DemoAccount{
+	{"admin", "gongkai-admin-2026", auth.Admin, "440100", "", "系统管理员"},
+	{"gz-office", "gongkai-city-2026", auth.PublicOfficeCity, "440100", "", "市政务公开办"},
+	{"haizhu-office", "gongkai-district-2026", auth.PublicOfficeDistrict, "440105", "", "海珠区政务公开办"},
+	{"chigang-editor", "gongkai-editor-2026", auth.UnitEditor, "440105-001", "", "赤岗街道编辑"},
+	{"chigang-reviewer", "gongkai-reviewer-2026", auth.UnitReviewer, "440105-001", "", "赤岗街道负责人"},
+	{"minzheng-supervisor", "gongkai-domain-2026", auth.DomainSupervisor, "440100-14", "养老服务", "市民政局养老服务处"},
+}
+
+// cityDepartments are the city departments the plan names for the pilot
+// domains, then the others it names (guangzhou-units.md).
+var cityDepartments = []string{
+	"广州市规划和自然资源局", "广州市住房和城乡建设局", "广州市发展和改革委员会", "广州市政务服务数据管理局",
+	"广州市财政局", "广州市应急管理局", "广州市生态环境局", "广州市文化广电旅游局", "广州市司法局",
+	"广州市农业农村局", "广州市市场监督管理局", "广州市城市管理和综合执法局", "广州市人力资源和社会保障局",
+	"广州市民政局", "广州市公安局", "广州市教育局", "广州市卫生健康委员会", "国家税务总局广州市税务局",
+	"广州市人民政府办公厅（市政务公开办）", "广州市档案馆", "广州市交通运输局", "广州市水务局",
+	"广州市工业和信息化局", "广州市商务局", "广州市科学技术局", "广州市地方金融监督管理局", "中共广州市委组织部（市公务员局）",
+}
+
+var districts = []struct{ Code, Name, En string }{
+	{"440103", "荔湾区人民政府", "Liwan District"}, {"440104", "越秀区人民政府", "Yuexiu District"},
+	{"440105", "海珠区人民政府", "Haizhu District"}, {"440106", "天河区人民政府", "Tianhe District"},
+	{"440111", "白云区人民政府", "Baiyun District"}, {"440112", "黄埔区人民政府", "Huangpu District"},
+	{"440113", "番禺区人民政府", "Panyu District"}, {"440114", "花都区人民政府", "Huadu District"},
+	{"440115", "南沙区人民政府", "Nansha District"}, {"440117", "从化区人民政府", "Conghua District"},
+	{"440118", "增城区人民政府", "Zengcheng District"},
+}
+
+// townships lists the streets and towns of three districts.
+var townships = map[string][]struct {
+	Name string
+	Kind org.Kind
+}{
+	"440105": streets("赤岗", "新港", "昌岗", "江南中", "滨江", "素社", "海幢", "南华西", "龙凤", "沙园", "南石头", "凤阳", "瑞宝", "江海", "琶洲", "南洲", "华洲", "官洲"),
+	"440104": streets("洪桥", "北京", "六榕", "流花", "光塔", "人民", "东山", "农林", "梅花村", "黄花岗", "华乐", "建设", "大塘", "珠光", "大东", "白云", "登峰", "矿泉"),
+	"440117": append(streets("街口", "城郊", "江埔"), towns("温泉", "良口", "吕田", "太平", "鳌头")...),
+}
+
+var haizhuDepartments = []string{"海珠区民政局", "海珠区人力资源和社会保障局", "海珠区住房和建设局", "海珠区卫生健康局"}
+
+func streets(names ...string) []struct {
+	Name string
+	Kind org.Kind
+} {
+	out := make([]struct {
+		Name string
+		Kind org.Kind
+	}, len(names))
+	for i, n := range names {
+		out[i].Name, out[i].Kind = n+"街道办事处", org.Street
+	}
+	return out
+}
+
+func towns(names ...string) []struct {
+	Name string
+	Kind org.Kind
+} {
+	out := streets(names...)
+	for i, n := range names {
+		out[i].Name, out[i].Kind = n+"镇人民政府", org.Town
+	}
+	return out
+}
+
+// LoadDemo loads the demo units and accounts in one transaction, once: a
+// database that already has them is left alone. It reports whether it loaded
+// anything.
+func LoadDemo(ctx context.Context, d *db.DB) (bool, error) {
+	loaded := false
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		var v string
+		err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'demo'").Scan(&v)
+		if err == nil {
+			return nil
+		}
+		const actor = "system:demo"
+		add := func(n org.NewUnit) error {
+			_, err := org.Create(ctx, tx, actor, nil, n)
+			if e := errs.As(err); e != nil && e.Key == "unit.code_taken" {
+				return nil // a unit an administrator already created
+			}
+			return err
+		}
+		if err := add(org.NewUnit{Code: "440100", Name: "广州市人民政府", NameEn: "Guangzhou Municipal Government", Kind: org.City}); err != nil {
+			return err
+		}
+		for i, name := range cityDepartments {
+			if err := add(org.NewUnit{Code: fmt.Sprintf("440100-%02d", i+1), Name: name, Kind: org.CityDepartment, ParentCode: "440100", Sort: i + 1}); err != nil {
+				return err
+			}
+		}
+		for i, dist := range districts {
+			if err := add(org.NewUnit{Code: dist.Code, Name: dist.Name, NameEn: dist.En, Kind: org.District, ParentCode: "440100", Sort: i + 1}); err != nil {
+				return err
+			}
+			for j, t := range townships[dist.Code] {
+				if err := add(org.NewUnit{Code: fmt.Sprintf("%s-%03d", dist.Code, j+1), Name: t.Name, Kind: t.Kind, ParentCode: dist.Code, Sort: j + 1}); err != nil {
+					return err
+				}
+			}
+		}
+		for i, name := range haizhuDepartments {
+			if err := add(org.NewUnit{Code: fmt.Sprintf("440105-d%02d", i+1), Name: name, Kind: org.DistrictDepartment, ParentCode: "440105", Sort: 100 + i}); err != nil {
+				return err
+			}
+		}
+		for _, da := range DemoAccounts {
+			_, err := auth.CreateAccount(ctx, tx, actor, nil, auth.NewAccount{Login: da.Login, DisplayName: da.Name,
+				Password: da.Password, Role: da.Role, UnitCode: da.Unit, Domain: da.Domain})
+			if e := errs.As(err); e != nil && e.Key == "account.login_taken" {
+				continue
+			}
+			if err != nil {
+				var m errs.Multi
+				if errors.As(err, &m) {
+					return fmt.Errorf("demo account %s: %v", da.Login, m)
+				}
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo', ?)", demoVersion); err != nil {
+			return err
+		}
+		loaded = true
+		return nil
+	})
+	return loaded, err
+}
+
+// DemoLogins returns the demo logins as lines for the terminal.
+func DemoLogins() string {
+	var b strings.Builder
+	for _, da := range DemoAccounts {
+		fmt.Fprintf(&b, "  %-20s %-24s %s\n", da.Login, da.Password, da.Role)
+	}
+	return b.String()
+}

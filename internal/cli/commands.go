@@ -1,0 +1,312 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gongkai/internal/app"
+	"gongkai/internal/audit"
+	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
+	"gongkai/internal/calendar/calstore"
+	"gongkai/internal/db"
+	"gongkai/internal/errs"
+	"gongkai/internal/i18n"
+	"gongkai/internal/org"
+)
+
+// cliActor is the audit actor for changes made from the command line.
+func cliActor() string {
+	u := os.Getenv("USER")
+	if u == "" {
+		u = "unknown"
+	}
+	return "cli:" + u
+}
+
+func (e *env) openDB(dataDir string) (*db.DB, error) {
+	return app.OpenDB(e.ctx, app.Config{DataDir: dataDir, DatabaseURL: databaseURL()})
+}
+
+func runServe(e *env, args []string) error {
+	fs, data := e.flags("serve")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	demo := fs.Bool("demo", false, "load demo data")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s", i18n.T(e.lang, "cli.extra_args", strings.Join(fs.Args(), " ")))
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	a, err := app.New(e.ctx, app.Config{DataDir: *data, DatabaseURL: databaseURL(), Addr: *addr, Log: log})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *demo {
+		loaded, err := app.LoadDemo(e.ctx, a.DB)
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		if loaded {
+			fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.demo_loaded"))
+		} else {
+			fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.demo_present"))
+		}
+		fmt.Fprint(e.stdout, i18n.T(e.lang, "cli.demo_logins")+"\n"+app.DemoLogins())
+	}
+	fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.serving", "http://"+*addr+"/"))
+	return a.Run(e.ctx)
+}
+
+func runMigrate(e *env, args []string) error {
+	fs, data := e.flags("migrate")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	d, err := e.openDB(*data)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	cur, _, err := d.SchemaVersion(e.ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.migrated", cur))
+	return nil
+}
+
+func runUser(e *env, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "add"))
+	}
+	fs, data := e.flags("user add")
+	unit := fs.String("unit", "", "unit code")
+	role := fs.String("role", "", "role")
+	name := fs.String("name", "", "login")
+	display := fs.String("display-name", "", "display name")
+	domain := fs.String("domain", "", "domain for a domain supervisor")
+	email := fs.String("email", "", "e-mail address")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *unit == "" || *role == "" || *name == "" {
+		return usagef("%s", i18n.T(e.lang, "cli.required", "--unit --role --name"))
+	}
+	pw, err := readPassword(e.stdin)
+	if err != nil {
+		return err
+	}
+	d, err := e.openDB(*data)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var a auth.Account
+	err = d.InTx(e.ctx, func(tx *db.Tx) error {
+		a, err = auth.CreateAccount(e.ctx, tx, cliActor(), nil, auth.NewAccount{Login: *name, DisplayName: *display, Email: *email,
+			Password: pw, Role: auth.Role(*role), UnitCode: *unit, Domain: *domain})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.user_added", a.Login, string(a.Role), a.Unit.Name))
+	return nil
+}
+
+// readPassword reads one line from stdin.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", errs.New(errs.Invalid, "cli.password_stdin")
+	}
+	return pw, nil
+}
+
+func runUnit(e *env, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "add"))
+	}
+	fs, data := e.flags("unit add")
+	code := fs.String("code", "", "unit code")
+	name := fs.String("name", "", "unit name")
+	nameEn := fs.String("name-en", "", "English name")
+	kind := fs.String("kind", "", "kind")
+	parent := fs.String("parent", "", "parent unit code")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *code == "" || *name == "" || *kind == "" {
+		return usagef("%s", i18n.T(e.lang, "cli.required", "--code --name --kind"))
+	}
+	d, err := e.openDB(*data)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var u org.Unit
+	err = d.InTx(e.ctx, func(tx *db.Tx) error {
+		u, err = org.Create(e.ctx, tx, cliActor(), nil, org.NewUnit{Code: *code, Name: *name, NameEn: *nameEn, Kind: org.Kind(*kind), ParentCode: *parent})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.unit_added", u.Code, u.Name, i18n.T(e.lang, "level."+string(u.Level))))
+	return nil
+}
+
+// calendarOf returns the calendar with the years loaded into the database
+// at dataDir, or the built-in one when there is no database yet, so that a
+// calendar query never creates a data directory.
+func (e *env) calendarOf(dataDir string) (*calendar.Calendar, error) {
+	if databaseURL() == "" {
+		if _, err := os.Stat(filepath.Join(dataDir, "gongkai.db")); err != nil {
+			return calendar.Default(), nil
+		}
+	}
+	d, err := e.openDB(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return calstore.Load(e.ctx, d)
+}
+
+func runCalendar(e *env, args []string) error {
+	if len(args) == 0 {
+		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "days, add, load"))
+	}
+	sub := args[0]
+	fs, data := e.flags("calendar " + sub)
+	assume := fs.Bool("assume-weekends", false, "treat years without data as plain Monday–Friday weeks")
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if sub == "load" {
+		if len(pos) != 1 {
+			return usagef("%s", i18n.T(e.lang, "cli.args", 1))
+		}
+		return e.calendarLoad(*data, pos[0])
+	}
+	if sub != "days" && sub != "add" {
+		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "days, add, load"))
+	}
+	if len(pos) != 2 {
+		return usagef("%s", i18n.T(e.lang, "cli.args", 2))
+	}
+	from, err := calendar.ParseDate(pos[0])
+	if err != nil {
+		return usagef("%s", i18n.T(e.lang, "calendar.bad_date", pos[0]))
+	}
+	cal, err := e.calendarOf(*data)
+	if err != nil {
+		return err
+	}
+	if *assume {
+		cal = cal.AssumeWeekends()
+	}
+	w := bufio.NewWriter(e.stdout)
+	defer w.Flush()
+	assumed := false
+	switch sub {
+	case "days":
+		to, err := calendar.ParseDate(pos[1])
+		if err != nil {
+			return usagef("%s", i18n.T(e.lang, "calendar.bad_date", pos[1]))
+		}
+		if to.Before(from) {
+			return usagef("%s", i18n.T(e.lang, "calendar.to_before_from"))
+		}
+		// Check the whole range before printing anything.
+		for d := from; !d.After(to); d = d.AddDays(1) {
+			if _, err := cal.IsWorkday(d); err != nil {
+				return errs.New(errs.Invalid, "cli.calendar_no_data", err.Error())
+			}
+		}
+		for d := from; !d.After(to); d = d.AddDays(1) {
+			work, _ := cal.IsWorkday(d)
+			state := "off"
+			if work {
+				state = "work"
+			}
+			fmt.Fprintf(w, "%s %s\n", d, state)
+			assumed = assumed || cal.Assumed(d)
+		}
+	case "add":
+		n, err := strconv.Atoi(pos[1])
+		if err != nil || n < 0 {
+			return usagef("%s", i18n.T(e.lang, "calendar.bad_n", pos[1]))
+		}
+		d, err := cal.AddWorkdays(from, n)
+		if err != nil {
+			return errs.New(errs.Invalid, "cli.calendar_no_data", err.Error())
+		}
+		fmt.Fprintln(w, d)
+		assumed = cal.Assumed(d) || cal.Assumed(from)
+	}
+	if assumed {
+		fmt.Fprintln(e.stderr, i18n.T(e.lang, "cli.calendar_assumed"))
+	}
+	return nil
+}
+
+func (e *env) calendarLoad(dataDir, file string) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return errs.New(errs.Invalid, "cli.cannot_read", file, err.Error())
+	}
+	d, err := e.openDB(dataDir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var y calendar.Year
+	err = d.InTx(e.ctx, func(tx *db.Tx) error {
+		y, err = calstore.Save(e.ctx, tx, cliActor(), b)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, i18n.T(e.lang, "calendar.loaded", strconv.Itoa(y.Year)))
+	return nil
+}
+
+func runAudit(e *env, args []string) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "verify"))
+	}
+	fs, data := e.flags("audit verify")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	d, err := e.openDB(*data)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	res, err := audit.Verify(e.ctx, d)
+	if err != nil {
+		return err
+	}
+	if !res.OK() {
+		return fmt.Errorf("%s", i18n.T(e.lang, "audit.broken", res.Broken, res.Reason))
+	}
+	fmt.Fprintln(e.stdout, i18n.T(e.lang, "audit.ok", res.Events))
+	return nil
+}

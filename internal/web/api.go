@@ -1,0 +1,369 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
+	"gongkai/internal/db"
+	"gongkai/internal/errs"
+	"gongkai/internal/org"
+)
+
+// maxJSON bounds API request bodies.
+const maxJSON = 64 << 10
+
+// decodeJSON reads one JSON object into v, refusing unknown fields, trailing
+// data and oversized bodies.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return errs.New(errs.Invalid, "api.json_required")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSON))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errs.New(errs.Invalid, "api.too_large", maxJSON)
+		}
+		return errs.New(errs.Invalid, "api.bad_json", err.Error())
+	}
+	if dec.Decode(&struct{}{}) != io.EOF {
+		return errs.New(errs.Invalid, "api.trailing_data")
+	}
+	return nil
+}
+
+type unitJSON struct {
+	Code      string    `json:"code"`
+	Name      string    `json:"name"`
+	NameEn    string    `json:"name_en,omitempty"`
+	Kind      org.Kind  `json:"kind"`
+	Level     org.Level `json:"level"`
+	Parent    string    `json:"parent,omitempty"`
+	Sort      int       `json:"sort"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func toUnitJSON(u org.Unit) unitJSON {
+	return unitJSON{Code: u.Code, Name: u.Name, NameEn: u.NameEn, Kind: u.Kind, Level: u.Level, Parent: u.ParentCode, Sort: u.Sort, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+}
+
+func unitsJSON(us []org.Unit) []unitJSON {
+	out := make([]unitJSON, len(us))
+	for i, u := range us {
+		out[i] = toUnitJSON(u)
+	}
+	return out
+}
+
+// apiPublicUnits lists every unit with its code, name, kind and parent: the
+// public directory behind the portal's navigation.
+func (s *Server) apiPublicUnits(w http.ResponseWriter, r *http.Request) error {
+	roots, err := org.Roots(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	var all []org.Unit
+	for _, root := range roots {
+		us, err := org.Subtree(r.Context(), s.db, root)
+		if err != nil {
+			return err
+		}
+		all = append(all, us...)
+	}
+	type pub struct {
+		Code   string    `json:"code"`
+		Name   string    `json:"name"`
+		Kind   org.Kind  `json:"kind"`
+		Level  org.Level `json:"level"`
+		Parent string    `json:"parent,omitempty"`
+	}
+	out := make([]pub, len(all))
+	for i, u := range all {
+		out[i] = pub{u.Code, u.Name, u.Kind, u.Level, u.ParentCode}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"units": out})
+	return nil
+}
+
+func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	us, err := org.Subtree(r.Context(), s.db, a.Unit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"units": unitsJSON(us)})
+	return nil
+}
+
+func (s *Server) apiUnit(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	u, err := s.scopedUnit(r, a, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toUnitJSON(u))
+	return nil
+}
+
+func (s *Server) apiUnitCreate(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Code   string `json:"code"`
+		Name   string `json:"name"`
+		NameEn string `json:"name_en"`
+		Kind   string `json:"kind"`
+		Parent string `json:"parent"`
+		Sort   int    `json:"sort"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	var u org.Unit
+	err = s.db.InTx(r.Context(), func(tx *db.Tx) error {
+		u, err = org.Create(r.Context(), tx, a.Login, &a.Unit, org.NewUnit{Code: in.Code, Name: in.Name, NameEn: in.NameEn, Kind: org.Kind(in.Kind), ParentCode: in.Parent, Sort: in.Sort})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/admin/units/"+u.Code)
+	writeJSON(w, http.StatusCreated, toUnitJSON(u))
+	return nil
+}
+
+func (s *Server) apiUnitUpdate(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	u, err := s.scopedUnit(r, a, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Name   string `json:"name"`
+		NameEn string `json:"name_en"`
+		Sort   int    `json:"sort"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	err = s.db.InTx(r.Context(), func(tx *db.Tx) error {
+		u, err = org.Update(r.Context(), tx, a.Login, &a.Unit, u.Code, org.UnitChange{Name: strings.TrimSpace(in.Name), NameEn: strings.TrimSpace(in.NameEn), Sort: in.Sort})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toUnitJSON(u))
+	return nil
+}
+
+type accountJSON struct {
+	Login       string    `json:"login"`
+	DisplayName string    `json:"display_name"`
+	Email       string    `json:"email,omitempty"`
+	Role        auth.Role `json:"role"`
+	Unit        string    `json:"unit"`
+	Domain      string    `json:"domain,omitempty"`
+	Disabled    bool      `json:"disabled"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+func toAccountJSON(a auth.Account) accountJSON {
+	return accountJSON{a.Login, a.DisplayName, a.Email, a.Role, a.Unit.Code, a.Domain, a.Disabled, a.CreatedAt}
+}
+
+func (s *Server) apiAccounts(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	accts, err := auth.InScope(r.Context(), s.db, a.Unit)
+	if err != nil {
+		return err
+	}
+	out := make([]accountJSON, len(accts))
+	for i, ac := range accts {
+		out[i] = toAccountJSON(ac)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"accounts": out})
+	return nil
+}
+
+func (s *Server) apiAccount(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	acc, err := s.scopedAccount(r, a, r.PathValue("login"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toAccountJSON(acc))
+	return nil
+}
+
+func (s *Server) apiAccountCreate(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Login       string `json:"login"`
+		DisplayName string `json:"display_name"`
+		Email       string `json:"email"`
+		Password    string `json:"password"`
+		Role        string `json:"role"`
+		Unit        string `json:"unit"`
+		Domain      string `json:"domain"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	var acc auth.Account
+	err = s.db.InTx(r.Context(), func(tx *db.Tx) error {
+		acc, err = auth.CreateAccount(r.Context(), tx, a.Login, &a.Unit, auth.NewAccount{Login: in.Login, DisplayName: in.DisplayName,
+			Email: in.Email, Password: in.Password, Role: auth.Role(in.Role), UnitCode: in.Unit, Domain: in.Domain})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/admin/accounts/"+acc.Login)
+	writeJSON(w, http.StatusCreated, toAccountJSON(acc))
+	return nil
+}
+
+func (s *Server) apiAccountUpdate(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	acc, err := s.scopedAccount(r, a, r.PathValue("login"))
+	if err != nil {
+		return err
+	}
+	var in struct {
+		DisplayName string `json:"display_name"`
+		Email       string `json:"email"`
+		Role        string `json:"role"`
+		Unit        string `json:"unit"`
+		Domain      string `json:"domain"`
+		Disabled    bool   `json:"disabled"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if acc.ID == a.ID && (in.Disabled || auth.Role(in.Role) != auth.Admin) {
+		return errs.InvalidField("role", "account.cannot_demote_self")
+	}
+	err = s.db.InTx(r.Context(), func(tx *db.Tx) error {
+		acc, err = auth.UpdateAccount(r.Context(), tx, a.Login, &a.Unit, acc.Login, auth.AccountChange{DisplayName: in.DisplayName,
+			Email: in.Email, Role: auth.Role(in.Role), UnitCode: in.Unit, Domain: in.Domain, Disabled: in.Disabled})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toAccountJSON(acc))
+	return nil
+}
+
+// parseDateParam reads a YYYY-MM-DD query parameter.
+func parseDateParam(r *http.Request, name string) (calendar.Date, error) {
+	d, err := calendar.ParseDate(r.URL.Query().Get(name))
+	if err != nil {
+		return calendar.Date{}, errs.InvalidField(name, "calendar.bad_date", r.URL.Query().Get(name))
+	}
+	return d, nil
+}
+
+// calendarFor applies ?assume_weekends=1.
+func (s *Server) calendarFor(r *http.Request) *calendar.Calendar {
+	cal := s.cfg.Calendar()
+	if r.URL.Query().Get("assume_weekends") == "1" {
+		cal = cal.AssumeWeekends()
+	}
+	return cal
+}
+
+func calendarErr(err error) error {
+	if errors.Is(err, calendar.ErrNoData) {
+		return errs.New(errs.Invalid, "calendar.no_data", err.Error())
+	}
+	return err
+}
+
+// maxCalendarSpan bounds /api/v1/calendar/days.
+const maxCalendarSpan = 366 * 2
+
+func (s *Server) apiCalendarDays(w http.ResponseWriter, r *http.Request) error {
+	from, err := parseDateParam(r, "from")
+	if err != nil {
+		return err
+	}
+	to, err := parseDateParam(r, "to")
+	if err != nil {
+		return err
+	}
+	if to.Before(from) {
+		return errs.InvalidField("to", "calendar.to_before_from")
+	}
+	if to.Time().Sub(from.Time()) > maxCalendarSpan*24*time.Hour {
+		return errs.InvalidField("to", "calendar.span_too_long", maxCalendarSpan)
+	}
+	cal := s.calendarFor(r)
+	type day struct {
+		Date    string `json:"date"`
+		Work    bool   `json:"work"`
+		Holiday string `json:"holiday,omitempty"`
+		Assumed bool   `json:"assumed,omitempty"`
+	}
+	var days []day
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		work, err := cal.IsWorkday(d)
+		if err != nil {
+			return calendarErr(err)
+		}
+		days = append(days, day{Date: d.String(), Work: work, Holiday: cal.Holiday(d), Assumed: cal.Assumed(d)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"days": days})
+	return nil
+}
+
+func (s *Server) apiCalendarAdd(w http.ResponseWriter, r *http.Request) error {
+	from, err := parseDateParam(r, "from")
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(r.URL.Query().Get("n"))
+	if err != nil || n < 0 || n > 1000 {
+		return errs.InvalidField("n", "calendar.bad_n", r.URL.Query().Get("n"))
+	}
+	cal := s.calendarFor(r)
+	d, err := cal.AddWorkdays(from, n)
+	if err != nil {
+		return calendarErr(err)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": from.String(), "n": n, "date": d.String(), "assumed": cal.Assumed(d)})
+	return nil
+}

@@ -1,0 +1,166 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"gongkai/internal/errs"
+	"gongkai/internal/org"
+)
+
+var errNotFoundPage = errs.New(errs.NotFound, "error.page_not_found")
+
+// zwgkColumns are the four standard sub-columns of the 政务公开 platform, by
+// path segment.
+var zwgkColumns = []string{"zn", "zd", "fdzdgknr", "nb"}
+
+// homeEntry is one entry of the 政务公开 navigation on the home page.
+type homeEntry struct{ Key, Href string }
+
+var homeEntries = []homeEntry{
+	{"col.zn", "/zwgk/zn/"},
+	{"col.zd", "/zwgk/zd/"},
+	{"col.fdzdgknr", "/zwgk/fdzdgknr/"},
+	{"col.bzh", "/zwgk/bzh/"},
+	{"col.nb", "/zwgk/nb/"},
+	{"col.ysqgk", "/ysqgk/"},
+	{"col.hudong", "/hudong/"},
+	{"col.bmfw", "/bmfw/"},
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	p := s.newPage(r, "home.title")
+	p.Section = "home"
+	roots, err := org.Roots(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	var districts []org.Unit
+	for _, root := range roots {
+		ds, err := org.OfKind(r.Context(), s.db, root, org.District)
+		if err != nil {
+			return err
+		}
+		districts = append(districts, ds...)
+	}
+	p.Data = map[string]any{"Entries": homeEntries, "Roots": roots, "Districts": districts}
+	s.render(w, r, http.StatusOK, "home", p)
+	return nil
+}
+
+func (s *Server) zwgk(w http.ResponseWriter, r *http.Request) error {
+	p := s.newPage(r, "col.zwgk")
+	p.Section = "zwgk"
+	p.Data = map[string]any{"Entries": homeEntries}
+	s.render(w, r, http.StatusOK, "zwgk", p)
+	return nil
+}
+
+// zwgkColumn shows one of the four standard sub-columns across units; each
+// unit's own content is loaded by the information module.
+func (s *Server) zwgkColumn(w http.ResponseWriter, r *http.Request) error {
+	col := r.PathValue("column")
+	known := false
+	for _, c := range zwgkColumns {
+		known = known || c == col
+	}
+	if !known {
+		return errNotFoundPage
+	}
+	p := s.newPage(r, "col."+col)
+	p.Section = "zwgk"
+	p.Data = map[string]any{"Column": col, "Intro": "col." + col + ".intro"}
+	s.render(w, r, http.StatusOK, "column", p)
+	return nil
+}
+
+// section shows a top-level portal section (依申请公开, 互动交流, 办事服务).
+func (s *Server) section(name string) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p := s.newPage(r, "col."+name)
+		p.Section = name
+		p.Data = map[string]any{"Column": name, "Intro": "col." + name + ".intro"}
+		s.render(w, r, http.StatusOK, "column", p)
+		return nil
+	}
+}
+
+// bzh is the 基层政务公开标准化规范化 column: districts and their units.
+func (s *Server) bzh(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := s.newPage(r, "col.bzh")
+	p.Section = "bzh"
+	roots, err := org.Roots(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	type group struct {
+		Unit     org.Unit
+		Children []org.Unit
+	}
+	var groups []group
+	for _, root := range roots {
+		ds, err := org.Children(ctx, s.db, root.ID)
+		if err != nil {
+			return err
+		}
+		var districts, depts []org.Unit
+		for _, d := range ds {
+			if d.Kind == org.District {
+				districts = append(districts, d)
+			} else {
+				depts = append(depts, d)
+			}
+		}
+		groups = append(groups, group{Unit: root, Children: append(districts, depts...)})
+	}
+	p.Data = map[string]any{"Groups": groups}
+	s.render(w, r, http.StatusOK, "bzh", p)
+	return nil
+}
+
+// bzhUnit is one unit's page in the standardization column.
+func (s *Server) bzhUnit(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := org.ByCode(ctx, s.db, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	children, err := org.Children(ctx, s.db, u.ID)
+	if err != nil {
+		return err
+	}
+	ancestors, err := org.Ancestors(ctx, s.db, u)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(r, "col.bzh")
+	p.Title = u.Name
+	p.Section = "bzh"
+	p.Data = map[string]any{"Unit": u, "Children": children, "Ancestors": ancestors}
+	s.render(w, r, http.StatusOK, "bzh_unit", p)
+	return nil
+}
+
+// search finds units by name for now; information search joins it when
+// information records exist.
+func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	p := s.newPage(r, "search.title")
+	if utf8.RuneCountInString(q) > 100 {
+		p.Error = p.T("search.too_long", 100)
+		s.render(w, r, http.StatusBadRequest, "search", p)
+		return nil
+	}
+	var units []org.Unit
+	if q != "" {
+		var err error
+		if units, err = org.Search(r.Context(), s.db, q, 50); err != nil {
+			return err
+		}
+	}
+	p.Data = map[string]any{"Q": q, "Units": units}
+	s.render(w, r, http.StatusOK, "search", p)
+	return nil
+}

@@ -1,0 +1,150 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/i18n"
+)
+
+//go:embed all:templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+type pageTemplate struct{ t *template.Template }
+
+var funcs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i + 1
+		}
+		return out
+	},
+	"query": url.QueryEscape,
+	"eq2":   func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+}
+
+// parseTemplates builds one template set per page: the layout and partials
+// from templates/_*.html, plus the page's own file.
+func parseTemplates() (map[string]*pageTemplate, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/_*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	pages := map[string]*pageTemplate{}
+	err = fs.WalkDir(templateFS, "templates", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(path.Base(p), "_") {
+			return err
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, p)
+		if err != nil {
+			return fmt.Errorf("parse %s: %w", p, err)
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")
+		pages[name] = &pageTemplate{t: t}
+		return nil
+	})
+	return pages, err
+}
+
+// page is what every template receives.
+type page struct {
+	Lang    i18n.Lang
+	Title   string
+	Account *auth.Account
+	// Path is the request path, for the language switch and navigation.
+	Path     string
+	Query    url.Values
+	SiteName string
+	// Section marks the navigation entry to highlight.
+	Section string
+	Flash   string
+	Data    any
+	// Form holds submitted values and Errors per-field messages, so that a
+	// form shown again keeps what the user typed.
+	Form   url.Values
+	Errors map[string]string
+	Error  string
+	Admin  bool
+}
+
+// T translates key in the page's language.
+func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// OtherLang is the language the switch offers.
+func (p *page) OtherLang() i18n.Lang {
+	if p.Lang == i18n.En {
+		return i18n.Zh
+	}
+	return i18n.En
+}
+
+// LangURL returns the current page in language l.
+func (p *page) LangURL(l i18n.Lang) string {
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	q.Set("lang", string(l))
+	return p.Path + "?" + q.Encode()
+}
+
+// V returns the submitted value of a form field.
+func (p *page) V(field string) string { return p.Form.Get(field) }
+
+func (s *Server) newPage(r *http.Request, titleKey string) *page {
+	lang := langOf(r)
+	name := s.cfg.SiteName
+	if name == "" {
+		name = i18n.T(lang, "site.name")
+	}
+	return &page{Lang: lang, Title: i18n.T(lang, titleKey), Account: accountOf(r), Path: r.URL.Path,
+		Query: r.URL.Query(), SiteName: name, Form: url.Values{}, Errors: map[string]string{}}
+}
+
+// render executes the named page into a buffer first, so that a template
+// error becomes a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.Error("no such template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+		http.Error(w, i18n.T(p.Lang, "error.internal"), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", p.Lang.Tag())
+	h.Add("Vary", "Cookie")
+	if p.Account != nil {
+		h.Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

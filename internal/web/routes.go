@@ -1,0 +1,89 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// routes registers every page and endpoint. Paths follow Chinese
+// government-site habits (see ARCHITECTURE.md).
+func (s *Server) routes(mux *http.ServeMux) {
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", s.metrics.handler)
+
+	// Portal.
+	mux.Handle("GET /{$}", s.h(s.home))
+	mux.Handle("GET /zwgk/{$}", s.h(s.zwgk))
+	mux.Handle("GET /zwgk/{column}/{$}", s.h(s.zwgkColumn))
+	mux.Handle("GET /zwgk/bzh/{$}", s.h(s.bzh))
+	mux.Handle("GET /zwgk/bzh/{code}/{$}", s.h(s.bzhUnit))
+	mux.Handle("GET /ysqgk/{$}", s.h(s.section("ysqgk")))
+	mux.Handle("GET /hudong/{$}", s.h(s.section("hudong")))
+	mux.Handle("GET /bmfw/{$}", s.h(s.section("bmfw")))
+	mux.Handle("GET /search", s.h(s.search))
+
+	// Admin console.
+	mux.Handle("GET /admin/login", s.h(s.loginForm))
+	mux.Handle("POST /admin/login", s.h(s.login))
+	mux.Handle("POST /admin/logout", s.h(s.logout))
+	mux.Handle("GET /admin/{$}", s.h(s.dashboard))
+	mux.Handle("GET /admin/password", s.h(s.passwordForm))
+	mux.Handle("POST /admin/password", s.h(s.changePassword))
+	mux.Handle("GET /admin/units", s.h(s.unitsPage))
+	mux.Handle("GET /admin/units/new", s.h(s.unitNewForm))
+	mux.Handle("POST /admin/units", s.h(s.unitCreate))
+	mux.Handle("GET /admin/units/{code}", s.h(s.unitPage))
+	mux.Handle("POST /admin/units/{code}", s.h(s.unitUpdate))
+	mux.Handle("GET /admin/accounts", s.h(s.accountsPage))
+	mux.Handle("GET /admin/accounts/new", s.h(s.accountNewForm))
+	mux.Handle("POST /admin/accounts", s.h(s.accountCreate))
+	mux.Handle("GET /admin/accounts/{login}", s.h(s.accountPage))
+	mux.Handle("POST /admin/accounts/{login}", s.h(s.accountUpdate))
+	mux.Handle("POST /admin/accounts/{login}/password", s.h(s.accountResetPassword))
+	mux.Handle("GET /admin/calendar", s.h(s.calendarPage))
+	mux.Handle("POST /admin/calendar", s.h(s.calendarLoad))
+	mux.Handle("GET /admin/calendar/{year}", s.h(s.calendarYear))
+	mux.Handle("GET /admin/audit", s.h(s.auditPage))
+
+	// JSON API.
+	mux.Handle("GET /api/v1/units", s.h(s.apiPublicUnits))
+	mux.Handle("GET /api/v1/calendar/days", s.h(s.apiCalendarDays))
+	mux.Handle("GET /api/v1/calendar/add", s.h(s.apiCalendarAdd))
+	mux.Handle("GET /api/v1/admin/units", s.h(s.apiUnits))
+	mux.Handle("POST /api/v1/admin/units", s.h(s.apiUnitCreate))
+	mux.Handle("GET /api/v1/admin/units/{code}", s.h(s.apiUnit))
+	mux.Handle("PUT /api/v1/admin/units/{code}", s.h(s.apiUnitUpdate))
+	mux.Handle("GET /api/v1/admin/accounts", s.h(s.apiAccounts))
+	mux.Handle("POST /api/v1/admin/accounts", s.h(s.apiAccountCreate))
+	mux.Handle("GET /api/v1/admin/accounts/{login}", s.h(s.apiAccount))
+	mux.Handle("PUT /api/v1/admin/accounts/{login}", s.h(s.apiAccountUpdate))
+	mux.Handle("/api/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage }))
+
+	mux.Handle("/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage }))
+}
+
+func cacheStatic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if !s.ready.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("draining\n"))
+		return
+	}
+	if err := s.db.Ping(r.Context()); err != nil {
+		s.log.Error("health check", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	w.Write([]byte("ok"))
+}
