@@ -193,3 +193,22 @@ func attr(t *testing.T, body, sel, a string) string {
 	}
 	return ""
 }
+
+// jsonErrCode returns error.code of a JSON error response.
+func jsonErrCode(t *testing.T, res response) string {
+	t.Helper()
+	var v struct {
+		Error struct {
+			Code    string            `json:"code"`
+			Message string            `json:"message"`
+			Fields  map[string]string `json:"fields"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(res.Body), &v); err != nil {
+		t.Fatalf("not a JSON error (status %d): %.200s", res.StatusCode, res.Body)
+	}
+	if v.Error.Message == "" || strings.Contains(v.Error.Message, "!!") {
+		t.Errorf("JSON error without a message: %s", res.Body)
+	}
+	return v.Error.Code
+}
