@@ -1,0 +1,144 @@
+package app_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"gongkai/internal/app"
+	"gongkai/internal/auth"
+	"gongkai/internal/db"
+	"gongkai/internal/db/dbtest"
+	"gongkai/internal/org"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	dbtest.DropTemplate()
+	os.Exit(code)
+}
+
+func TestDemoLoadsOnce(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		loaded, err := app.LoadDemo(ctx, d)
+		if err != nil || !loaded {
+			t.Fatalf("first load: %v %v", loaded, err)
+		}
+		city, err := org.ByCode(ctx, d, "440100")
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts, err := org.CountByKind(ctx, d, city)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The city, its 27 departments, the 11 districts, towns and streets
+		// of at least two districts.
+		if counts[org.City] != 1 || counts[org.CityDepartment] < 26 || counts[org.District] != 11 || counts[org.Street] < 30 || counts[org.Town] < 1 {
+			t.Errorf("demo units: %v", counts)
+		}
+		again, err := app.LoadDemo(ctx, d)
+		if err != nil || again {
+			t.Fatalf("second load: %v %v", again, err)
+		}
+		counts2, _ := org.CountByKind(ctx, d, city)
+		if len(counts2) != len(counts) {
+			t.Errorf("second load changed the units: %v → %v", counts, counts2)
+		}
+		for k, n := range counts {
+			if counts2[k] != n {
+				t.Errorf("%s: %d → %d", k, n, counts2[k])
+			}
+		}
+		// One account per role, each able to log in with the printed password.
+		roles := map[auth.Role]bool{}
+		for _, da := range app.DemoAccounts {
+			a, err := auth.CheckCredentials(ctx, d, da.Login, da.Password, "127.0.0.1")
+			if err != nil {
+				t.Errorf("demo login %s: %v", da.Login, err)
+				continue
+			}
+			roles[a.Role] = true
+			if !strings.Contains(app.DemoLogins(), da.Login) || !strings.Contains(app.DemoLogins(), da.Password) {
+				t.Errorf("%s is not printed", da.Login)
+			}
+		}
+		for _, r := range auth.Roles {
+			if !roles[r] {
+				t.Errorf("no demo account for %s", r)
+			}
+		}
+	})
+}
+
+// TestShutdownLetsRequestsFinish stops the server while a request is still
+// being received and checks that it is answered, that no new connection is
+// taken, and that Run returns cleanly.
+func TestShutdownLetsRequestsFinish(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a, err := app.New(ctx, app.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0", Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := app.LoadDemo(ctx, a.DB); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for a.Addr() == "" && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	base := "http://" + a.Addr()
+	res, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+
+	// A login whose body arrives in two parts: the server has begun the
+	// request when the shutdown starts.
+	form := "login=admin&password=gongkai-admin-2026"
+	conn, err := net.Dial("tcp", a.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /admin/login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", a.Addr(), len(form), form[:15])
+	time.Sleep(200 * time.Millisecond)
+	cancel() // SIGINT or SIGTERM
+	time.Sleep(200 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("Run returned with a request in flight: %v", err)
+	default:
+	}
+	if c, err := (&http.Client{Timeout: time.Second}).Get(base + "/healthz"); err == nil {
+		c.Body.Close()
+		t.Error("a new request was served after shutdown began")
+	}
+	io.WriteString(conn, form[15:])
+	res, err = http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("in-flight login: %v %v", res, err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after the last request")
+	}
+}
