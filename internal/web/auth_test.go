@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -378,4 +379,21 @@ func TestDistrictAdminCannotReachAnotherDistrict(t *testing.T) {
 			t.Errorf("district admin loads calendar: %d", res.StatusCode)
 		}
 	})
+}
+
+func TestSessionCookieSecureUnderTLS(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	tls := httptest.NewTLSServer(e.srv.Config.Handler)
+	defer tls.Close()
+	c := tls.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	res, err := c.PostForm(tls.URL+"/admin/login", url.Values{"login": {"admin"}, "password": {"gongkai-admin-2026"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	ck := sessionCookie(response{Header: res.Header})
+	if res.StatusCode != http.StatusSeeOther || ck == nil || !ck.Secure || !ck.HttpOnly {
+		t.Fatalf("login over TLS: %d, cookie %+v", res.StatusCode, ck)
+	}
 }
