@@ -50,6 +50,7 @@ func init() {
 		{"user", "user add --unit CODE --role ROLE --name LOGIN [--display-name NAME] [--domain DOMAIN] [--data DIR]  (password on stdin)", runUser},
 		{"unit", "unit add --code CODE --name NAME --kind KIND [--parent CODE] [--data DIR]", runUnit},
 		{"calendar", "calendar days FROM TO | calendar add FROM N | calendar load FILE  [--assume-weekends] [--data DIR]", runCalendar},
+		{"catalog", "catalog parse-limit TEXT", runCatalog},
 		{"audit", "audit verify [--data DIR]", runAudit},
 		{"backup", "backup [--data DIR] FILE", runBackup},
 		{"restore", "restore [--data DIR] FILE", runRestore},
