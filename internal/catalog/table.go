@@ -1,0 +1,410 @@
+package catalog
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/width"
+
+	"gongkai/internal/errs"
+)
+
+// Column is a standard column of the catalog table (国办发〔2019〕54号 layout).
+type Column string
+
+const (
+	ColSeq      Column = "seq"      // 序号
+	ColDomain   Column = "domain"   // 领域 (files with several domains)
+	ColLevel1   Column = "level1"   // 一级事项
+	ColLevel2   Column = "level2"   // 二级事项
+	ColContent  Column = "content"  // 公开内容（要素）
+	ColBasis    Column = "basis"    // 公开依据
+	ColLimit    Column = "limit"    // 公开时限
+	ColSubject  Column = "subject"  // 公开主体
+	ColChannels Column = "channels" // 公开渠道和载体
+	ColAudience Column = "audience" // 公开对象
+	ColMethod   Column = "method"   // 公开方式
+	ColLevel    Column = "level"    // 公开层级
+)
+
+// columnNames maps normalized header texts to columns.
+var columnNames = map[string]Column{
+	"序号": ColSeq, "编号": ColSeq,
+	"领域": ColDomain, "所属领域": ColDomain, "试点领域": ColDomain, "公开领域": ColDomain,
+	"一级事项": ColLevel1, "一级": ColLevel1, "事项类别": ColLevel1, "公开事项": ColLevel1,
+	"二级事项": ColLevel2, "二级": ColLevel2, "事项名称": ColLevel2,
+	"公开内容": ColContent, "公开内容要素": ColContent, "公开要素": ColContent, "公开内容要素及要求": ColContent, "公开内容及要求": ColContent,
+	"公开依据": ColBasis,
+	"公开时限": ColLimit, "公开时间": ColLimit,
+	"公开主体": ColSubject, "公开责任主体": ColSubject,
+	"公开渠道和载体": ColChannels, "公开渠道": ColChannels, "公开载体": ColChannels, "公开渠道及载体": ColChannels,
+	"公开对象": ColAudience,
+	"公开方式": ColMethod,
+	"公开层级": ColLevel,
+}
+
+// subColumns are the tick-box columns under a group header: a row marks
+// them with √ (or ■, ✓, 是).
+var subColumns = map[string]struct {
+	group Column
+	value string
+}{
+	"全社会": {ColAudience, "全社会"}, "特定群体": {ColAudience, "特定群体"},
+	"主动": {ColMethod, "主动"}, "依申请": {ColMethod, "依申请"},
+	"市级": {ColLevel, "市级"}, "县级": {ColLevel, "县级"}, "区级": {ColLevel, "县级"}, "乡级": {ColLevel, "乡级"}, "镇级": {ColLevel, "乡级"},
+	"村级": {ColLevel, "村级"}, "乡村级": {ColLevel, "乡级、村级"},
+}
+
+// Row is one data row of an imported table.
+type Row struct {
+	// Line is the row's line in the file (1-based), or its row in the sheet.
+	Line  int
+	Sheet string
+	Cells map[Column]string
+}
+
+// Table is a catalog or guideline table read from a CSV or XLSX file.
+type Table struct {
+	Rows []Row
+	// Columns are the standard columns found, in file order.
+	Columns []Column
+	// Ignored are header texts of columns that are not standard.
+	Ignored []string
+	// Sheets names the XLSX sheets that held rows.
+	Sheets []string
+	// Encoding is "utf-8" or "gbk" for CSV, "xlsx" otherwise.
+	Encoding string
+}
+
+// MaxTableBytes bounds an uploaded table.
+const MaxTableBytes = 20 << 20
+
+// ReadTable reads a catalog table from a CSV or XLSX file, chosen by the
+// content (a ZIP signature is XLSX) and, failing that, by the name. Merged
+// cells (XLSX) and blank cells (CSV) meaning "same as above" are filled in.
+// Errors name the line and the column.
+func ReadTable(name string, r io.Reader) (*Table, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxTableBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(b) > MaxTableBytes {
+		return nil, errs.New(errs.Invalid, "table.too_large", MaxTableBytes>>20)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, errs.New(errs.Invalid, "table.empty")
+	}
+	if bytes.HasPrefix(b, []byte("PK\x03\x04")) {
+		return readXLSX(b)
+	}
+	if ext := strings.ToLower(filepath.Ext(name)); ext == ".xlsx" || ext == ".xls" {
+		return nil, errs.New(errs.Invalid, "table.bad_xlsx")
+	}
+	return readCSV(b)
+}
+
+func readCSV(b []byte) (*Table, error) {
+	enc := "utf-8"
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(b) {
+		d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+		if err != nil || !utf8.Valid(d) || bytes.ContainsRune(d, utf8.RuneError) {
+			return nil, errs.New(errs.Invalid, "table.bad_encoding")
+		}
+		b, enc = d, "gbk"
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		return nil, errs.New(errs.Invalid, "table.binary")
+	}
+	cr := csv.NewReader(bytes.NewReader(b))
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	var records [][]string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, errs.New(errs.Invalid, "table.bad_csv", pe.Line, pe.Err.Error())
+			}
+			return nil, errs.New(errs.Invalid, "table.bad_csv", 0, err.Error())
+		}
+		records = append(records, rec)
+	}
+	t := &Table{Encoding: enc}
+	if err := t.addSheet("", records, true); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func readXLSX(b []byte) (*Table, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, errs.New(errs.Invalid, "table.bad_xlsx")
+	}
+	defer f.Close()
+	t := &Table{Encoding: "xlsx"}
+	var firstErr error
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: false})
+		if err != nil {
+			return nil, errs.New(errs.Invalid, "table.bad_xlsx")
+		}
+		merged, err := f.GetMergeCells(sheet)
+		if err != nil {
+			return nil, errs.New(errs.Invalid, "table.bad_xlsx")
+		}
+		for _, m := range merged {
+			c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+			c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			v := m.GetCellValue()
+			for r := r1; r <= r2; r++ {
+				for c := c1; c <= c2; c++ {
+					for len(rows) < r {
+						rows = append(rows, nil)
+					}
+					for len(rows[r-1]) < c {
+						rows[r-1] = append(rows[r-1], "")
+					}
+					rows[r-1][c-1] = v
+				}
+			}
+		}
+		if blank(rows) {
+			continue
+		}
+		if err := t.addSheet(sheet, rows, false); err != nil {
+			// A workbook may hold notes or a cover sheet: skip sheets
+			// without a catalog header as long as one sheet has one.
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+	}
+	if len(t.Rows) == 0 && len(t.Sheets) == 0 {
+		if firstErr != nil {
+			return nil, firstErr
+		}
+		return nil, errs.New(errs.Invalid, "table.empty")
+	}
+	return t, nil
+}
+
+func blank(rows [][]string) bool {
+	for _, r := range rows {
+		for _, c := range r {
+			if strings.TrimSpace(c) != "" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// normHeader folds a header cell to the form columnNames uses.
+func normHeader(s string) string {
+	s = width.Narrow.String(s)
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// colSpec says what one column of a sheet holds.
+type colSpec struct {
+	col   Column // standard column, or "" if ignored
+	value string // for a tick-box column, the value a tick means
+	title string // header text, for ignored columns
+}
+
+// addSheet finds the header in records (one or two rows, within the first
+// ten) and appends the data rows to t.
+func (t *Table) addSheet(sheet string, records [][]string, fillDown bool) error {
+	hi := -1
+	for i := 0; i < len(records) && i < 10; i++ {
+		n := 0
+		for _, c := range records[i] {
+			if col, ok := columnNames[normHeader(c)]; ok && col != ColSeq {
+				n++
+			}
+		}
+		if n >= 3 {
+			hi = i
+			break
+		}
+	}
+	if hi < 0 {
+		return errs.New(errs.Invalid, "table.no_header")
+	}
+	header := records[hi]
+	width := len(header)
+	for _, r := range records[hi:] {
+		width = max(width, len(r))
+	}
+	specs := make([]colSpec, width)
+	for i := range specs {
+		h := cell(header, i)
+		if col, ok := columnNames[normHeader(h)]; ok {
+			specs[i] = colSpec{col: col}
+		} else if h != "" {
+			specs[i] = colSpec{title: strings.TrimSpace(h)}
+		}
+	}
+	// A second header row names the parts of a grouped column: 一级事项 and
+	// 二级事项 under 公开事项, tick boxes under 公开对象, 公开方式, 公开层级.
+	start := hi + 1
+	if start < len(records) && isSubHeader(records[start]) {
+		sub := records[start]
+		for i := range specs {
+			h := normHeader(cell(sub, i))
+			if h == "" {
+				continue
+			}
+			if col, ok := columnNames[h]; ok && (col == ColLevel1 || col == ColLevel2) {
+				specs[i] = colSpec{col: col}
+			} else if sc, ok := subColumns[h]; ok {
+				specs[i] = colSpec{col: sc.group, value: sc.value}
+			}
+		}
+		start++
+	}
+	// Some sheets put the sub-header in a third row (一级 事项 | 二级 事项 on
+	// one row, tick boxes on the next).
+	if start < len(records) && isSubHeader(records[start]) {
+		sub := records[start]
+		for i := range specs {
+			if sc, ok := subColumns[normHeader(cell(sub, i))]; ok {
+				specs[i] = colSpec{col: sc.group, value: sc.value}
+			}
+		}
+		start++
+	}
+	seen := map[Column]bool{}
+	for _, s := range specs {
+		if s.col != "" && !seen[s.col] {
+			seen[s.col] = true
+			if !slices.Contains(t.Columns, s.col) {
+				t.Columns = append(t.Columns, s.col)
+			}
+		}
+		if s.col == "" && s.title != "" && !slices.Contains(t.Ignored, s.title) {
+			t.Ignored = append(t.Ignored, s.title)
+		}
+	}
+	if !seen[ColLevel1] && !seen[ColLevel2] {
+		return errs.New(errs.Invalid, "table.no_item_column")
+	}
+	t.Sheets = append(t.Sheets, sheet)
+	var prev map[Column]string
+	for i := start; i < len(records); i++ {
+		rec := records[i]
+		if blankRow(rec) {
+			continue
+		}
+		cells := map[Column]string{}
+		ticks := map[Column][]string{}
+		tickCols := map[Column]bool{}
+		for j, s := range specs {
+			v := strings.TrimSpace(cell(rec, j))
+			switch {
+			case s.col == "":
+			case s.value != "":
+				tickCols[s.col] = true
+				if ticked(v) {
+					ticks[s.col] = append(ticks[s.col], s.value)
+				}
+			case v != "":
+				if cells[s.col] == "" {
+					cells[s.col] = v
+				}
+			}
+		}
+		for col := range tickCols {
+			if len(ticks[col]) > 0 {
+				cells[col] = strings.Join(ticks[col], "、")
+			}
+		}
+		if isTitleRow(cells) {
+			continue
+		}
+		if fillDown && prev != nil {
+			for _, col := range t.Columns {
+				if col != ColSeq && cells[col] == "" {
+					cells[col] = prev[col]
+				}
+			}
+		}
+		prev = cells
+		t.Rows = append(t.Rows, Row{Line: i + 1, Sheet: sheet, Cells: cells})
+	}
+	return nil
+}
+
+// isSubHeader reports whether a row holds the second level of a header:
+// at least two part names and nothing else.
+func isSubHeader(rec []string) bool {
+	n := 0
+	for _, c := range rec {
+		h := normHeader(c)
+		if _, ok := subColumns[h]; ok {
+			n++
+		} else if col, ok := columnNames[h]; ok && (col == ColLevel1 || col == ColLevel2) {
+			n++
+		} else if h != "" {
+			return false
+		}
+	}
+	return n >= 2
+}
+
+// isTitleRow reports rows such as a repeated section title that fill only
+// the item columns.
+func isTitleRow(cells map[Column]string) bool {
+	return len(cells) == 0
+}
+
+func ticked(v string) bool {
+	switch strings.TrimSpace(v) {
+	case "√", "✓", "✔", "■", "☑", "是", "●", "○", "v", "V", "y", "Y", "1":
+		return true
+	}
+	return false
+}
+
+func cell(rec []string, i int) string {
+	if i < len(rec) {
+		return rec[i]
+	}
+	return ""
+}
+
+func blankRow(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
