@@ -16,6 +16,7 @@ import (
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calstore"
+	"gongkai/internal/catalog"
 	"gongkai/internal/db"
 	"gongkai/internal/web"
 )
@@ -53,6 +54,11 @@ func OpenDB(ctx context.Context, cfg Config) (*db.DB, error) {
 		return nil, err
 	}
 	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	// The 26 pilot domains are data shipped with the program.
+	if err := d.InTx(ctx, func(tx *db.Tx) error { return catalog.SyncDomains(ctx, tx) }); err != nil {
 		d.Close()
 		return nil, err
 	}

@@ -4,9 +4,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
-
-	"golang.org/x/text/width"
 )
 
 // LimitKind says how a catalog item's 公开时限 is counted.
@@ -141,16 +138,7 @@ func periodOf(word string) string {
 // normalizeLimit folds full-width characters, removes spaces and
 // punctuation, turns Chinese numerals into digits and evens out synonyms.
 func normalizeLimit(text string) string {
-	s := width.Narrow.String(text)
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	s = b.String()
-	s = replaceChineseNumbers(s)
+	s := replaceChineseNumbers(fold(text))
 	return strings.NewReplacer("或者", "或", "个日历日", "个自然日", "日历日", "自然日").Replace(s)
 }
 

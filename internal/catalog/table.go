@@ -220,7 +220,11 @@ func blank(rows [][]string) bool {
 }
 
 // normHeader folds a header cell to the form columnNames uses.
-func normHeader(s string) string {
+func normHeader(s string) string { return fold(s) }
+
+// fold narrows full-width characters and drops whitespace, punctuation and
+// symbols, so that texts typed in different habits compare equal.
+func fold(s string) string {
 	s = width.Narrow.String(s)
 	var b strings.Builder
 	for _, r := range s {
@@ -351,7 +355,7 @@ func (t *Table) addSheet(sheet string, records [][]string, fillDown bool) error 
 		}
 		if fillDown && prev != nil {
 			for _, col := range t.Columns {
-				if col != ColSeq && cells[col] == "" {
+				if sharedColumns[col] && cells[col] == "" {
 					cells[col] = prev[col]
 				}
 			}
@@ -360,6 +364,14 @@ func (t *Table) addSheet(sheet string, records [][]string, fillDown bool) error 
 		t.Rows = append(t.Rows, Row{Line: i + 1, Sheet: sheet, Cells: cells})
 	}
 	return nil
+}
+
+// sharedColumns are the columns a blank CSV cell takes from the row above,
+// as merged cells do in the sheets such files are saved from. 二级事项 and
+// 公开内容 belong to each row: a blank one there is missing, not shared.
+var sharedColumns = map[Column]bool{
+	ColDomain: true, ColLevel1: true, ColBasis: true, ColLimit: true, ColSubject: true,
+	ColChannels: true, ColAudience: true, ColMethod: true, ColLevel: true,
 }
 
 // isSubHeader reports whether a row holds the second level of a header:

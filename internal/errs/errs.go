@@ -44,6 +44,10 @@ func (k Kind) String() string {
 	return "internal"
 }
 
+// Msg is a message key passed as an argument of another message; it is
+// rendered in the reader's language too ("line 4 lacks %s" → 公开依据).
+type Msg string
+
 // Error is a user-facing error: Key names a message in the i18n catalogs and
 // Args fill its verbs. Field, when set, names the form field at fault.
 type Error struct {

@@ -77,6 +77,15 @@ func T(lang Lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return m
 	}
+	cloned := false
+	for i, a := range args {
+		if k, ok := a.(errs.Msg); ok {
+			if !cloned {
+				args, cloned = slices.Clone(args), true
+			}
+			args[i] = T(lang, string(k))
+		}
+	}
 	return fmt.Sprintf(m, args...)
 }
 
