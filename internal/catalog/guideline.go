@@ -182,6 +182,9 @@ func ImportGuideline(ctx context.Context, tx *db.Tx, actor string, in GuidelineI
 			return Guideline{}, rep, err
 		}
 	}
+	if err := notifyCatalogs(ctx, tx, g); err != nil {
+		return Guideline{}, rep, err
+	}
 	err := audit.Append(ctx, tx, actor, "guideline.import", "guideline", fmt.Sprintf("%s/v%d", in.Domain.Code, version),
 		map[string]any{"domain": in.Domain.Name, "title": g.Title, "items": len(items), "file": in.FileName})
 	return g, rep, err
