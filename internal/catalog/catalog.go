@@ -253,16 +253,8 @@ func (c Catalog) Validate() error {
 	}
 	seen := map[string]int{}
 	for _, it := range c.Items {
-		for _, el := range []struct {
-			col Column
-			v   string
-		}{
-			{ColLevel1, it.Level1}, {ColContent, it.Content}, {ColBasis, it.Basis}, {ColLimit, it.TimeLimit},
-			{ColSubject, it.Subject}, {ColChannels, it.Channels}, {ColAudience, it.Audience}, {ColMethod, it.Method},
-		} {
-			if strings.TrimSpace(el.v) == "" {
-				m = append(m, errs.New(errs.Invalid, "catalog.item_missing", it.Seq, it.Name(), errs.Msg("catcol."+string(el.col))))
-			}
+		for _, col := range it.missing() {
+			m = append(m, errs.New(errs.Invalid, "catalog.item_missing", it.Seq, it.Name(), errs.Msg("catcol."+string(col))))
 		}
 		if it.Method != "" && !strings.Contains(it.Method, "主动") && !strings.Contains(it.Method, "依申请") {
 			m = append(m, errs.New(errs.Invalid, "catalog.item_bad_method", it.Seq, it.Name(), it.Method))
@@ -279,6 +271,23 @@ func (c Catalog) Validate() error {
 		return m
 	}
 	return nil
+}
+
+// missing returns the required elements an item lacks.
+func (it Item) missing() []Column {
+	var out []Column
+	for _, el := range []struct {
+		col Column
+		v   string
+	}{
+		{ColLevel1, it.Level1}, {ColContent, it.Content}, {ColBasis, it.Basis}, {ColLimit, it.TimeLimit},
+		{ColSubject, it.Subject}, {ColChannels, it.Channels}, {ColAudience, it.Audience}, {ColMethod, it.Method},
+	} {
+		if strings.TrimSpace(el.v) == "" {
+			out = append(out, el.col)
+		}
+	}
+	return out
 }
 
 // snapshot keeps the current items as version c.Version in status s.

@@ -84,6 +84,9 @@ type Table struct {
 	Sheets []string
 	// Encoding is "utf-8" or "gbk" for CSV, "xlsx" otherwise.
 	Encoding string
+	// Titles holds, per sheet, the title row above the header, if any
+	// ("养老服务领域基层政务公开标准目录").
+	Titles map[string]string
 }
 
 // MaxTableBytes bounds an uploaded table.
@@ -321,6 +324,21 @@ func (t *Table) addSheet(sheet string, records [][]string, fillDown bool) error 
 		return errs.New(errs.Invalid, "table.no_item_column")
 	}
 	t.Sheets = append(t.Sheets, sheet)
+	for i := 0; i < hi; i++ {
+		var filled []string
+		for _, c := range records[i] {
+			if c = strings.TrimSpace(c); c != "" && !slices.Contains(filled, c) {
+				filled = append(filled, c)
+			}
+		}
+		if len(filled) == 1 {
+			if t.Titles == nil {
+				t.Titles = map[string]string{}
+			}
+			t.Titles[sheet] = filled[0]
+			break
+		}
+	}
 	var prev map[Column]string
 	for i := start; i < len(records); i++ {
 		rec := records[i]

@@ -2,10 +2,16 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 
+	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
+	"gongkai/internal/db"
+	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
+	"gongkai/internal/org"
 )
 
 // runCatalog runs the catalog subcommands.
@@ -24,4 +30,107 @@ func (e *env) printJSON(v any) error {
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// readTableFile reads a CSV or XLSX file as a catalog table.
+func readTableFile(path string) (*catalog.Table, error) {
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return nil, errs.New(errs.Invalid, "cli.no_file", path)
+	}
+	if err != nil {
+		return nil, errs.New(errs.Invalid, "cli.cannot_read", path, err.Error())
+	}
+	defer f.Close()
+	return catalog.ReadTable(filepath.Base(path), f)
+}
+
+// cliAccount acts for the command line: an administrator of unit u.
+func cliAccount(u org.Unit) auth.Account {
+	return auth.Account{Login: cliActor(), Role: auth.Admin, Unit: u}
+}
+
+// runGuideline imports a domain's guideline version.
+func runGuideline(e *env, args []string) error {
+	if len(args) == 0 || args[0] != "import" {
+		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "import"))
+	}
+	fs, data := e.flags("guideline import")
+	domain := fs.String("domain", "", "domain name or code")
+	title := fs.String("title", "", "guideline title")
+	doc := fs.String("doc", "", "document number (文号)")
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if *domain == "" || len(pos) != 1 {
+		return usagef("%s", i18n.T(e.lang, "cli.required", "--domain FILE"))
+	}
+	t, err := readTableFile(pos[0])
+	if err != nil {
+		return err
+	}
+	var rep catalog.ImportReport
+	var g catalog.Guideline
+	err = e.inTx(*data, func(tx *db.Tx) error {
+		dom, ok, err := catalog.ResolveDomain(e.ctx, tx, nil, *domain)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errs.New(errs.Invalid, "domain.not_found", *domain)
+		}
+		g, rep, err = catalog.ImportGuideline(e.ctx, tx, cliActor(), catalog.GuidelineImport{Domain: dom, Title: *title, DocNumber: *doc, FileName: filepath.Base(pos[0]), Table: t})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return e.printJSON(map[string]any{"domain": g.Domain.Name, "version": g.Version, "title": g.Title, "rows": rep.Rows,
+		"unparsed_limits": rep.UnparsedLimits, "ignored_columns": rep.IgnoredColumns, "missing_columns": rep.MissingColumns})
+}
+
+// runImport imports data kept elsewhere before gongkai.
+func runImport(e *env, args []string) error {
+	if len(args) == 0 || args[0] != "catalog" {
+		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "catalog"))
+	}
+	fs, data := e.flags("import catalog")
+	unit := fs.String("unit", "", "unit code")
+	domain := fs.String("domain", "", "domain of every row")
+	publish := fs.Bool("publish", false, "mark the catalog approved and published")
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if *unit == "" || len(pos) != 1 {
+		return usagef("%s", i18n.T(e.lang, "cli.required", "--unit FILE"))
+	}
+	t, err := readTableFile(pos[0])
+	if err != nil {
+		return err
+	}
+	var sum catalog.ImportSummary
+	err = e.inTx(*data, func(tx *db.Tx) error {
+		u, err := org.ByCode(e.ctx, tx, *unit)
+		if err != nil {
+			return err
+		}
+		sum, err = catalog.ImportCatalog(e.ctx, tx, cliAccount(u), catalog.CatalogImport{Unit: u, Domain: *domain, Publish: *publish, FileName: filepath.Base(pos[0]), Table: t})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return e.printJSON(sum)
+}
+
+// inTx opens the database at dataDir and runs fn in one transaction.
+func (e *env) inTx(dataDir string, fn func(tx *db.Tx) error) error {
+	d, err := e.openDB(dataDir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.InTx(e.ctx, fn)
 }

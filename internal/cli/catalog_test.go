@@ -3,6 +3,8 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,5 +34,54 @@ func TestCatalogParseLimit(t *testing.T) {
 		if c.status != 0 && (errOut.Len() == 0 || strings.Contains(errOut.String(), "goroutine")) {
 			t.Errorf("%v: error output %q", c.args, errOut.String())
 		}
+	}
+}
+
+func run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	status := cli.Run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return status, out.String(), errOut.String()
+}
+
+func TestImportCatalogAndGuideline(t *testing.T) {
+	dir := t.TempDir()
+	for _, u := range [][]string{
+		{"--code", "440100", "--name", "广州市", "--kind", "city"},
+		{"--code", "440105", "--name", "海珠区", "--kind", "district", "--parent", "440100"},
+		{"--code", "440105-001", "--name", "赤岗街道", "--kind", "street", "--parent", "440105"},
+	} {
+		if st, _, e := run(t, "", append([]string{"unit", "add", "--data", dir}, u...)...); st != 0 {
+			t.Fatalf("unit add: %s", e)
+		}
+	}
+	file := filepath.Join(dir, "catalog.csv")
+	csv := "序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式,五公开\n" +
+		"1,养老服务,高龄津贴,补贴对象、标准,《广东省养老服务条例》,信息形成或者变更之日起20个工作日内,赤岗街道,■政府网站,全社会,主动,结果\n" +
+		"2,城市绿化,古树名木,名录,《城市绿化条例》,按规定时间,赤岗街道,■政府网站,全社会,主动,\n"
+	os.WriteFile(file, []byte(csv), 0o644)
+	st, out, e := run(t, "", "import", "catalog", "--data", dir, "--unit", "440105-001", "--publish", file)
+	want := `{"rows":2,"layout":"domain_in_level1","items_by_domain":{"养老服务":1,"城市绿化":1},"unknown_domains":["城市绿化"],"unparsed_limits":["按规定时间"],"ignored_columns":["五公开"],"published":true}` + "\n"
+	if st != 0 || out != want {
+		t.Fatalf("import: %d %s %s", st, out, e)
+	}
+	// A broken file fails with exit 2 and a line number, writing nothing.
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte(strings.Replace(csv, "《城市绿化条例》", "", 1)+"3,就业,招聘,,《就业促进法》,及时,赤岗街道,■政府网站,全社会,主动,\n"), 0o644)
+	st, out, e = run(t, "", "import", "catalog", "--data", dir, "--unit", "440105-001", "--domain", "就业", bad)
+	if st != 2 || out != "" || !strings.Contains(e, "第4行缺少“公开内容（要素）”") {
+		t.Errorf("bad import: %d %q %q", st, out, e)
+	}
+	st, _, e = run(t, "", "import", "catalog", "--data", dir, "--unit", "440105-001", filepath.Join(dir, "none.csv"))
+	if st != 2 || !strings.Contains(e, "找不到文件") {
+		t.Errorf("missing file: %d %q", st, e)
+	}
+	// A guideline version for a domain named by its 2017 name.
+	st, out, e = run(t, "", "guideline", "import", "--data", dir, "--domain", "医疗卫生", "--doc", "国卫办发〔2019〕1号", file)
+	if st != 0 || !strings.Contains(out, `"domain":"卫生健康"`) || !strings.Contains(out, `"version":1`) {
+		t.Errorf("guideline import: %d %s %s", st, out, e)
+	}
+	if st, _, e := run(t, "", "guideline", "import", "--data", dir, "--domain", "不存在的领域", file); st != 2 || !strings.Contains(e, "不存在的领域") {
+		t.Errorf("unknown domain: %d %s", st, e)
 	}
 }

@@ -51,6 +51,8 @@ func init() {
 		{"unit", "unit add --code CODE --name NAME --kind KIND [--parent CODE] [--data DIR]", runUnit},
 		{"calendar", "calendar days FROM TO | calendar add FROM N | calendar load FILE  [--assume-weekends] [--data DIR]", runCalendar},
 		{"catalog", "catalog parse-limit TEXT", runCatalog},
+		{"guideline", "guideline import --domain NAME [--title TITLE] [--doc 文号] FILE [--data DIR]", runGuideline},
+		{"import", "import catalog --unit CODE [--domain NAME] [--publish] FILE [--data DIR]", runImport},
 		{"audit", "audit verify [--data DIR]", runAudit},
 		{"backup", "backup [--data DIR] FILE", runBackup},
 		{"restore", "restore [--data DIR] FILE", runRestore},

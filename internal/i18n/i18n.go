@@ -124,6 +124,10 @@ func Error(lang Lang, err error) string {
 		parts := make([]string, len(m))
 		for i, e := range m {
 			parts[i] = T(lang, e.Key, e.Args...)
+			if i < len(m)-1 {
+				// Sentences joined into one: only the last keeps its stop.
+				parts[i] = strings.TrimRight(parts[i], "。.")
+			}
 		}
 		return strings.Join(parts, T(lang, "sep.list"))
 	}
