@@ -1,9 +1,12 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
+	"gongkai/internal/catalog"
 	"strings"
 
 	"gongkai/internal/auth"
@@ -149,6 +152,9 @@ func LoadDemo(ctx context.Context, d *db.DB) (bool, error) {
 				return err
 			}
 		}
+		if err := demoCatalogs(ctx, tx); err != nil {
+			return fmt.Errorf("demo catalogs: %w", err)
+		}
 		if _, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo', ?)", demoVersion); err != nil {
 			return err
 		}
@@ -165,4 +171,62 @@ func DemoLogins() string {
 		fmt.Fprintf(&b, "  %-20s %-24s %s\n", da.Login, da.Password, da.Role)
 	}
 	return b.String()
+}
+
+//go:embed demodata/guideline-yanglao.csv
+var demoGuideline []byte
+
+// demoCatalogs imports the 养老服务 guideline and puts streets of 海珠区 at
+// each stage: 赤岗街道 published, 新港街道 submitted for the district office's review, 昌岗街道 a draft.
+func demoCatalogs(ctx context.Context, tx *db.Tx) error {
+	if err := catalog.SyncDomains(ctx, tx); err != nil {
+		return err
+	}
+	dom, ok, err := catalog.ResolveDomain(ctx, tx, nil, "养老服务")
+	if err != nil || !ok {
+		return fmt.Errorf("domain 养老服务: %v", err)
+	}
+	t, err := catalog.ReadTable("guideline-yanglao.csv", bytes.NewReader(demoGuideline))
+	if err != nil {
+		return err
+	}
+	if _, _, err := catalog.ImportGuideline(ctx, tx, "system:demo", catalog.GuidelineImport{Domain: dom, DocNumber: dom.DocNumber, FileName: "guideline-yanglao.csv", Table: t}); err != nil {
+		return err
+	}
+	office, err := auth.ByLogin(ctx, tx, "haizhu-office")
+	if err != nil {
+		return err
+	}
+	for i, stage := range []catalog.Status{catalog.Published, catalog.Submitted, catalog.Draft} {
+		u, err := org.ByCode(ctx, tx, fmt.Sprintf("440105-%03d", i+1))
+		if err != nil {
+			return err
+		}
+		c, err := catalog.Compile(ctx, tx, office, u, dom)
+		if err != nil {
+			return err
+		}
+		for j := range c.Items {
+			c.Items[j].Subject = u.Name
+		}
+		if c, err = catalog.SetItems(ctx, tx, office, c, c.Items); err != nil {
+			return err
+		}
+		if stage == catalog.Draft {
+			continue
+		}
+		if c, err = catalog.Submit(ctx, tx, office, c); err != nil {
+			return err
+		}
+		if stage == catalog.Submitted {
+			continue
+		}
+		if c, err = catalog.Approve(ctx, tx, office, c, ""); err != nil {
+			return err
+		}
+		if _, err = catalog.Publish(ctx, tx, office, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"gongkai/internal/catalog"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -135,10 +136,14 @@ func (s *Server) bzhUnit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	cs, err := catalog.PublishedIn(ctx, s.db, u, false)
+	if err != nil {
+		return err
+	}
 	p := s.newPage(r, "col.bzh")
 	p.Title = u.Name
 	p.Section = "bzh"
-	p.Data = map[string]any{"Unit": u, "Children": children, "Ancestors": ancestors}
+	p.Data = map[string]any{"Unit": u, "Children": children, "Ancestors": ancestors, "Catalogs": cs}
 	s.render(w, r, http.StatusOK, "bzh_unit", p)
 	return nil
 }

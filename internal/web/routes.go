@@ -19,6 +19,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /zwgk/{column}/{$}", s.h(s.zwgkColumn))
 	mux.Handle("GET /zwgk/bzh/{$}", s.h(s.bzh))
 	mux.Handle("GET /zwgk/bzh/{code}/{$}", s.h(s.bzhUnit))
+	mux.Handle("GET /zwgk/bzh/{code}/hb/{$}", s.h(s.bzhCompilation))
+	mux.Handle("GET /zwgk/bzh/{code}/hb.xlsx", s.h(s.bzhCompilationXLSX))
+	mux.Handle("GET /zwgk/bzh/{code}/{domain}/{$}", s.h(s.bzhCatalog))
 	mux.Handle("GET /ysqgk/{$}", s.h(s.section("ysqgk")))
 	mux.Handle("GET /hudong/{$}", s.h(s.section("hudong")))
 	mux.Handle("GET /bmfw/{$}", s.h(s.section("bmfw")))
@@ -49,6 +52,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	// JSON API.
 	mux.Handle("GET /api/v1/units", s.h(s.apiPublicUnits))
+	mux.Handle("GET /api/v1/units/{code}/catalog", s.h(s.apiUnitCatalog))
 	mux.Handle("GET /api/v1/calendar/days", s.h(s.apiCalendarDays))
 	mux.Handle("GET /api/v1/calendar/add", s.h(s.apiCalendarAdd))
 	mux.Handle("GET /api/v1/admin/units", s.h(s.apiUnits))

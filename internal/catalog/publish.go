@@ -1,0 +1,72 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gongkai/internal/db"
+	"gongkai/internal/org"
+)
+
+// PublishedCatalog is the published version of a unit's catalog for one
+// domain, as the portal shows it.
+type PublishedCatalog struct {
+	Unit        org.Unit      `json:"-"`
+	Domain      Domain        `json:"domain"`
+	Version     int           `json:"version"`
+	PublishedAt time.Time     `json:"published_at"`
+	Items       []CatalogItem `json:"items"`
+}
+
+// PublishedIn returns the published catalogs of the units in the subtree of
+// root (root alone when subtree is false), by unit path and domain order.
+func PublishedIn(ctx context.Context, q db.Querier, root org.Unit, subtree bool) ([]PublishedCatalog, error) {
+	where, arg := `u.id = ?`, any(root.ID)
+	if subtree {
+		where, arg = `u.path LIKE ?`, any(root.Path+"%")
+	}
+	rows, err := q.Query(ctx, `SELECT u.id, d.id, d.code, d.name, d.name_2017, d.lead, d.doc_number, COALESCE(d.unit_id, 0), v.version, v.at, v.items
+		FROM catalogs c JOIN units u ON u.id = c.unit_id JOIN domains d ON d.id = c.domain_id
+		JOIN catalog_versions v ON v.catalog_id = c.id AND v.version = c.published_version AND v.status = 'published'
+		WHERE c.published_version > 0 AND `+where+` ORDER BY u.path, u.sort, d.unit_id IS NOT NULL, d.sort, d.id`, arg)
+	if err != nil {
+		return nil, fmt.Errorf("list published catalogs: %w", err)
+	}
+	var out []PublishedCatalog
+	var unitIDs []int64
+	for rows.Next() {
+		var pc PublishedCatalog
+		var unitID int64
+		var items string
+		err := rows.Scan(&unitID, &pc.Domain.ID, &pc.Domain.Code, &pc.Domain.Name, &pc.Domain.Name2017, &pc.Domain.Lead,
+			&pc.Domain.DocNumber, &pc.Domain.unitID, &pc.Version, &pc.PublishedAt, &items)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(items), &pc.Items); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, pc)
+		unitIDs = append(unitIDs, unitID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	units := map[int64]org.Unit{}
+	for i, id := range unitIDs {
+		if _, ok := units[id]; !ok {
+			u, err := org.ByID(ctx, q, id)
+			if err != nil {
+				return nil, err
+			}
+			units[id] = u
+		}
+		out[i].Unit = units[id]
+	}
+	return out, nil
+}
