@@ -93,6 +93,12 @@ func canReview(a auth.Account, u org.Unit) bool {
 	if !a.InScope(u) || a.Unit.ID == u.ID && a.Role != auth.Admin {
 		return false
 	}
+	return IsReviewer(a)
+}
+
+// IsReviewer reports whether a's role reviews catalogs: the district and
+// city offices, and administrators.
+func IsReviewer(a auth.Account) bool {
 	return a.Role == auth.PublicOfficeDistrict || a.Role == auth.PublicOfficeCity || a.Role == auth.Admin
 }
 
@@ -273,18 +279,15 @@ func (c Catalog) Validate() error {
 	return nil
 }
 
+// requiredColumns are the elements every catalog item must have.
+var requiredColumns = []Column{ColLevel1, ColContent, ColBasis, ColLimit, ColSubject, ColChannels, ColAudience, ColMethod}
+
 // missing returns the required elements an item lacks.
 func (it Item) missing() []Column {
 	var out []Column
-	for _, el := range []struct {
-		col Column
-		v   string
-	}{
-		{ColLevel1, it.Level1}, {ColContent, it.Content}, {ColBasis, it.Basis}, {ColLimit, it.TimeLimit},
-		{ColSubject, it.Subject}, {ColChannels, it.Channels}, {ColAudience, it.Audience}, {ColMethod, it.Method},
-	} {
-		if strings.TrimSpace(el.v) == "" {
-			out = append(out, el.col)
+	for _, c := range requiredColumns {
+		if strings.TrimSpace(it.Field(c)) == "" {
+			out = append(out, c)
 		}
 	}
 	return out
@@ -448,3 +451,10 @@ func Items(cs []CatalogItem) []Item {
 	}
 	return out
 }
+
+// CanEditCatalog reports whether a may compile and change unit u's catalogs.
+func CanEditCatalog(a auth.Account, u org.Unit) bool { return canEdit(a, u) }
+
+// CanReviewCatalog reports whether a may return, approve and publish unit
+// u's catalogs.
+func CanReviewCatalog(a auth.Account, u org.Unit) bool { return canReview(a, u) }

@@ -307,19 +307,42 @@ func DiffItems(old, new []Item) Diff {
 	return d
 }
 
+// Field returns the element of the item in column c.
+func (it Item) Field(c Column) string {
+	switch c {
+	case ColLevel1:
+		return it.Level1
+	case ColLevel2:
+		return it.Level2
+	case ColContent:
+		return it.Content
+	case ColBasis:
+		return it.Basis
+	case ColLimit:
+		return it.TimeLimit
+	case ColSubject:
+		return it.Subject
+	case ColChannels:
+		return it.Channels
+	case ColAudience:
+		return it.Audience
+	case ColMethod:
+		return it.Method
+	case ColLevel:
+		return it.Levels
+	}
+	return ""
+}
+
+// elementColumns are the elements compared between versions.
+var elementColumns = []Column{ColContent, ColBasis, ColLimit, ColSubject, ColChannels, ColAudience, ColMethod, ColLevel}
+
 // changedFields names the elements that differ between two items.
 func changedFields(a, b Item) []string {
 	var fs []string
-	for _, f := range []struct {
-		col  Column
-		x, y string
-	}{
-		{ColContent, a.Content, b.Content}, {ColBasis, a.Basis, b.Basis}, {ColLimit, a.TimeLimit, b.TimeLimit},
-		{ColSubject, a.Subject, b.Subject}, {ColChannels, a.Channels, b.Channels}, {ColAudience, a.Audience, b.Audience},
-		{ColMethod, a.Method, b.Method}, {ColLevel, a.Levels, b.Levels},
-	} {
-		if strings.TrimSpace(f.x) != strings.TrimSpace(f.y) {
-			fs = append(fs, string(f.col))
+	for _, c := range elementColumns {
+		if strings.TrimSpace(a.Field(c)) != strings.TrimSpace(b.Field(c)) {
+			fs = append(fs, string(c))
 		}
 	}
 	return fs

@@ -10,6 +10,7 @@ import (
 	"gongkai/internal/audit"
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
@@ -20,8 +21,11 @@ import (
 // uploads have their own limit.
 const maxForm = 64 << 10
 
-func parseForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+func parseForm(w http.ResponseWriter, r *http.Request) error { return parseFormN(w, r, maxForm) }
+
+// parseFormN parses a form of at most n bytes.
+func parseFormN(w http.ResponseWriter, r *http.Request, n int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, n)
 	if err := r.ParseForm(); err != nil {
 		return errs.New(errs.Invalid, "error.bad_form")
 	}
@@ -148,6 +152,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		data["Children"] = children
+	}
+	if a.Role != auth.DomainSupervisor {
+		ns, err := catalog.Notices(ctx, s.db, a.Unit)
+		if err != nil {
+			return err
+		}
+		data["Notices"] = ns
+	}
+	if catalog.IsReviewer(*a) {
+		review, err := s.reviewQueue(ctx, a)
+		if err != nil {
+			return err
+		}
+		data["Review"] = review
 	}
 	data["Clock"] = s.clockToday(p.Lang)
 	p.Data = data

@@ -65,7 +65,7 @@ func (s *Server) calendarLoad(w http.ResponseWriter, r *http.Request) error {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxCalendarFile+4096)
 	p := s.adminPage(r, "admin.calendar", "calendar")
-	content, ferr := readUpload(r, "file")
+	content, ferr := readUpload(r, "file", maxCalendarFile)
 	var y calendar.Year
 	if ferr == nil {
 		ferr = s.db.InTx(r.Context(), func(tx *db.Tx) error {
@@ -89,10 +89,10 @@ func (s *Server) calendarLoad(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// readUpload reads the multipart file field name, refusing a missing or
-// oversized file.
-func readUpload(r *http.Request, name string) ([]byte, error) {
-	if err := r.ParseMultipartForm(maxCalendarFile); err != nil {
+// readUpload reads the multipart file field name, refusing a missing file
+// or one larger than max bytes.
+func readUpload(r *http.Request, name string, max int64) ([]byte, error) {
+	if err := r.ParseMultipartForm(max); err != nil {
 		return nil, errs.New(errs.Invalid, "upload.too_large_or_bad")
 	}
 	f, _, err := r.FormFile(name)
@@ -100,11 +100,11 @@ func readUpload(r *http.Request, name string) ([]byte, error) {
 		return nil, errs.InvalidField(name, "upload.missing")
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxCalendarFile+1))
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, errs.New(errs.Invalid, "upload.too_large_or_bad")
 	}
-	if len(b) > maxCalendarFile {
+	if int64(len(b)) > max {
 		return nil, errs.New(errs.Invalid, "upload.too_large_or_bad")
 	}
 	return b, nil

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/catalog"
 	"gongkai/internal/i18n"
 )
 
@@ -33,7 +34,14 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"query": url.QueryEscape,
-	"eq2":   func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	// field returns an item's element by column name, for diffs.
+	"field": func(it *catalog.Item, col string) string {
+		if it == nil {
+			return ""
+		}
+		return it.Field(catalog.Column(col))
+	},
+	"eq2": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
