@@ -1,0 +1,430 @@
+// Package e2e drives the real server in Debian's Chromium: logging in as
+// each role, the catalog review journey, pages without JavaScript and on a
+// phone, and axe-core accessibility checks on every page visited.
+//
+// Chromium is found at GONGKAI_CHROMIUM, /usr/bin/chromium or on PATH, and
+// axe-core at GONGKAI_AXE or node_modules/axe-core/axe.min.js (npm ci). A
+// developer machine without them skips these tests; with CI=true they fail.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/device"
+
+	"gongkai/internal/app"
+	"gongkai/internal/auth"
+	"gongkai/internal/db"
+)
+
+var (
+	baseURL   string
+	axeSource string
+	browser   context.Context // the shared Chromium
+	skipWhy   string
+	theApp    *app.App
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	chromium := findChromium()
+	axePath := os.Getenv("GONGKAI_AXE")
+	if axePath == "" {
+		axePath = filepath.Join("..", "node_modules", "axe-core", "axe.min.js")
+	}
+	axe, axeErr := os.ReadFile(axePath)
+	switch {
+	case chromium == "":
+		skipWhy = "Chromium not found (install Debian's chromium or set GONGKAI_CHROMIUM)"
+	case axeErr != nil:
+		skipWhy = "axe-core not found at " + axePath + " (run npm ci)"
+	}
+	if skipWhy != "" {
+		if os.Getenv("CI") == "true" {
+			fmt.Fprintln(os.Stderr, "e2e: "+skipWhy)
+			return 1
+		}
+		return m.Run()
+	}
+	axeSource = string(axe)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir, err := os.MkdirTemp("", "gongkai-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	theApp, err = app.New(ctx, app.Config{DataDir: filepath.Join(dir, "data"), Addr: "127.0.0.1:0", Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer theApp.Close()
+	if _, err := app.LoadDemo(ctx, theApp.DB); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	done := make(chan error, 1)
+	go func() { done <- theApp.Run(ctx) }()
+	for i := 0; theApp.Addr() == "" && i < 500; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	baseURL = "http://" + theApp.Addr()
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(filepath.Join(dir, "chromium")),
+		chromedp.WindowSize(1280, 900),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	var cancelBrowser context.CancelFunc
+	browser, cancelBrowser = chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+	if err := chromedp.Run(browser); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: start Chromium:", err)
+		return 1
+	}
+	code := m.Run()
+	cancel()
+	<-done
+	return code
+}
+
+func findChromium() string {
+	if p := os.Getenv("GONGKAI_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// tab opens a new tab without cookies (tests run one at a time and share
+// the browser's cookie jar), and fails the test after a minute rather than
+// hang.
+func tab(t *testing.T) context.Context {
+	t.Helper()
+	if skipWhy != "" {
+		t.Skip(skipWhy)
+	}
+	ctx, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
+	t.Cleanup(cancelT)
+	must(t, ctx, network.ClearBrowserCookies())
+	return ctx
+}
+
+// press clicks the button of the form whose action ends with action and
+// waits for the page the server redirects to (?done=…).
+func press(t *testing.T, ctx context.Context, action, done string) {
+	t.Helper()
+	must(t, ctx, chromedp.Click(`form[action$="`+action+`"] button[type=submit]`, chromedp.ByQuery))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var loc, state string
+		err := chromedp.Run(ctx, chromedp.Location(&loc), chromedp.Evaluate(`document.readyState`, &state))
+		if err == nil && strings.Contains(loc, "done="+done) && state == "complete" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %s the page is %s (%s): %v", action, loc, state, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var flash string
+	must(t, ctx, chromedp.Text("p.flash", &flash, chromedp.ByQuery))
+	if flash == "" {
+		t.Fatalf("no confirmation after %s", action)
+	}
+}
+
+// logout ends the session through the header's button.
+func logout(t *testing.T, ctx context.Context) {
+	t.Helper()
+	must(t, ctx,
+		chromedp.Click(`header form[action="/admin/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[href="/admin/login"]`, chromedp.ByQuery),
+	)
+}
+
+func must(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
+	t.Helper()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		var url string
+		chromedp.Run(ctx, chromedp.Location(&url))
+		t.Fatalf("at %s: %v", url, err)
+	}
+}
+
+// login signs in through the form, as a person would.
+func login(t *testing.T, ctx context.Context, login, password string) {
+	t.Helper()
+	must(t, ctx,
+		chromedp.Navigate(baseURL+"/admin/login"),
+		chromedp.WaitVisible("#login", chromedp.ByQuery),
+		chromedp.SendKeys("#login", login, chromedp.ByQuery),
+		chromedp.SendKeys("#password", password, chromedp.ByQuery),
+		chromedp.Click(`main form button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible("h1[data-role]", chromedp.ByQuery),
+	)
+}
+
+func demoAccount(t *testing.T, role auth.Role) app.DemoAccount {
+	t.Helper()
+	for _, da := range app.DemoAccounts {
+		if da.Role == role {
+			return da
+		}
+	}
+	t.Fatalf("no demo account for %s", role)
+	return app.DemoAccount{}
+}
+
+type violation struct {
+	ID      string   `json:"id"`
+	Impact  string   `json:"impact"`
+	Help    string   `json:"help"`
+	Targets []string `json:"targets"`
+}
+
+// checkAxe runs axe-core on the current page and fails on any serious or
+// critical violation.
+func checkAxe(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	var vs []violation
+	script := axeSource + `
+;axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
+  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))`
+	must(t, ctx, chromedp.Evaluate(script, &vs, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	for _, v := range vs {
+		t.Errorf("axe on %s: %s (%s) %s at %s", what, v.ID, v.Impact, v.Help, strings.Join(v.Targets, "; "))
+	}
+}
+
+// visit opens path and checks it with axe.
+func visit(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	must(t, ctx, chromedp.Navigate(baseURL+path), chromedp.WaitReady("body", chromedp.ByQuery))
+	checkAxe(t, ctx, path)
+}
+
+func TestEachRoleSeesItsDashboard(t *testing.T) {
+	for _, role := range auth.Roles {
+		t.Run(string(role), func(t *testing.T) {
+			ctx := tab(t)
+			da := demoAccount(t, role)
+			login(t, ctx, da.Login, da.Password)
+			var got string
+			var ok bool
+			must(t, ctx, chromedp.AttributeValue("h1[data-role]", "data-role", &got, &ok, chromedp.ByQuery))
+			if got != string(role) {
+				t.Fatalf("%s sees the dashboard of %q", da.Login, got)
+			}
+			checkAxe(t, ctx, "dashboard of "+string(role))
+			// Logging out returns to the portal; the console asks to log in.
+			var loc string
+			logout(t, ctx)
+			must(t, ctx,
+				chromedp.Navigate(baseURL+"/admin/"),
+				chromedp.WaitVisible("#login", chromedp.ByQuery),
+				chromedp.Location(&loc),
+			)
+			if !strings.Contains(loc, "/admin/login") {
+				t.Errorf("after logout /admin/ went to %s", loc)
+			}
+		})
+	}
+}
+
+func TestPublicPagesAreAccessible(t *testing.T) {
+	ctx := tab(t)
+	for _, p := range []string{"/", "/?lang=en", "/zwgk/", "/zwgk/zn/", "/zwgk/bzh/", "/zwgk/bzh/440105/", "/zwgk/bzh/440105-001/",
+		"/zwgk/bzh/440105-001/21/", "/zwgk/bzh/440105/hb/", "/ysqgk/", "/search?q=%E6%B5%B7%E7%8F%A0", "/admin/login", "/no-such-page"} {
+		visit(t, ctx, p)
+	}
+	// The login page showing an error.
+	must(t, ctx,
+		chromedp.Navigate(baseURL+"/admin/login"),
+		chromedp.SendKeys("#login", "admin", chromedp.ByQuery),
+		chromedp.SendKeys("#password", "wrong-password-1", chromedp.ByQuery),
+		chromedp.Click(`main form button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible("#login-error", chromedp.ByQuery),
+	)
+	checkAxe(t, ctx, "login with an error")
+}
+
+func TestConsolePagesAreAccessible(t *testing.T) {
+	for role, paths := range map[auth.Role][]string{
+		auth.Admin:                {"/admin/units", "/admin/units/440105", "/admin/units/new", "/admin/accounts", "/admin/accounts/haizhu-office", "/admin/accounts/new", "/admin/calendar", "/admin/calendar/2026", "/admin/audit", "/admin/guidelines", "/admin/guidelines/21", "/admin/password", "/admin/domain"},
+		auth.UnitEditor:           {"/admin/catalogs", "/admin/catalogs/440105-001/21", "/admin/catalogs/440105-001/21/diff?from=1"},
+		auth.PublicOfficeDistrict: {"/admin/catalogs", "/admin/catalogs/440105-002/21", "/admin/catalogs/440105-003/21"},
+		auth.DomainSupervisor:     {"/admin/domain", "/admin/catalogs/440105-001/21"},
+	} {
+		t.Run(string(role), func(t *testing.T) {
+			ctx := tab(t)
+			da := demoAccount(t, role)
+			login(t, ctx, da.Login, da.Password)
+			for _, p := range paths {
+				visit(t, ctx, p)
+			}
+		})
+	}
+}
+
+func TestPhoneLayout(t *testing.T) {
+	ctx := tab(t)
+	must(t, ctx, chromedp.Emulate(phone))
+	check := func(what string) {
+		t.Helper()
+		var widths []float64
+		must(t, ctx, chromedp.Evaluate(`[document.documentElement.scrollWidth, window.innerWidth]`, &widths))
+		if len(widths) != 2 || widths[0] > widths[1]+1 {
+			t.Errorf("%s scrolls sideways on a phone: page %v px wide in a %v px window", what, widths[0], widths[1])
+		}
+		var nav int
+		must(t, ctx, chromedp.Evaluate(`document.querySelectorAll('nav.main-nav a').length`, &nav))
+		if nav == 0 {
+			t.Errorf("%s has no navigation on a phone", what)
+		}
+	}
+	for _, p := range []string{"/", "/zwgk/bzh/", "/zwgk/bzh/440105-001/21/", "/admin/login"} {
+		visit(t, ctx, p)
+		check(p)
+	}
+	da := demoAccount(t, auth.PublicOfficeDistrict)
+	login(t, ctx, da.Login, da.Password)
+	check("dashboard")
+	visit(t, ctx, "/admin/catalogs/440105-002/21")
+	check("catalog review")
+}
+
+// phone is a narrow touch screen.
+var phone = phoneInfo{}
+
+type phoneInfo struct{}
+
+func (phoneInfo) Device() device.Info {
+	return device.Info{Name: "phone", UserAgent: "Mozilla/5.0 (Linux; Android 14) Mobile", Width: 375, Height: 812, Scale: 3, Mobile: true, Touch: true}
+}
+
+func TestLoginWithoutJavaScript(t *testing.T) {
+	ctx := tab(t)
+	must(t, ctx, emulation.SetScriptExecutionDisabled(true))
+	da := demoAccount(t, auth.UnitEditor)
+	login(t, ctx, da.Login, da.Password)
+	var h1 string
+	must(t, ctx, chromedp.Text("h1", &h1, chromedp.ByQuery))
+	if h1 == "" {
+		t.Fatal("no dashboard heading without JavaScript")
+	}
+	// A form post works too: the catalog page's submit-free navigation.
+	must(t, ctx, chromedp.Navigate(baseURL+"/admin/catalogs"), chromedp.WaitVisible(`select#domain`, chromedp.ByQuery))
+}
+
+// TestCatalogJourney: a street compiles its catalog from the guideline,
+// submits it, the district office returns it with a remark, the street
+// fixes it, the office approves and publishes, and the public reads it.
+func TestCatalogJourney(t *testing.T) {
+	if skipWhy != "" {
+		t.Skip(skipWhy)
+	}
+	ctx := context.Background()
+	err := theApp.DB.InTx(ctx, func(tx *db.Tx) error {
+		_, err := auth.CreateAccount(ctx, tx, "test", nil, auth.NewAccount{Login: "jiangnanzhong-editor", DisplayName: "江南中街道编辑",
+			Password: "jnz-editor-2026", Role: auth.UnitEditor, UnitCode: "440105-004"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const page = "/admin/catalogs/440105-004/21"
+	editor := tab(t)
+	login(t, editor, "jiangnanzhong-editor", "jnz-editor-2026")
+	visit(t, editor, "/admin/catalogs")
+	must(t, editor,
+		chromedp.SetValue("select#domain", "21", chromedp.ByQuery),
+		chromedp.Click(`form[action="/admin/catalogs"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible("form.items-form", chromedp.ByQuery),
+	)
+	var compiled string
+	must(t, editor, chromedp.Location(&compiled))
+	if !strings.HasSuffix(compiled, page) {
+		t.Fatalf("compiling led to %s", compiled)
+	}
+	checkAxe(t, editor, "compiled catalog")
+	press(t, editor, "/submit", "submit")
+	checkAxe(t, editor, "submitted catalog")
+	logout(t, editor)
+
+	office := editor // one tab: the cookie jar is the browser's
+	da := demoAccount(t, auth.PublicOfficeDistrict)
+	login(t, office, da.Login, da.Password)
+	visit(t, office, page)
+	must(t, office,
+		chromedp.SendKeys("#comment", "请补充长者饭堂的开放时间", chromedp.ByQuery),
+		chromedp.SendKeys("#comment-2", "写明每日开放时段", chromedp.ByQuery),
+	)
+	press(t, office, "/return", "return")
+	checkAxe(t, office, "returned catalog")
+	logout(t, office)
+
+	login(t, editor, "jiangnanzhong-editor", "jnz-editor-2026")
+	visit(t, editor, page)
+	var remark string
+	must(t, editor, chromedp.Text("#i1-comment", &remark, chromedp.ByQuery))
+	if !strings.Contains(remark, "写明每日开放时段") {
+		t.Fatalf("the editor does not see the remark: %q", remark)
+	}
+	must(t, editor,
+		chromedp.SetValue("#i1-content", "服务地点、开放时间（每日10:30至13:00）、就餐对象、收费及补贴标准", chromedp.ByQuery),
+	)
+	press(t, editor, "/21", "saved")
+	press(t, editor, "/submit", "submit")
+	logout(t, editor)
+
+	login(t, office, da.Login, da.Password)
+	visit(t, office, page)
+	press(t, office, "/approve", "approve")
+	checkAxe(t, office, "approved catalog")
+	press(t, office, "/publish", "publish")
+	logout(t, office)
+
+	public := office
+	visit(t, public, "/zwgk/bzh/440105-004/")
+	visit(t, public, "/zwgk/bzh/440105-004/21/")
+	var table string
+	must(t, public, chromedp.Text("table.catalog", &table, chromedp.ByQuery))
+	if !strings.Contains(table, "每日10:30至13:00") {
+		t.Errorf("the portal does not show the fixed item: %.300s", table)
+	}
+}
