@@ -119,7 +119,16 @@ func Compile(ctx context.Context, tx *db.Tx, a auth.Account, u org.Unit, d Domai
 	if !canEdit(a, u) {
 		return Catalog{}, errs.New(errs.Forbidden, "catalog.forbidden")
 	}
+	if d.Local() && !strings.Contains(u.Path, fmt.Sprintf("/%d/", d.unitID)) {
+		// A local domain serves the unit that added it and those under it.
+		return Catalog{}, errs.InvalidField("domain", "domain.not_found", d.Name)
+	}
 	g, err := LatestGuideline(ctx, tx, d)
+	if errs.KindOf(err) == errs.NotFound && d.Local() {
+		// A local domain has no State Council guideline: the unit writes
+		// its items itself.
+		g, err = Guideline{}, nil
+	}
 	if err != nil {
 		return Catalog{}, err
 	}
@@ -130,7 +139,7 @@ func Compile(ctx context.Context, tx *db.Tx, a auth.Account, u org.Unit, d Domai
 			items = append(items, CatalogItem{Item: it, Mandatory: mandatoryFor(it, u.Level)})
 		}
 	}
-	c, err := create(ctx, tx, u, d, sql.NullInt64{Int64: g.ID, Valid: true}, items)
+	c, err := create(ctx, tx, u, d, sql.NullInt64{Int64: g.ID, Valid: g.ID != 0}, items)
 	if err != nil {
 		return Catalog{}, err
 	}

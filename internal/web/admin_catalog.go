@@ -28,6 +28,10 @@ func (s *Server) catalogsPage(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	p := s.adminPage(r, "admin.catalogs", "catalogs")
+	if r.URL.Query().Get("domain_added") != "" {
+		p.Flash = p.T("domain.added")
+		p.Form.Set("domain", r.URL.Query().Get("domain_added"))
+	}
 	return s.catalogList(w, r, a, p, http.StatusOK)
 }
 
@@ -420,5 +424,38 @@ func (s *Server) noticeClose(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+	return nil
+}
+
+// domainAdd adds a local domain for a unit (plan item 五).
+func (s *Server) domainAdd(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAccount(r)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	var d catalog.Domain
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		u, err := org.ByCode(ctx, tx, r.PostForm.Get("domain_unit"))
+		if err != nil || !catalog.CanEditCatalog(*a, u) {
+			return errs.InvalidField("domain_unit", "unit.not_found", r.PostForm.Get("domain_unit"))
+		}
+		d, err = catalog.AddLocalDomain(ctx, tx, a.Login, u, r.PostForm.Get("domain_name"))
+		return err
+	})
+	if err != nil {
+		if errs.KindOf(err) != errs.Invalid {
+			return err
+		}
+		p := s.adminPage(r, "admin.catalogs", "catalogs")
+		p.Form = r.PostForm
+		p.Errors = fieldErrors(p.Lang, err)
+		p.Error = i18n.Error(p.Lang, err)
+		return s.catalogList(w, r, a, p, http.StatusBadRequest)
+	}
+	http.Redirect(w, r, "/admin/catalogs?domain_added="+url.QueryEscape(d.Code), http.StatusSeeOther)
 	return nil
 }

@@ -297,3 +297,39 @@ func TestGuidelineUploadNotifiesEditors(t *testing.T) {
 		t.Errorf("report: %d %v", res.StatusCode, err)
 	}
 }
+
+func TestLocalDomainCatalog(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	editor := e.asDemo(auth.UnitEditor) // 赤岗街道
+	if res := editor.postForm("/admin/domains", url.Values{"domain_unit": {"440105-001"}, "domain_name": {" "}}); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("blank name: %d", res.StatusCode)
+	}
+	if res := editor.postForm("/admin/domains", url.Values{"domain_unit": {"440104-001"}, "domain_name": {"城市绿化"}}); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("a domain for another district's street: %d", res.StatusCode)
+	}
+	res := editor.postForm("/admin/domains", url.Values{"domain_unit": {"440105-001"}, "domain_name": {"城市绿化"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add local domain: %d %s", res.StatusCode, excerpt(res.Body, "alert"))
+	}
+	code := strings.TrimPrefix(res.Header.Get("Location"), "/admin/catalogs?domain_added=")
+	res = editor.postForm("/admin/catalogs", url.Values{"unit": {"440105-001"}, "domain": {code}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("compile for the local domain: %d %s", res.StatusCode, excerpt(res.Body, "alert"))
+	}
+	path := res.Header.Get("Location")
+	res = editor.postForm(path, url.Values{"count": {"0"}, "new.level1": {"古树名木"}, "new.content": {"古树名木名录、位置、养护责任人"},
+		"new.basis": {"《城市绿化条例》"}, "new.limit": {"信息形成或者变更之日起20个工作日内"}, "new.subject": {"赤岗街道办事处"},
+		"new.channels": {"■政府网站"}, "new.audience": {"全社会"}, "new.method": {"主动"}, "new.level": {"乡级"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add an item: %d %s", res.StatusCode, excerpt(res.Body, "alert"))
+	}
+	if res := editor.postForm(path+"/submit", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", res.StatusCode, excerpt(res.Body, "alert"))
+	}
+	// Another district's office cannot compile for it.
+	addAccount(t, e, auth.NewAccount{Login: "yuexiu-office", Role: auth.PublicOfficeDistrict, UnitCode: "440104"})
+	yx := e.as("yuexiu-office", "yuexiu-office-pw-2026")
+	if res := yx.postForm("/admin/catalogs", url.Values{"unit": {"440104-001"}, "domain": {code}}); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("越秀区 compiles 海珠区's local domain: %d", res.StatusCode)
+	}
+}

@@ -56,6 +56,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/catalogs/{unit}/{domain}/diff", s.h(s.catalogDiff))
 	mux.Handle("POST /admin/catalogs/{unit}/{domain}/{action}", s.h(s.catalogAction))
 	mux.Handle("POST /admin/notices/{id}/close", s.h(s.noticeClose))
+	mux.Handle("POST /admin/domains", s.h(s.domainAdd))
 	mux.Handle("GET /admin/guidelines", s.h(s.guidelinesPage))
 	mux.Handle("POST /admin/guidelines", s.h(s.guidelineImport))
 	mux.Handle("GET /admin/guidelines/{domain}", s.h(s.guidelinePage))
