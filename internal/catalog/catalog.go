@@ -277,6 +277,9 @@ func (c Catalog) Validate() error {
 		if it.Audience != "" && !strings.Contains(it.Audience, "全社会") && !strings.Contains(it.Audience, "特定群体") {
 			m = append(m, errs.New(errs.Invalid, "catalog.item_bad_audience", it.Seq, it.Name(), it.Audience))
 		}
+		if it.Channels != "" && len(ParseChannels(it.Channels)) == 0 {
+			m = append(m, errs.New(errs.Invalid, "catalog.item_no_channel", it.Seq, it.Name()))
+		}
 		if prev, ok := seen[it.Key()]; ok {
 			m = append(m, errs.New(errs.Invalid, "catalog.item_duplicate", it.Seq, it.Name(), prev))
 		}

@@ -148,6 +148,7 @@ type catalogView struct {
 	Notices   []catalog.Notice
 	Rows      []formRow
 	Fields    []string
+	Channels  []string
 }
 
 // formRow is one item of the edit form, with what the form holds for it.
@@ -157,6 +158,16 @@ type formRow struct {
 	Key       string
 	Mandatory bool
 	Comment   string
+	// Channels marks the standard channels the item selects.
+	Channels map[string]bool
+}
+
+func channelSet(text string) map[string]bool {
+	m := map[string]bool{}
+	for _, c := range catalog.ParseChannels(text) {
+		m[c] = true
+	}
+	return m
 }
 
 // formRows lists the items of the form f, marking the mandatory ones and
@@ -176,6 +187,10 @@ func formRows(f url.Values, items []catalog.CatalogItem) []formRow {
 		if it, ok := byKey[row.Key]; ok {
 			row.Mandatory, row.Comment = it.Mandatory, it.Comment
 		}
+		if chs, ok := f[fmt.Sprintf("i.%d.ch", i)]; ok {
+			row.Values["channels"] = catalog.FormatChannels(chs)
+		}
+		row.Channels = channelSet(row.Values["channels"])
 		rows = append(rows, row)
 	}
 	return rows
@@ -217,7 +232,7 @@ func (s *Server) catalogDetail(w http.ResponseWriter, r *http.Request, a *auth.A
 	if p.Form == nil || len(p.Form) == 0 {
 		p.Form = itemsForm(c.Items)
 	}
-	v.Rows, v.Fields = formRows(p.Form, c.Items), itemFields
+	v.Rows, v.Fields, v.Channels = formRows(p.Form, c.Items), itemFields, catalog.Channels
 	p.Data = v
 	s.render(w, r, status, "catalog", p)
 	return nil
@@ -250,8 +265,16 @@ func itemsFromForm(f url.Values, old []catalog.CatalogItem) []catalog.CatalogIte
 	}
 	read := func(prefix string) catalog.Item {
 		g := func(name string) string { return strings.TrimSpace(f.Get(prefix + name)) }
-		return catalog.Item{Level1: g("level1"), Level2: g("level2"), Content: g("content"), Basis: g("basis"), TimeLimit: g("limit"),
+		it := catalog.Item{Level1: g("level1"), Level2: g("level2"), Content: g("content"), Basis: g("basis"), TimeLimit: g("limit"),
 			Subject: g("subject"), Channels: g("channels"), Audience: g("audience"), Method: g("method"), Levels: g("level")}
+		if f.Get(prefix+"checklist") != "" {
+			// The channel checkboxes: the checked ones are ■, the rest □.
+			it.Channels = catalog.FormatChannels(f[prefix+"ch"])
+			if len(f[prefix+"ch"]) == 0 {
+				it.Channels = ""
+			}
+		}
+		return it
 	}
 	n, _ := strconv.Atoi(f.Get("count"))
 	n = min(n, 1000)

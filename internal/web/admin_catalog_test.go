@@ -81,21 +81,27 @@ func TestCatalogReviewJourney(t *testing.T) {
 		// Fix item 2 through the form (the office edits for the street in
 		// this test), add a local item, and blank a required element.
 		form := url.Values{}
+		// What a browser would send: every field, checked boxes only.
 		for _, in := range find(t, page, "form.items-form input, form.items-form textarea") {
-			var name, value string
+			var name, value, typ string
+			checked := false
 			for _, a := range in.Attr {
 				switch a.Key {
 				case "name":
 					name = a.Val
 				case "value":
 					value = a.Val
+				case "type":
+					typ = a.Val
+				case "checked":
+					checked = true
 				}
 			}
 			if in.Data == "textarea" && in.FirstChild != nil {
 				value = in.FirstChild.Data
 			}
-			if name != "" && !strings.HasSuffix(name, ".remove") {
-				form.Set(name, value)
+			if name != "" && (typ != "checkbox" || checked) {
+				form.Add(name, value)
 			}
 		}
 		if form.Get("count") != "4" {
@@ -109,6 +115,9 @@ func TestCatalogReviewJourney(t *testing.T) {
 			t.Fatalf("save: %d %s", res.StatusCode, excerpt(res.Body, "alert"))
 		}
 		c = e.catalogOf(t, "440105-002")
+		if got := catalog.ParseChannels(c.Items[0].Channels); len(got) != 3 || got[0] != "政府网站" {
+			t.Errorf("channels after a save through the checklist: %v (%s)", got, c.Items[0].Channels)
+		}
 		if len(c.Items) != 5 || !c.Items[4].Local || c.Items[1].Content != form.Get("i.1.content") || c.Status != catalog.Draft {
 			t.Fatalf("after saving: %s %d items %+v", c.Status, len(c.Items), c.Items)
 		}
