@@ -82,3 +82,10 @@ func FuzzParseLimit(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseLimit(b *testing.B) {
+	texts := []string{"信息形成或者变更之日起20个工作日内", "每年3月底前", "按进展情况及时公开", "本级人民代表大会或其常务委员会批准后20日内", "依照相关规定"}
+	for i := 0; b.Loop(); i++ {
+		ParseLimit(texts[i%len(texts)])
+	}
+}
