@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -340,5 +341,53 @@ func TestLocalDomainCatalog(t *testing.T) {
 	yx := e.as("yuexiu-office", "yuexiu-office-pw-2026")
 	if res := yx.postForm("/admin/catalogs", url.Values{"unit": {"440104-001"}, "domain": {code}}); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("越秀区 compiles 海珠区's local domain: %d", res.StatusCode)
+	}
+}
+
+func TestNoticeAndReportRoutesAreScoped(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	ctx := context.Background()
+	// A new guideline version gives 赤岗街道's catalog a notice.
+	d, _ := catalog.DomainByCode(ctx, e.db, "21")
+	tb, err := catalog.ReadTable("v2.csv", strings.NewReader("序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式,公开层级\n"+
+		"1,养老服务补贴,高龄老年人津贴,补贴对象,《广东省养老服务条例》,20个工作日,街道办事处,■政府网站,全社会,主动,乡级\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.InTx(ctx, func(tx *db.Tx) error {
+		_, _, err := catalog.ImportGuideline(ctx, tx, "test", catalog.GuidelineImport{Domain: d, Table: tb})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ns, _ := catalog.Notices(ctx, e.db, e.catalogOf(t, "440105-001").Unit)
+	if len(ns) != 1 {
+		t.Fatalf("%d notices", len(ns))
+	}
+	path := "/admin/notices/" + strconv.FormatInt(ns[0].ID, 10) + "/close"
+	addAccount(t, e, auth.NewAccount{Login: "yuexiu-office", Role: auth.PublicOfficeDistrict, UnitCode: "440104"})
+	for name, c := range map[string]*client{"越秀区 office": e.as("yuexiu-office", "yuexiu-office-pw-2026"), "supervisor": e.asDemo(auth.DomainSupervisor)} {
+		if res := c.postForm(path, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s closes 赤岗街道's notice: %d", name, res.StatusCode)
+		}
+	}
+	if ns, _ := catalog.Notices(ctx, e.db, e.catalogOf(t, "440105-001").Unit); len(ns) != 1 {
+		t.Fatal("the notice was closed by someone out of scope")
+	}
+	if res := e.asDemo(auth.UnitEditor).postForm(path+"?next=/admin/", nil); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/" {
+		t.Errorf("editor closes its notice: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	// The domain report is for supervisors, the city office and admins; a
+	// supervisor's page stays on its own domain whatever it asks for.
+	for _, role := range []auth.Role{auth.UnitEditor, auth.UnitReviewer, auth.PublicOfficeDistrict} {
+		if res := e.asDemo(role).get("/admin/domain.xlsx"); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s downloads the domain report: %d", role, res.StatusCode)
+		}
+	}
+	if body := e.asDemo(auth.DomainSupervisor).get("/admin/domain?domain=20").Body; !strings.Contains(text(t, body, "h1"), "养老服务") {
+		t.Errorf("supervisor asked for another domain and got %q", text(t, body, "h1"))
+	}
+	if body := e.asDemo(auth.PublicOfficeCity).get("/admin/domain?domain=20").Body; !strings.Contains(text(t, body, "h1"), "社会救助") {
+		t.Errorf("city office domain page: %q", text(t, body, "h1"))
 	}
 }
