@@ -85,3 +85,19 @@ func TestImportCatalogAndGuideline(t *testing.T) {
 		t.Errorf("unknown domain: %d %s", st, e)
 	}
 }
+
+func TestScreenCommand(t *testing.T) {
+	st, out, e := run(t, "联系人王五，电话13912345678，依据穗府办函〔2020〕53号。", "screen")
+	want := `[{"kind":"mobile","start":8,"end":19,"text":"13912345678","masked":"139****5678"}]` + "\n"
+	if st != 0 || out != want {
+		t.Errorf("screen stdin: %d %q %q", st, out, e)
+	}
+	file := filepath.Join(t.TempDir(), "notice.txt")
+	os.WriteFile(file, []byte("本通知不含个人信息。邮编510030。"), 0o644)
+	if st, out, _ := run(t, "", "screen", file); st != 0 || out != "[]\n" {
+		t.Errorf("screen file: %d %q", st, out)
+	}
+	if st, _, e := run(t, "", "screen", file+".missing"); st != 2 || e == "" {
+		t.Errorf("missing file: %d %q", st, e)
+	}
+}

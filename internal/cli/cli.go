@@ -53,6 +53,7 @@ func init() {
 		{"catalog", "catalog parse-limit TEXT", runCatalog},
 		{"guideline", "guideline import --domain NAME [--title TITLE] [--doc 文号] FILE [--data DIR]", runGuideline},
 		{"import", "import catalog --unit CODE [--domain NAME] [--publish] FILE [--data DIR]", runImport},
+		{"screen", "screen [FILE]  (text on stdin without FILE)", runScreen},
 		{"audit", "audit verify [--data DIR]", runAudit},
 		{"backup", "backup [--data DIR] FILE", runBackup},
 		{"restore", "restore [--data DIR] FILE", runRestore},
