@@ -78,6 +78,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		}
 		return d, nil
 	}
+	if err := checkFTS5(ctx); err != nil {
+		return nil, err
+	}
 	dir := cfg.DataDir
 	if dir == "" {
 		dir = "data"
@@ -101,6 +104,26 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	return d, nil
+}
+
+// ErrNoFTS5 means the program was built without SQLite's full-text search.
+var ErrNoFTS5 = errors.New("this gongkai was built without SQLite FTS5: build it with -tags sqlite_fts5 (see README)")
+
+// checkFTS5 makes sure the SQLite library has FTS5, which search needs.
+func checkFTS5(ctx context.Context) error {
+	mem, err := sql.Open("sqlite3", ":memory:")
+	if err != nil {
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	defer mem.Close()
+	var used int
+	if err := mem.QueryRowContext(ctx, "SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&used); err != nil {
+		return fmt.Errorf("check sqlite: %w", err)
+	}
+	if used != 1 {
+		return ErrNoFTS5
+	}
+	return nil
 }
 
 // sqliteDSN returns the connection string for the SQLite file at path.
