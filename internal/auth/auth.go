@@ -67,6 +67,20 @@ type Account struct {
 // InScope reports whether u lies in the account's unit subtree.
 func (a Account) InScope(u org.Unit) bool { return a.Unit.Contains(u) }
 
+// Writes reports whether the account may write unit u's content (catalogs,
+// information): its editors and reviewers, the offices above it and
+// administrators. Domain supervisors read; they do not write.
+func (a Account) Writes(u org.Unit) bool {
+	if !a.InScope(u) {
+		return false
+	}
+	switch a.Role {
+	case UnitEditor, UnitReviewer, PublicOfficeDistrict, PublicOfficeCity, Admin:
+		return true
+	}
+	return false
+}
+
 // IsAdmin reports whether the account may manage units, accounts and
 // calendars within its scope.
 func (a Account) IsAdmin() bool { return a.Role == Admin }

@@ -417,3 +417,7 @@ func (c *Calendar) WorkdaysBetween(from, to Date) (int, error) {
 	}
 	return sign * n, nil
 }
+
+// China is China Standard Time (UTC+8, no daylight saving); statutory days
+// are counted in it.
+var China = time.FixedZone("CST", 8*3600)

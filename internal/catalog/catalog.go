@@ -75,16 +75,7 @@ func mandatoryFor(it Item, l org.Level) bool {
 
 // canEdit: editors and reviewers of the unit, and the offices and
 // administrators above it.
-func canEdit(a auth.Account, u org.Unit) bool {
-	if !a.InScope(u) {
-		return false
-	}
-	switch a.Role {
-	case auth.UnitEditor, auth.UnitReviewer, auth.PublicOfficeDistrict, auth.PublicOfficeCity, auth.Admin:
-		return true
-	}
-	return false
-}
+func canEdit(a auth.Account, u org.Unit) bool { return a.Writes(u) }
 
 // canReview: the district office of the unit's district (or the city office
 // for city departments and districts), and administrators, but never the

@@ -189,7 +189,7 @@ type todayClock struct {
 
 func (s *Server) clockToday(lang i18n.Lang) todayClock {
 	cal := s.cfg.Calendar()
-	today := calendar.DateOf(s.db.Now().In(chinaTime))
+	today := calendar.DateOf(s.db.Now().In(calendar.China))
 	c := todayClock{Today: today.String()}
 	ok, err := cal.IsWorkday(today)
 	if err == nil {
@@ -203,9 +203,6 @@ func (s *Server) clockToday(lang i18n.Lang) todayClock {
 	c.Workday = ok
 	return c
 }
-
-// chinaTime is China Standard Time; statutory days are counted in it.
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireAccount(r); err != nil {

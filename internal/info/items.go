@@ -1,0 +1,95 @@
+package info
+
+import (
+	"context"
+	"fmt"
+
+	"gongkai/internal/audit"
+	"gongkai/internal/auth"
+	"gongkai/internal/catalog"
+	"gongkai/internal/db"
+	"gongkai/internal/errs"
+)
+
+func itemsOf(ctx context.Context, q db.Querier, recordID int64) ([]ItemRef, error) {
+	rows, err := q.Query(ctx, `SELECT i.catalog_id, u.code, d.code, d.name, i.item_key FROM info_items i
+		JOIN catalogs c ON c.id = i.catalog_id JOIN units u ON u.id = c.unit_id JOIN domains d ON d.id = c.domain_id
+		WHERE i.record_id = ? ORDER BY d.sort, i.item_key`, recordID)
+	if err != nil {
+		return nil, fmt.Errorf("load record items: %w", err)
+	}
+	defer rows.Close()
+	var out []ItemRef
+	for rows.Next() {
+		var it ItemRef
+		if err := rows.Scan(&it.CatalogID, &it.UnitCode, &it.DomainCode, &it.DomainName, &it.Key); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// LinkItems sets the catalog items of the record's unit that it is loaded
+// against, by item name (二级事项, or 一级事项 where there is none) within
+// the catalog of the given domain.
+func LinkItems(ctx context.Context, tx *db.Tx, a auth.Account, r Record, d catalog.Domain, names []string) (Record, error) {
+	if !CanEdit(a, r.Unit) {
+		return Record{}, errs.New(errs.Forbidden, "info.forbidden")
+	}
+	c, err := catalog.Load(ctx, tx, r.Unit, d)
+	if err != nil {
+		return Record{}, err
+	}
+	var keys []string
+	for _, name := range names {
+		key := ""
+		for _, it := range c.Items {
+			if it.Name() == name || it.Key() == name {
+				key = it.Key()
+				break
+			}
+		}
+		if key == "" {
+			return Record{}, errs.InvalidField("items", "info.no_item", name, d.Name)
+		}
+		keys = append(keys, key)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM info_items WHERE record_id = ? AND catalog_id = ?`, r.ID, c.ID); err != nil {
+		return Record{}, fmt.Errorf("clear record items: %w", err)
+	}
+	for _, k := range keys {
+		if _, err := tx.Exec(ctx, `INSERT INTO info_items (record_id, catalog_id, item_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, r.ID, c.ID, k); err != nil {
+			return Record{}, fmt.Errorf("link record item: %w", err)
+		}
+	}
+	if r.Items, err = itemsOf(ctx, tx, r.ID); err != nil {
+		return Record{}, err
+	}
+	return r, audit.Append(ctx, tx, a.Login, "info.link_items", "info", r.IndexNo, map[string]any{"domain": d.Name, "items": names})
+}
+
+// ItemRecords returns the published records loaded against one item of a
+// catalog, newest first.
+func ItemRecords(ctx context.Context, q db.Querier, catalogID int64, itemKey string, limit int) ([]Record, error) {
+	return list(ctx, q, `r.status = 'published' AND EXISTS (SELECT 1 FROM info_items i WHERE i.record_id = r.id AND i.catalog_id = ? AND i.item_key = ?)
+		ORDER BY r.published_at DESC, r.id DESC LIMIT ?`, catalogID, itemKey, limit)
+}
+
+// list returns records matching a condition, without items and attachments.
+func list(ctx context.Context, q db.Querier, where string, args ...any) ([]Record, error) {
+	rows, err := q.Query(ctx, `SELECT `+recordCols+` FROM info_records r WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list records: %w", err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,226 @@
+package info
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/db"
+	"gongkai/internal/org"
+)
+
+// searchText is everything a record is found by.
+func (r Record) searchText() string {
+	parts := []string{r.Title, r.DocNumber, r.IndexNo, r.Keywords, r.Issuer, r.BodyText}
+	for _, at := range r.Attachments {
+		parts = append(parts, at.Name, at.Text)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// index puts a published record in the full-text index, in the caller's
+// transaction.
+func index(ctx context.Context, tx *db.Tx, r Record) error {
+	tokens := strings.Join(Tokens(r.searchText()), " ")
+	var err error
+	if tx.Dialect() == db.Postgres {
+		_, err = tx.Exec(ctx, `INSERT INTO info_search (record_id, tokens) VALUES (?, to_tsvector('simple', ?))
+			ON CONFLICT (record_id) DO UPDATE SET tokens = EXCLUDED.tokens`, r.ID, tokens)
+	} else {
+		if _, err = tx.Exec(ctx, `DELETE FROM info_fts WHERE rowid = ?`, r.ID); err == nil {
+			_, err = tx.Exec(ctx, `INSERT INTO info_fts (rowid, tokens) VALUES (?, ?)`, r.ID, tokens)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("index record: %w", err)
+	}
+	return nil
+}
+
+// unindex removes a record from the full-text index.
+func unindex(ctx context.Context, tx *db.Tx, id int64) error {
+	q := `DELETE FROM info_fts WHERE rowid = ?`
+	if tx.Dialect() == db.Postgres {
+		q = `DELETE FROM info_search WHERE record_id = ?`
+	}
+	if _, err := tx.Exec(ctx, q, id); err != nil {
+		return fmt.Errorf("unindex record: %w", err)
+	}
+	return nil
+}
+
+// Query is a search of published records.
+type Query struct {
+	Q        string
+	Unit     *org.Unit // the unit and those under it
+	Domain   int64     // records loaded against the domain's catalogs
+	From, To string    // published dates, inclusive, YYYY-MM-DD
+	Validity string
+	Genre    string
+	Page     int // from 1
+}
+
+// PageSize is the number of hits per page.
+const PageSize = 20
+
+// Hit is one search result.
+type Hit struct {
+	Record  Record
+	Snippet string // HTML: the text around the first match, terms in <mark>
+}
+
+// Search finds published records. Exact 文号 and 索引号 matches come first,
+// then the best full-text matches; each term must match. A query without a
+// searchable term finds nothing.
+func Search(ctx context.Context, q db.Querier, d db.Dialect, s Query) (int, []Hit, error) {
+	terms := queryTerms(s.Q)
+	if len(terms) == 0 {
+		return 0, nil, nil
+	}
+	exact := strings.TrimSpace(s.Q)
+	var from, match, rank string
+	var args []any
+	if d == db.Postgres {
+		var parts []string
+		for _, t := range terms {
+			if t.prefix {
+				parts = append(parts, t.token+":*")
+			} else {
+				parts = append(parts, t.token)
+			}
+		}
+		from = `info_search s JOIN info_records r ON r.id = s.record_id`
+		match = `s.tokens @@ to_tsquery('simple', ?)`
+		rank = `ts_rank(s.tokens, to_tsquery('simple', ?)) DESC`
+		args = append(args, strings.Join(parts, " & "))
+	} else {
+		var parts []string
+		for _, t := range terms {
+			p := `"` + t.token + `"`
+			if t.prefix {
+				p += "*"
+			}
+			parts = append(parts, p)
+		}
+		from = `info_fts JOIN info_records r ON r.id = info_fts.rowid`
+		match = `info_fts MATCH ?`
+		rank = `bm25(info_fts)`
+		args = append(args, strings.Join(parts, " "))
+	}
+	where := []string{match, `r.status = 'published'`}
+	if s.Unit != nil {
+		where = append(where, `r.unit_id IN (SELECT id FROM units WHERE path LIKE ?)`)
+		args = append(args, s.Unit.Path+"%")
+	}
+	if s.Domain != 0 {
+		where = append(where, `EXISTS (SELECT 1 FROM info_items i JOIN catalogs c ON c.id = i.catalog_id WHERE i.record_id = r.id AND c.domain_id = ?)`)
+		args = append(args, s.Domain)
+	}
+	if s.From != "" && validDate(s.From) {
+		t, _ := time.ParseInLocation("2006-01-02", s.From, calendar.China)
+		where = append(where, `r.published_at >= ?`)
+		args = append(args, t.UTC())
+	}
+	if s.To != "" && validDate(s.To) {
+		t, _ := time.ParseInLocation("2006-01-02", s.To, calendar.China)
+		where = append(where, `r.published_at < ?`)
+		args = append(args, t.AddDate(0, 0, 1).UTC())
+	}
+	if s.Validity != "" {
+		where = append(where, `r.validity = ?`)
+		args = append(args, s.Validity)
+	}
+	if s.Genre != "" {
+		where = append(where, `r.genre = ?`)
+		args = append(args, s.Genre)
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM `+from+` WHERE `+cond, args...).Scan(&total); err != nil {
+		return 0, nil, fmt.Errorf("count search: %w", err)
+	}
+	page := max(s.Page, 1)
+	if total == 0 || (page-1)*PageSize >= total {
+		return total, nil, nil
+	}
+	qargs := append([]any{}, args...)
+	order := `CASE WHEN r.doc_number = ? OR r.index_no = ? THEN 0 ELSE 1 END, ` + rank + `, r.published_at DESC`
+	qargs = append(qargs, exact, exact)
+	if d == db.Postgres {
+		qargs = append(qargs, args[0])
+	}
+	qargs = append(qargs, PageSize, (page-1)*PageSize)
+	rows, err := q.Query(ctx, `SELECT `+recordCols+` FROM `+from+` WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`, qargs...)
+	if err != nil {
+		return 0, nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	var hits []Hit
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return 0, nil, err
+		}
+		hits = append(hits, Hit{Record: r, Snippet: Snippet(r.Title+"\n"+r.BodyText, terms, 60)})
+	}
+	return total, hits, rows.Err()
+}
+
+// Snippet returns up to n characters of text around the first match of a
+// term, HTML-escaped, with the matched terms marked.
+func Snippet(text string, terms []queryTerm, n int) string {
+	lower := strings.ToLower(text)
+	first := -1
+	for _, t := range terms {
+		if i := strings.Index(lower, t.token); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	rs := []rune(text)
+	start := 0
+	if first > 0 {
+		start = max(utf8.RuneCountInString(text[:first])-n/3, 0)
+	}
+	end := min(start+n, len(rs))
+	part := string(rs[start:end])
+	out := html.EscapeString(part)
+	for _, t := range terms {
+		if t.token == "" {
+			continue
+		}
+		esc := html.EscapeString(t.token)
+		out = replaceFold(out, esc)
+	}
+	if start > 0 {
+		out = "…" + out
+	}
+	if end < len(rs) {
+		out += "…"
+	}
+	return strings.Join(strings.Fields(out), " ")
+}
+
+// replaceFold wraps every case-insensitive occurrence of term in s with
+// <mark>, not inside a mark already added.
+func replaceFold(s, term string) string {
+	var b strings.Builder
+	lower := strings.ToLower(s)
+	for {
+		i := strings.Index(lower, term)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		// Skip matches inside a tag.
+		if open := strings.LastIndex(s[:i], "<"); open > strings.LastIndex(s[:i], ">") {
+			b.WriteString(s[:i+len(term)])
+		} else {
+			b.WriteString(s[:i] + "<mark>" + s[i:i+len(term)] + "</mark>")
+		}
+		s, lower = s[i+len(term):], lower[i+len(term):]
+	}
+}
