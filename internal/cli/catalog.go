@@ -11,6 +11,7 @@ import (
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
+	"gongkai/internal/info"
 	"gongkai/internal/org"
 )
 
@@ -92,8 +93,11 @@ func runGuideline(e *env, args []string) error {
 
 // runImport imports data kept elsewhere before gongkai.
 func runImport(e *env, args []string) error {
+	if len(args) > 0 && args[0] == "info" {
+		return runImportInfo(e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "catalog" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "catalog"))
+		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "catalog, info"))
 	}
 	fs, data := e.flags("import catalog")
 	unit := fs.String("unit", "", "unit code")
@@ -133,4 +137,42 @@ func (e *env) inTx(dataDir string, fn func(tx *db.Tx) error) error {
 	}
 	defer d.Close()
 	return d.InTx(e.ctx, fn)
+}
+
+// runImportInfo loads records published elsewhere from a JSON Lines file.
+func runImportInfo(e *env, args []string) error {
+	fs, data := e.flags("import info")
+	unit := fs.String("unit", "", "unit of lines without one")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("%s", i18n.T(e.lang, "cli.args", 1))
+	}
+	f, err := os.Open(pos[0])
+	if os.IsNotExist(err) {
+		return errs.New(errs.Invalid, "cli.no_file", pos[0])
+	}
+	if err != nil {
+		return errs.New(errs.Invalid, "cli.cannot_read", pos[0], err.Error())
+	}
+	defer f.Close()
+	var res info.ImportResult
+	err = e.inTx(*data, func(tx *db.Tx) error {
+		var def *org.Unit
+		if *unit != "" {
+			u, err := org.ByCode(e.ctx, tx, *unit)
+			if err != nil {
+				return err
+			}
+			def = &u
+		}
+		res, err = info.Import(e.ctx, tx, cliActor(), def, f)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return e.printJSON(res)
 }

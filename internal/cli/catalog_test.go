@@ -101,3 +101,55 @@ func TestScreenCommand(t *testing.T) {
 		t.Errorf("missing file: %d %q", st, e)
 	}
 }
+
+func TestImportInfo(t *testing.T) {
+	dir := t.TempDir()
+	for _, u := range [][]string{
+		{"--code", "440100", "--name", "广州市", "--kind", "city"},
+		{"--code", "440105", "--name", "海珠区", "--kind", "district", "--parent", "440100"},
+		{"--code", "440105-001", "--name", "赤岗街道", "--kind", "street", "--parent", "440105"},
+	} {
+		if st, _, e := run(t, "", append([]string{"unit", "add", "--data", dir}, u...)...); st != 0 {
+			t.Fatal(e)
+		}
+	}
+	cat := filepath.Join(dir, "c.csv")
+	os.WriteFile(cat, []byte("序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式\n1,养老服务补贴,高龄津贴,补贴对象,《条例》,20个工作日,赤岗街道,■政府网站,全社会,主动\n"), 0o644)
+	if st, _, e := run(t, "", "import", "catalog", "--data", dir, "--unit", "440105-001", "--domain", "养老服务", "--publish", cat); st != 0 {
+		t.Fatal(e)
+	}
+	lines := []string{
+		`{"title":"2024年高龄津贴发放公示","doc_number":"","issuer":"赤岗街道办事处","written_date":"2024-03-01","published_date":"2024-03-05","index_no":"007502968/2024-00011","topic":"民政","body_text":"现将2024年第一季度高龄津贴发放情况公示。\n公示期7天。","catalog_item":"高龄津贴"}`,
+		`{"title":"关于调整长者饭堂开放时间的通知","doc_number":"海赤街〔2024〕8号","issuer":"赤岗街道办事处","written_date":"2024-05-10","published_date":"2024-05-11","index_no":"007502968/2024-00020","topic":"民政","body_text":"自6月1日起，长者饭堂午餐时间调整为10:30至13:00。","validity":"废止","attachments":[{"name":"时间表.pdf","url":"https://www.haizhu.gov.cn/files/sjb.pdf"}]}`,
+	}
+	file := filepath.Join(dir, "info.jsonl")
+	os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	st, out, e := run(t, "", "import", "info", "--data", dir, "--unit", "440105-001", file)
+	if st != 0 || out != `{"lines":2,"created":2,"unchanged":0,"linked":1}`+"\n" {
+		t.Fatalf("import: %d %s %s", st, out, e)
+	}
+	// Again: nothing new.
+	if st, out, _ := run(t, "", "import", "info", "--data", dir, "--unit", "440105-001", file); st != 0 || !strings.Contains(out, `"created":0,"unchanged":2`) {
+		t.Errorf("second import: %d %s", st, out)
+	}
+	// A bad third line fails everything, naming the line.
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"title":"新的一条","written_date":"2024-06-01","published_date":"2024-06-02","index_no":"007502968/2024-00030","body_text":"x"}`+"\n\n"+
+		`{"title":"坏的一条","written_date":"2024-13-01","published_date":"2024-06-02","index_no":"007502968/2024-00031","body_text":"x"}`+"\n"), 0o644)
+	st, out, e = run(t, "", "import", "info", "--data", dir, "--unit", "440105-001", bad)
+	if st != 2 || out != "" || !strings.Contains(e, "第3行") || !strings.Contains(e, "written_date") {
+		t.Errorf("bad import: %d %q %q", st, out, e)
+	}
+	if st, out, _ := run(t, "", "import", "info", "--data", dir, "--unit", "440105-001", file); !strings.Contains(out, `"unchanged":2`) || st != 0 {
+		t.Errorf("the failed import wrote something: %s", out)
+	}
+	// Unknown fields and a missing catalog item are refused.
+	os.WriteFile(bad, []byte(`{"title":"x","colour":"red","written_date":"2024-06-01","published_date":"2024-06-02","index_no":"a/1","body_text":"x"}`+"\n"), 0o644)
+	if st, _, e := run(t, "", "import", "info", "--data", dir, "--unit", "440105-001", bad); st != 2 || !strings.Contains(e, "第1行") {
+		t.Errorf("unknown field: %d %q", st, e)
+	}
+	os.WriteFile(bad, []byte(`{"title":"x","written_date":"2024-06-01","published_date":"2024-06-02","index_no":"a/2","body_text":"x","catalog_item":"没有这个事项"}`+"\n"), 0o644)
+	if st, _, e := run(t, "", "import", "info", "--data", dir, "--unit", "440105-001", bad); st != 2 || !strings.Contains(e, "没有这个事项") {
+		t.Errorf("unknown item: %d %q", st, e)
+	}
+}

@@ -52,7 +52,7 @@ func init() {
 		{"calendar", "calendar days FROM TO | calendar add FROM N | calendar load FILE  [--assume-weekends] [--data DIR]", runCalendar},
 		{"catalog", "catalog parse-limit TEXT", runCatalog},
 		{"guideline", "guideline import --domain NAME [--title TITLE] [--doc 文号] FILE [--data DIR]", runGuideline},
-		{"import", "import catalog --unit CODE [--domain NAME] [--publish] FILE [--data DIR]", runImport},
+		{"import", "import catalog --unit CODE [--domain NAME] [--publish] FILE | import info [--unit CODE] FILE.jsonl  [--data DIR]", runImport},
 		{"screen", "screen [FILE]  (text on stdin without FILE)", runScreen},
 		{"audit", "audit verify [--data DIR]", runAudit},
 		{"backup", "backup [--data DIR] FILE", runBackup},

@@ -1,0 +1,212 @@
+package info
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"gongkai/internal/audit"
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+	"gongkai/internal/db"
+	"gongkai/internal/errs"
+	"gongkai/internal/org"
+)
+
+// ImportLine is one record of a JSON Lines import.
+type ImportLine struct {
+	Title         string `json:"title"`
+	DocNumber     string `json:"doc_number"`
+	Issuer        string `json:"issuer"`
+	WrittenDate   string `json:"written_date"`
+	PublishedDate string `json:"published_date"`
+	IndexNo       string `json:"index_no"`
+	Topic         string `json:"topic"`
+	BodyText      string `json:"body_text"`
+	Unit          string `json:"unit"`
+	FormedDate    string `json:"formed_date"`
+	CatalogItem   string `json:"catalog_item"`
+	Validity      string `json:"validity"`
+	Attachments   []struct {
+		Name string `json:"name"`
+		URL  string `json:"url"`
+	} `json:"attachments"`
+}
+
+// ImportResult summarizes an import.
+type ImportResult struct {
+	Lines     int `json:"lines"`
+	Created   int `json:"created"`
+	Unchanged int `json:"unchanged"`
+	Linked    int `json:"linked"`
+}
+
+// maxImportLine bounds one line of an import file.
+const maxImportLine = 8 << 20
+
+// Import loads records published elsewhere, as they were: each line is
+// checked first, and the first bad line fails the whole import with its
+// number; nothing is written then. Records are matched by 索引号, so
+// importing the same file again changes nothing.
+func Import(ctx context.Context, tx *db.Tx, actor string, defaultUnit *org.Unit, r io.Reader) (ImportResult, error) {
+	var res ImportResult
+	type parsed struct {
+		n    int
+		line ImportLine
+		unit org.Unit
+		pub  time.Time
+	}
+	var all []parsed
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxImportLine)
+	units := map[string]org.Unit{}
+	seen := map[string]int{}
+	n := 0
+	for sc.Scan() {
+		n++
+		raw := bytes.TrimSpace(sc.Bytes())
+		if len(raw) == 0 {
+			continue
+		}
+		var l ImportLine
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&l); err != nil {
+			return res, errs.New(errs.Invalid, "import.bad_json", n, err.Error())
+		}
+		l.Title, l.IndexNo = strings.TrimSpace(l.Title), strings.TrimSpace(l.IndexNo)
+		switch {
+		case l.Title == "":
+			return res, errs.New(errs.Invalid, "import.line_missing", n, "title")
+		case l.IndexNo == "":
+			return res, errs.New(errs.Invalid, "import.line_missing", n, "index_no")
+		case !validDate(l.WrittenDate):
+			return res, errs.New(errs.Invalid, "import.line_bad", n, "written_date", l.WrittenDate)
+		case !validDate(l.PublishedDate):
+			return res, errs.New(errs.Invalid, "import.line_bad", n, "published_date", l.PublishedDate)
+		case l.FormedDate != "" && !validDate(l.FormedDate):
+			return res, errs.New(errs.Invalid, "import.line_bad", n, "formed_date", l.FormedDate)
+		}
+		if prev, ok := seen[l.IndexNo]; ok {
+			return res, errs.New(errs.Invalid, "import.line_duplicate", n, l.IndexNo, prev)
+		}
+		seen[l.IndexNo] = n
+		switch l.Validity {
+		case "", "有效", Valid:
+			l.Validity = Valid
+		case "失效", Expired:
+			l.Validity = Expired
+		case "废止", Repealed:
+			l.Validity = Repealed
+		default:
+			return res, errs.New(errs.Invalid, "import.line_bad", n, "validity", l.Validity)
+		}
+		code := strings.TrimSpace(l.Unit)
+		var u org.Unit
+		switch {
+		case code != "":
+			var ok bool
+			if u, ok = units[code]; !ok {
+				var err error
+				if u, err = org.ByCode(ctx, tx, code); err != nil {
+					return res, errs.New(errs.Invalid, "import.line_bad", n, "unit", code)
+				}
+				units[code] = u
+			}
+			if defaultUnit != nil && !defaultUnit.Contains(u) {
+				return res, errs.New(errs.Invalid, "import.line_bad", n, "unit", code)
+			}
+		case defaultUnit != nil:
+			u = *defaultUnit
+		default:
+			return res, errs.New(errs.Invalid, "import.line_missing", n, "unit")
+		}
+		pub, _ := time.ParseInLocation("2006-01-02", l.PublishedDate, calendar.China)
+		all = append(all, parsed{n, l, u, pub})
+	}
+	if err := sc.Err(); err != nil {
+		return res, errs.New(errs.Invalid, "import.bad_json", n+1, err.Error())
+	}
+	if len(all) == 0 {
+		return res, errs.New(errs.Invalid, "import.empty")
+	}
+	res.Lines = len(all)
+	for _, p := range all {
+		l := p.line
+		if _, err := ByIndexNo(ctx, tx, l.IndexNo); err == nil {
+			res.Unchanged++
+			continue
+		} else if errs.KindOf(err) != errs.NotFound {
+			return res, err
+		}
+		body := "<p>" + strings.ReplaceAll(escapeText(l.BodyText), "\n", "</p><p>") + "</p>"
+		rec := Record{Unit: p.unit, IndexNo: l.IndexNo, Title: l.Title, DocNumber: strings.TrimSpace(l.DocNumber), Issuer: strings.TrimSpace(l.Issuer),
+			WrittenDate: l.WrittenDate, FormedDate: l.FormedDate, PublishedAt: p.pub.UTC(), Topic: strings.TrimSpace(l.Topic),
+			Attribute: Active, Validity: l.Validity, Body: SanitizeBody(body), Status: Published, CreatedBy: actor, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		if rec.FormedDate == "" {
+			rec.FormedDate = rec.WrittenDate
+		}
+		rec.BodyText = textOf(rec.Body)
+		for _, at := range l.Attachments {
+			// Files published elsewhere are linked, not copied.
+			rec.Body += fmt.Sprintf(`<p><a href="%s">%s</a></p>`, escapeText(at.URL), escapeText(at.Name))
+		}
+		rec.Body = SanitizeBody(rec.Body)
+		if err := insert(ctx, tx, &rec); err != nil {
+			return res, err
+		}
+		if l.CatalogItem != "" {
+			ok, err := linkByName(ctx, tx, rec, l.CatalogItem)
+			if err != nil {
+				return res, err
+			}
+			if !ok {
+				return res, errs.New(errs.Invalid, "import.no_item", p.n, l.CatalogItem, p.unit.Name)
+			}
+			res.Linked++
+		}
+		if err := index(ctx, tx, rec); err != nil {
+			return res, err
+		}
+		res.Created++
+	}
+	return res, audit.Append(ctx, tx, actor, "info.import", "info", "", map[string]any{"lines": res.Lines, "created": res.Created})
+}
+
+// linkByName links a record to the item of its unit's catalogs named name
+// (二级事项, or 一级事项 where there is none).
+func linkByName(ctx context.Context, tx *db.Tx, r Record, name string) (bool, error) {
+	cs, err := catalog.List(ctx, tx, r.Unit, nil)
+	if err != nil {
+		return false, err
+	}
+	for _, s := range cs {
+		if s.UnitCode != r.Unit.Code {
+			continue
+		}
+		d, err := catalog.DomainByCode(ctx, tx, s.DomainCode)
+		if err != nil {
+			return false, err
+		}
+		c, err := catalog.Load(ctx, tx, r.Unit, d)
+		if err != nil {
+			return false, err
+		}
+		for _, it := range c.Items {
+			if it.Name() == name {
+				_, err := tx.Exec(ctx, `INSERT INTO info_items (record_id, catalog_id, item_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, r.ID, c.ID, it.Key())
+				return err == nil, err
+			}
+		}
+	}
+	return false, nil
+}
+
+func escapeText(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;").Replace(s)
+}
