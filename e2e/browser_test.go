@@ -269,7 +269,7 @@ func TestEachRoleSeesItsDashboard(t *testing.T) {
 func TestPublicPagesAreAccessible(t *testing.T) {
 	ctx := tab(t)
 	for _, p := range []string{"/", "/?lang=en", "/zwgk/", "/zwgk/zn/", "/zwgk/bzh/", "/zwgk/bzh/440105/", "/zwgk/bzh/440105-001/",
-		"/zwgk/bzh/440105-001/21/", "/zwgk/bzh/440105/hb/", "/ysqgk/", "/search?q=%E6%B5%B7%E7%8F%A0", "/admin/login", "/no-such-page"} {
+		"/zwgk/bzh/440105-001/21/", "/zwgk/bzh/440105/hb/", "/ysqgk/", "/search?q=%E6%B5%B7%E7%8F%A0", "/search?q=%E9%95%BF%E8%80%85%E9%A5%AD%E5%A0%82", "/zwgk/info/1/", "/admin/login", "/no-such-page"} {
 		visit(t, ctx, p)
 	}
 	// The login page showing an error.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"gongkai/internal/catalog"
+	"gongkai/internal/info"
 	"strings"
 
 	"gongkai/internal/auth"
@@ -225,6 +226,48 @@ func demoCatalogs(ctx context.Context, tx *db.Tx) error {
 			return err
 		}
 		if _, err = catalog.Publish(ctx, tx, office, c); err != nil {
+			return err
+		}
+		if err := demoInfo(ctx, tx, office, u, dom); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoRecords are published against 赤岗街道's 养老服务 catalog.
+var demoRecords = []struct {
+	item string
+	in   info.Input
+}{
+	{"高龄老年人津贴", info.Input{Title: "赤岗街道2026年第三季度高龄老年人津贴发放情况公示", DocNumber: "", WrittenDate: "2026-10-09", Genre: "公示", Topic: "民政、扶贫、救灾",
+		Body: "<p>根据《广东省养老服务条例》和本市高龄老年人津贴发放办法，现将本街道2026年第三季度高龄老年人津贴发放情况公示如下：本季度共有1,286名80周岁以上户籍老年人享受津贴，发放金额共计38.6万元。</p><p>公示期为7天。对公示内容有异议的，请在公示期内向街道社会事务办反映，电话020-89012345。</p>"}},
+	{"长者饭堂", info.Input{Title: "关于调整赤岗街道长者饭堂开放时间的通知", DocNumber: "海赤街〔2026〕15号", WrittenDate: "2026-09-01", Genre: "通知", Topic: "民政、扶贫、救灾",
+		Body: "<p>各社区居委会、各位长者：</p><p>为方便长者就餐，自2026年9月15日起，辖区内长者饭堂午餐时间调整为每日10:30至13:00，晚餐时间为16:30至18:00。60周岁以上户籍长者凭社保卡就餐，享受就餐补贴。</p>"}},
+	{"服务项目", info.Input{Title: "赤岗街道社区居家养老服务项目清单（2026年版）", WrittenDate: "2026-03-20", Genre: "清单", Topic: "民政、扶贫、救灾",
+		Body: "<p>本街道社区居家养老服务项目包括：助餐配餐、助洁助浴、康复护理、精神慰藉、紧急救援等，服务对象为辖区内60周岁以上老年人，申请方式为向所在社区居委会提出申请。</p>"}},
+}
+
+// demoInfo publishes the demo records of a unit's catalog.
+func demoInfo(ctx context.Context, tx *db.Tx, a auth.Account, u org.Unit, dom catalog.Domain) error {
+	if u.Code != "440105-001" {
+		return nil
+	}
+	for _, dr := range demoRecords {
+		r, err := info.Create(ctx, tx, a, u, dr.in)
+		if err != nil {
+			return err
+		}
+		if r, err = info.LinkItems(ctx, tx, a, r, dom, []string{dr.item}); err != nil {
+			return err
+		}
+		if r, err = info.Submit(ctx, tx, a, r); err != nil {
+			return err
+		}
+		if r, err = info.Approve(ctx, tx, a, r); err != nil {
+			return err
+		}
+		if _, err = info.Publish(ctx, tx, a, r); err != nil {
 			return err
 		}
 	}

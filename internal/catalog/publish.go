@@ -13,6 +13,7 @@ import (
 // PublishedCatalog is the published version of a unit's catalog for one
 // domain, as the portal shows it.
 type PublishedCatalog struct {
+	ID          int64         `json:"-"`
 	Unit        org.Unit      `json:"-"`
 	Domain      Domain        `json:"domain"`
 	Version     int           `json:"version"`
@@ -27,7 +28,7 @@ func PublishedIn(ctx context.Context, q db.Querier, root org.Unit, subtree bool)
 	if subtree {
 		where, arg = `u.path LIKE ?`, any(root.Path+"%")
 	}
-	rows, err := q.Query(ctx, `SELECT u.id, d.id, d.code, d.name, d.name_2017, d.lead, d.doc_number, COALESCE(d.unit_id, 0), v.version, v.at, v.items
+	rows, err := q.Query(ctx, `SELECT c.id, u.id, d.id, d.code, d.name, d.name_2017, d.lead, d.doc_number, COALESCE(d.unit_id, 0), v.version, v.at, v.items
 		FROM catalogs c JOIN units u ON u.id = c.unit_id JOIN domains d ON d.id = c.domain_id
 		JOIN catalog_versions v ON v.catalog_id = c.id AND v.version = c.published_version AND v.status = 'published'
 		WHERE c.published_version > 0 AND `+where+` ORDER BY u.path, u.sort, d.unit_id IS NOT NULL, d.sort, d.id`, arg)
@@ -40,7 +41,7 @@ func PublishedIn(ctx context.Context, q db.Querier, root org.Unit, subtree bool)
 		var pc PublishedCatalog
 		var unitID int64
 		var items string
-		err := rows.Scan(&unitID, &pc.Domain.ID, &pc.Domain.Code, &pc.Domain.Name, &pc.Domain.Name2017, &pc.Domain.Lead,
+		err := rows.Scan(&pc.ID, &unitID, &pc.Domain.ID, &pc.Domain.Code, &pc.Domain.Name, &pc.Domain.Name2017, &pc.Domain.Lead,
 			&pc.Domain.DocNumber, &pc.Domain.unitID, &pc.Version, &pc.PublishedAt, &items)
 		if err != nil {
 			rows.Close()

@@ -3,8 +3,6 @@ package web
 import (
 	"gongkai/internal/catalog"
 	"net/http"
-	"strings"
-	"unicode/utf8"
 
 	"gongkai/internal/errs"
 	"gongkai/internal/org"
@@ -145,27 +143,5 @@ func (s *Server) bzhUnit(w http.ResponseWriter, r *http.Request) error {
 	p.Section = "bzh"
 	p.Data = map[string]any{"Unit": u, "Children": children, "Ancestors": ancestors, "Catalogs": cs}
 	s.render(w, r, http.StatusOK, "bzh_unit", p)
-	return nil
-}
-
-// search finds units by name for now; information search joins it when
-// information records exist.
-func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	p := s.newPage(r, "search.title")
-	if utf8.RuneCountInString(q) > 100 {
-		p.Error = p.T("search.too_long", 100)
-		s.render(w, r, http.StatusBadRequest, "search", p)
-		return nil
-	}
-	var units []org.Unit
-	if q != "" {
-		var err error
-		if units, err = org.Search(r.Context(), s.db, q, 50); err != nil {
-			return err
-		}
-	}
-	p.Data = map[string]any{"Q": q, "Units": units}
-	s.render(w, r, http.StatusOK, "search", p)
 	return nil
 }

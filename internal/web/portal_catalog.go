@@ -8,6 +8,7 @@ import (
 
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
+	"gongkai/internal/info"
 	"gongkai/internal/org"
 )
 
@@ -27,10 +28,19 @@ func (s *Server) bzhCatalog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Each item lists its newest information.
+	records := map[string][]info.Record{}
+	for _, it := range pc.Items {
+		rs, err := info.ItemRecords(ctx, s.db, pc.ID, it.Key(), 5)
+		if err != nil {
+			return err
+		}
+		records[it.Key()] = rs
+	}
 	p := s.newPage(r, "col.bzh")
 	p.Section = "bzh"
 	p.Title = u.Name + " " + p.T("catalog.domain_catalog", pc.Domain.Name)
-	p.Data = map[string]any{"Unit": u, "Ancestors": ancestors, "Catalog": pc}
+	p.Data = map[string]any{"Unit": u, "Ancestors": ancestors, "Catalog": pc, "Records": records}
 	s.render(w, r, http.StatusOK, "bzh_catalog", p)
 	return nil
 }

@@ -34,6 +34,8 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"query": url.QueryEscape,
+	"list":  func(xs ...string) []string { return xs },
+	"kb":    func(n int64) int64 { return (n + 1023) / 1024 },
 	// field returns an item's element by column name, for diffs.
 	"field": func(it *catalog.Item, col string) string {
 		if it == nil {

@@ -26,6 +26,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /hudong/{$}", s.h(s.section("hudong")))
 	mux.Handle("GET /bmfw/{$}", s.h(s.section("bmfw")))
 	mux.Handle("GET /search", s.h(s.search))
+	mux.Handle("GET /zwgk/info/{id}/{$}", s.h(s.infoPage))
+	mux.Handle("GET /zwgk/info/{id}/files/{seq}", s.h(s.attachment))
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))
@@ -67,6 +69,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// JSON API.
 	mux.Handle("GET /api/v1/units", s.h(s.apiPublicUnits))
 	mux.Handle("GET /api/v1/units/{code}/catalog", s.h(s.apiUnitCatalog))
+	mux.Handle("GET /api/v1/search", s.h(s.apiSearch))
 	mux.Handle("GET /api/v1/calendar/days", s.h(s.apiCalendarDays))
 	mux.Handle("GET /api/v1/calendar/add", s.h(s.apiCalendarAdd))
 	mux.Handle("GET /api/v1/admin/units", s.h(s.apiUnits))

@@ -40,6 +40,8 @@ type Config struct {
 	TrustedOrigins []string
 	// Registry receives the server's metrics; nil makes a private one.
 	Registry *prometheus.Registry
+	// Files is the folder attachments are stored in.
+	Files string
 }
 
 // Server is the HTTP side of gongkai.

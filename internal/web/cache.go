@@ -1,0 +1,78 @@
+package web
+
+import (
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"time"
+
+	"gongkai/internal/info"
+)
+
+// notModified sets Last-Modified and an ETag from the time a resource last
+// changed and the page's language, and answers 304 when the client has it.
+func notModified(w http.ResponseWriter, r *http.Request, changed time.Time) bool {
+	changed = changed.UTC().Truncate(time.Second)
+	etag := fmt.Sprintf(`W/"%x-%s"`, changed.UnixNano(), langOf(r))
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Last-Modified", changed.Format(http.TimeFormat))
+	h.Set("Cache-Control", "public, max-age=60")
+	h.Add("Vary", "Cookie")
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		if inm == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return true
+		}
+		return false
+	}
+	if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && !changed.After(ims) {
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	return false
+}
+
+// serveAttachment sends a stored file under its original name.
+func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, at info.Attachment) error {
+	f, err := os.Open(info.FilePath(s.cfg.Files, at.SHA256))
+	if err != nil {
+		return fmt.Errorf("open attachment %s: %w", at.SHA256, err)
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", at.MIME)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": at.Name}))
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("ETag", `"`+at.SHA256+`"`)
+	http.ServeContent(w, r, "", time.Time{}, f)
+	return nil
+}
+
+// page is one link of a pager.
+type pageLink struct {
+	N       int
+	URL     string
+	Current bool
+}
+
+// pager returns links to the pages around the current one.
+func pager(r *http.Request, page, total, size int) []pageLink {
+	last := (total + size - 1) / size
+	if last <= 1 {
+		return nil
+	}
+	var out []pageLink
+	for n := max(1, page-4); n <= min(last, page+4); n++ {
+		q := url.Values{}
+		for k, v := range r.URL.Query() {
+			q[k] = v
+		}
+		q.Set("page", strconv.Itoa(n))
+		out = append(out, pageLink{N: n, URL: r.URL.Path + "?" + q.Encode(), Current: n == page})
+	}
+	return out
+}

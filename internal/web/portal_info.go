@@ -1,0 +1,195 @@
+package web
+
+import (
+	"gongkai/internal/calendar"
+	"gongkai/internal/i18n"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gongkai/internal/catalog"
+	"gongkai/internal/errs"
+	"gongkai/internal/info"
+	"gongkai/internal/org"
+)
+
+// maxQuery bounds a search query, in characters.
+const maxQuery = 100
+
+// searchQuery reads the search parameters of a request.
+func (s *Server) searchQuery(r *http.Request) (info.Query, error) {
+	v := r.URL.Query()
+	q := info.Query{Q: strings.TrimSpace(v.Get("q")), From: v.Get("from"), To: v.Get("to"), Validity: v.Get("validity"), Genre: v.Get("genre")}
+	if utf8.RuneCountInString(q.Q) > maxQuery {
+		return q, errs.InvalidField("q", "search.too_long", maxQuery)
+	}
+	q.Page, _ = strconv.Atoi(v.Get("page"))
+	if q.Page < 1 || q.Page > 500 {
+		q.Page = 1
+	}
+	if code := v.Get("unit"); code != "" {
+		u, err := org.ByCode(r.Context(), s.db, code)
+		if err != nil {
+			return q, errs.InvalidField("unit", "unit.not_found", code)
+		}
+		q.Unit = &u
+	}
+	if code := v.Get("domain"); code != "" {
+		d, err := catalog.DomainByCode(r.Context(), s.db, code)
+		if err != nil {
+			return q, errs.InvalidField("domain", "domain.not_found", code)
+		}
+		q.Domain = d.ID
+	}
+	return q, nil
+}
+
+// searchHit is a hit as the page shows it.
+type searchHit struct {
+	Record  info.Record
+	Unit    org.Unit
+	URL     string
+	Snippet template.HTML
+}
+
+func (s *Server) runSearch(r *http.Request, q info.Query) (int, []searchHit, error) {
+	total, hits, err := info.Search(r.Context(), s.db, s.db.Dialect, q)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := make([]searchHit, len(hits))
+	units := map[int64]org.Unit{}
+	for i, h := range hits {
+		u, ok := units[h.Record.Unit.ID]
+		if !ok {
+			if u, err = org.ByID(r.Context(), s.db, h.Record.Unit.ID); err != nil {
+				return 0, nil, err
+			}
+			units[u.ID] = u
+		}
+		// The snippet is escaped text with <mark> added by info.Snippet.
+		out[i] = searchHit{Record: h.Record, Unit: u, URL: infoURL(h.Record.ID), Snippet: template.HTML(h.Snippet)}
+	}
+	return total, out, nil
+}
+
+func infoURL(id int64) string { return "/zwgk/info/" + strconv.FormatInt(id, 10) + "/" }
+
+// search is the portal's search page: information, then units by name.
+func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
+	p := s.newPage(r, "search.title")
+	q, err := s.searchQuery(r)
+	status := http.StatusOK
+	data := map[string]any{"Q": q.Q, "Page": q.Page}
+	if err != nil {
+		p.Error = p.T("search.too_long", maxQuery)
+		if e := errs.As(err); e != nil && e.Field != "q" {
+			p.Error = i18n.Error(p.Lang, err)
+		}
+		status = http.StatusBadRequest
+	} else if q.Q != "" {
+		total, hits, err := s.runSearch(r, q)
+		if err != nil {
+			return err
+		}
+		units, err := org.Search(r.Context(), s.db, q.Q, 20)
+		if err != nil {
+			return err
+		}
+		data["Total"], data["Hits"], data["Units"] = total, hits, units
+		data["Pages"] = pager(r, q.Page, total, info.PageSize)
+	}
+	p.Data = data
+	s.render(w, r, status, "search", p)
+	return nil
+}
+
+// apiSearch is GET /api/v1/search.
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.searchQuery(r)
+	if err != nil {
+		return err
+	}
+	type hit struct {
+		IndexNo   string `json:"index_no"`
+		Title     string `json:"title"`
+		DocNumber string `json:"doc_number"`
+		Unit      string `json:"unit"`
+		Published string `json:"published"`
+		URL       string `json:"url"`
+		Snippet   string `json:"snippet"`
+	}
+	out := []hit{}
+	total := 0
+	if q.Q != "" {
+		var hits []searchHit
+		if total, hits, err = s.runSearch(r, q); err != nil {
+			return err
+		}
+		for _, h := range hits {
+			out = append(out, hit{h.Record.IndexNo, h.Record.Title, h.Record.DocNumber, h.Unit.Code, publishedDate(h.Record), h.URL, string(h.Snippet)})
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": total, "page": q.Page, "hits": out})
+	return nil
+}
+
+func publishedDate(r info.Record) string {
+	if r.PublishedAt.IsZero() {
+		return ""
+	}
+	return r.PublishedAt.In(calendar.China).Format("2006-01-02")
+}
+
+// infoPage shows a published record with its metadata table.
+func (s *Server) infoPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errNotFoundPage
+	}
+	rec, err := info.ByID(r.Context(), s.db, id)
+	if err != nil || !rec.Public() {
+		return errNotFoundPage
+	}
+	var successor *info.Record
+	if rec.ReplacedBy != "" {
+		if n, err := info.ByIndexNo(r.Context(), s.db, rec.ReplacedBy); err == nil && n.Public() {
+			successor = &n
+		}
+	}
+	ancestors, err := org.Ancestors(r.Context(), s.db, rec.Unit)
+	if err != nil {
+		return err
+	}
+	if notModified(w, r, rec.UpdatedAt) {
+		return nil
+	}
+	p := s.newPage(r, "col.bzh")
+	p.Section = "bzh"
+	p.Title = rec.Title
+	p.Data = map[string]any{"Record": rec, "Successor": successor, "Ancestors": ancestors, "Published": publishedDate(rec),
+		"Body": template.HTML(rec.Body)} // sanitized by info.SanitizeBody when written
+	s.render(w, r, http.StatusOK, "info", p)
+	return nil
+}
+
+// attachment downloads a published record's attachment under its name.
+func (s *Server) attachment(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errNotFoundPage
+	}
+	rec, err := info.ByID(r.Context(), s.db, id)
+	if err != nil || !rec.Public() {
+		return errNotFoundPage
+	}
+	seq, _ := strconv.Atoi(r.PathValue("seq"))
+	for _, at := range rec.Attachments {
+		if at.Seq == seq {
+			return s.serveAttachment(w, r, at)
+		}
+	}
+	return errNotFoundPage
+}
