@@ -143,15 +143,25 @@ func publishedDate(r info.Record) string {
 	return r.PublishedAt.In(calendar.China).Format("2006-01-02")
 }
 
-// infoPage shows a published record with its metadata table.
-func (s *Server) infoPage(w http.ResponseWriter, r *http.Request) error {
+// publicRecord returns the published record named in the path; anything
+// else — a draft, a withdrawn record, a bad number — is not found.
+func (s *Server) publicRecord(r *http.Request) (info.Record, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return errNotFoundPage
+		return info.Record{}, errNotFoundPage
 	}
 	rec, err := info.ByID(r.Context(), s.db, id)
 	if err != nil || !rec.Public() {
-		return errNotFoundPage
+		return info.Record{}, errNotFoundPage
+	}
+	return rec, nil
+}
+
+// infoPage shows a published record with its metadata table.
+func (s *Server) infoPage(w http.ResponseWriter, r *http.Request) error {
+	rec, err := s.publicRecord(r)
+	if err != nil {
+		return err
 	}
 	var successor *info.Record
 	if rec.ReplacedBy != "" {
@@ -177,13 +187,9 @@ func (s *Server) infoPage(w http.ResponseWriter, r *http.Request) error {
 
 // attachment downloads a published record's attachment under its name.
 func (s *Server) attachment(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	rec, err := s.publicRecord(r)
 	if err != nil {
-		return errNotFoundPage
-	}
-	rec, err := info.ByID(r.Context(), s.db, id)
-	if err != nil || !rec.Public() {
-		return errNotFoundPage
+		return err
 	}
 	seq, _ := strconv.Atoi(r.PathValue("seq"))
 	for _, at := range rec.Attachments {
