@@ -17,6 +17,7 @@ import (
 	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calstore"
 	"gongkai/internal/catalog"
+	"gongkai/internal/info"
 	"gongkai/internal/db"
 	"gongkai/internal/web"
 )
@@ -135,6 +136,8 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	jobs := make(chan struct{})
+	go func() { defer close(jobs); a.runJobs(ctx) }()
 	a.cfg.Log.Info("gongkai listening", "addr", "http://"+ln.Addr().String(), "database", a.DB.Dialect)
 	select {
 	case err := <-errc:
@@ -148,10 +151,30 @@ func (a *App) Run(ctx context.Context) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	<-jobs
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// runJobs runs the periodic work until ctx is done: publishing the records
+// whose scheduled time has come.
+func (a *App) runJobs(ctx context.Context) {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		if n, err := info.PublishDue(ctx, a.DB); err != nil && ctx.Err() == nil {
+			a.cfg.Log.Error("scheduled publishing", "err", err)
+		} else if n > 0 {
+			a.cfg.Log.Info("scheduled records published", "n", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Close closes the database.

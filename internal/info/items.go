@@ -3,6 +3,7 @@ package info
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gongkai/internal/audit"
 	"gongkai/internal/auth"
@@ -72,8 +73,7 @@ func LinkItems(ctx context.Context, tx *db.Tx, a auth.Account, r Record, d catal
 // ItemRecords returns the published records loaded against one item of a
 // catalog, newest first.
 func ItemRecords(ctx context.Context, q db.Querier, catalogID int64, itemKey string, limit int) ([]Record, error) {
-	return list(ctx, q, `r.status = 'published' AND EXISTS (SELECT 1 FROM info_items i WHERE i.record_id = r.id AND i.catalog_id = ? AND i.item_key = ?)
-		ORDER BY r.published_at DESC, r.id DESC LIMIT ?`, catalogID, itemKey, limit)
+	return PublishedRecords(ctx, q, Filter{CatalogID: catalogID, ItemKey: itemKey, Limit: limit})
 }
 
 // list returns records matching a condition, without items and attachments.
@@ -90,6 +90,70 @@ func list(ctx context.Context, q db.Querier, where string, args ...any) ([]Recor
 			return nil, err
 		}
 		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Filter selects published records for lists and feeds.
+type Filter struct {
+	UnitID    int64
+	CatalogID int64
+	ItemKey   string
+	Limit     int
+	Offset    int
+}
+
+// PublishedRecords returns published records, newest first.
+func PublishedRecords(ctx context.Context, q db.Querier, f Filter) ([]Record, error) {
+	where := `r.status = 'published'`
+	var args []any
+	if f.UnitID != 0 {
+		where += ` AND r.unit_id = ?`
+		args = append(args, f.UnitID)
+	}
+	if f.CatalogID != 0 {
+		where += ` AND EXISTS (SELECT 1 FROM info_items i WHERE i.record_id = r.id AND i.catalog_id = ?`
+		args = append(args, f.CatalogID)
+		if f.ItemKey != "" {
+			where += ` AND i.item_key = ?`
+			args = append(args, f.ItemKey)
+		}
+		where += `)`
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 50
+	}
+	args = append(args, f.Limit, f.Offset)
+	return list(ctx, q, where+` ORDER BY r.published_at DESC, r.id DESC LIMIT ? OFFSET ?`, args...)
+}
+
+// PublishedCount counts the published records.
+func PublishedCount(ctx context.Context, q db.Querier) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM info_records WHERE status = 'published'`).Scan(&n)
+	return n, err
+}
+
+// Stamp is a record's id and when it last changed, for sitemaps.
+type Stamp struct {
+	ID      int64
+	Changed time.Time
+}
+
+// PublishedStamps returns published records by id, a page at a time.
+func PublishedStamps(ctx context.Context, q db.Querier, afterID int64, limit int) ([]Stamp, error) {
+	rows, err := q.Query(ctx, `SELECT id, updated_at FROM info_records WHERE status = 'published' AND id > ? ORDER BY id LIMIT ?`, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Stamp
+	for rows.Next() {
+		var s Stamp
+		if err := rows.Scan(&s.ID, &s.Changed); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
 	}
 	return out, rows.Err()
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/xml"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -112,4 +113,54 @@ func TestInformationOnThePortal(t *testing.T) {
 			t.Error("a withdrawn record is listed in the catalog")
 		}
 	})
+}
+
+func TestFeedsAndSitemap(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	c := e.client()
+	entries := func(path string) int {
+		t.Helper()
+		res := c.get(path)
+		if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "atom") {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		var f struct {
+			Entry []struct {
+				Title string `xml:"title"`
+			} `xml:"entry"`
+		}
+		if err := xml.Unmarshal([]byte(res.Body), &f); err != nil {
+			t.Fatal(err)
+		}
+		return len(f.Entry)
+	}
+	if n := entries("/feeds/440105-001.atom"); n != 3 {
+		t.Errorf("unit feed: %d entries", n)
+	}
+	if n := entries("/feeds/440105-001/21.atom"); n != 3 {
+		t.Errorf("domain feed: %d entries", n)
+	}
+	if n := entries("/feeds/440105-001/21/1.atom"); n != 1 {
+		t.Errorf("item feed: %d entries", n)
+	}
+	for _, p := range []string{"/feeds/nope.atom", "/feeds/440105-002/21.atom", "/feeds/440105-001/21/99.atom", "/feeds/440105-001"} {
+		if res := c.get(p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d", p, res.StatusCode)
+		}
+	}
+	idx := c.get("/sitemap.xml").Body
+	if !strings.Contains(idx, "/sitemap-pages.xml") || !strings.Contains(idx, "/sitemap-info-1.xml") {
+		t.Fatalf("sitemap index: %s", idx)
+	}
+	pages := c.get("/sitemap-pages.xml").Body
+	if !strings.Contains(pages, "/zwgk/bzh/440105-001/21/") || strings.Contains(pages, "/zwgk/bzh/440105-002/21/") {
+		t.Error("sitemap pages: published catalogs only")
+	}
+	infos := c.get("/sitemap-info-1.xml").Body
+	if strings.Count(infos, "<loc>") != 3 {
+		t.Errorf("sitemap info: %s", infos)
+	}
+	if res := c.get("/sitemap-info-2.xml"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("empty sitemap page: %d", res.StatusCode)
+	}
 }

@@ -26,6 +26,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /hudong/{$}", s.h(s.section("hudong")))
 	mux.Handle("GET /bmfw/{$}", s.h(s.section("bmfw")))
 	mux.Handle("GET /search", s.h(s.search))
+	mux.Handle("GET /feeds/", s.h(s.feed))
+	mux.Handle("GET /sitemap.xml", s.h(s.sitemapIndex))
+	mux.Handle("GET /sitemap-pages.xml", s.h(s.sitemapPages))
+	mux.Handle("GET /{file}", s.h(s.sitemapInfo))
 	mux.Handle("GET /zwgk/info/{id}/{$}", s.h(s.infoPage))
 	mux.Handle("GET /zwgk/info/{id}/files/{seq}", s.h(s.attachment))
 

@@ -1,0 +1,213 @@
+package web
+
+import (
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"gongkai/internal/catalog"
+	"gongkai/internal/info"
+	"gongkai/internal/org"
+)
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title   string   `xml:"title"`
+	ID      string   `xml:"id"`
+	Link    atomLink `xml:"link"`
+	Updated string   `xml:"updated"`
+	Summary string   `xml:"summary,omitempty"`
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+// baseURL is the site's origin as the request reached it.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// feed serves an Atom feed of a unit's published information, or of one
+// domain's catalog of the unit, or of one item of it (by number).
+//
+//	/feeds/{unit}.atom  /feeds/{unit}/{domain}.atom  /feeds/{unit}/{domain}/{item}.atom
+func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
+	parts := strings.Split(strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/feeds/"), ".atom"), "/")
+	if !strings.HasSuffix(r.URL.Path, ".atom") || len(parts) > 3 {
+		return errNotFoundPage
+	}
+	ctx := r.Context()
+	u, err := org.ByCode(ctx, s.db, parts[0])
+	if err != nil {
+		return errNotFoundPage
+	}
+	f := info.Filter{UnitID: u.ID, Limit: 50}
+	title := u.Name
+	self := "/zwgk/bzh/" + u.Code + "/"
+	if len(parts) >= 2 {
+		pc, err := s.publishedCatalog(r, u, parts[1])
+		if err != nil {
+			return errNotFoundPage
+		}
+		f = info.Filter{CatalogID: pc.ID, Limit: 50}
+		title += " · " + pc.Domain.Name
+		self += pc.Domain.Code + "/"
+		if len(parts) == 3 {
+			n, err := strconv.Atoi(parts[2])
+			if err != nil || n < 1 || n > len(pc.Items) {
+				return errNotFoundPage
+			}
+			it := pc.Items[n-1]
+			f.ItemKey = it.Key()
+			title += " · " + it.Name()
+		}
+	}
+	recs, err := info.PublishedRecords(ctx, s.db, f)
+	if err != nil {
+		return err
+	}
+	base := baseURL(r)
+	updated := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
+	feed := atomFeed{Title: title, ID: base + r.URL.Path, Links: []atomLink{{Href: base + self}, {Href: base + r.URL.Path, Rel: "self"}}}
+	for _, rec := range recs {
+		if rec.UpdatedAt.After(updated) {
+			updated = rec.UpdatedAt
+		}
+		summary := []rune(rec.BodyText)
+		if len(summary) > 200 {
+			summary = append(summary[:200], '…')
+		}
+		feed.Entries = append(feed.Entries, atomEntry{Title: rec.Title, ID: "urn:gongkai:info:" + rec.IndexNo, Link: atomLink{Href: base + infoURL(rec.ID)},
+			Updated: rec.PublishedAt.UTC().Format(time.RFC3339), Summary: string(summary)})
+	}
+	feed.Updated = updated.UTC().Format(time.RFC3339)
+	if notModified(w, r, updated) {
+		return nil
+	}
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	w.Write([]byte(xml.Header))
+	return xml.NewEncoder(w).Encode(feed)
+}
+
+// sitemapPage is how many records one sitemap file lists.
+const sitemapPage = 10000
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+// sitemapIndex serves /sitemap.xml: the site's pages, then one file per
+// 10,000 published records.
+func (s *Server) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
+	n, err := info.PublishedCount(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	base := baseURL(r)
+	type sm struct {
+		Loc string `xml:"loc"`
+	}
+	idx := struct {
+		XMLName  xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+		Sitemaps []sm     `xml:"sitemap"`
+	}{Sitemaps: []sm{{base + "/sitemap-pages.xml"}}}
+	for i := 0; i*sitemapPage < n; i++ {
+		idx.Sitemaps = append(idx.Sitemaps, sm{fmt.Sprintf("%s/sitemap-info-%d.xml", base, i+1)})
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Write([]byte(xml.Header))
+	return xml.NewEncoder(w).Encode(idx)
+}
+
+func writeURLSet(w http.ResponseWriter, urls []sitemapURL) error {
+	set := struct {
+		XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+		URLs    []sitemapURL `xml:"url"`
+	}{URLs: urls}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Write([]byte(xml.Header))
+	return xml.NewEncoder(w).Encode(set)
+}
+
+// sitemapPages lists the portal's columns, units and published catalogs.
+func (s *Server) sitemapPages(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	base := baseURL(r)
+	urls := []sitemapURL{{Loc: base + "/"}, {Loc: base + "/zwgk/"}, {Loc: base + "/zwgk/bzh/"}, {Loc: base + "/ysqgk/"}, {Loc: base + "/hudong/"}, {Loc: base + "/bmfw/"}}
+	roots, err := org.Roots(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	for _, root := range roots {
+		us, err := org.Subtree(ctx, s.db, root)
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			urls = append(urls, sitemapURL{Loc: base + "/zwgk/bzh/" + u.Code + "/"})
+		}
+		cs, err := catalog.PublishedIn(ctx, s.db, root, true)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			urls = append(urls, sitemapURL{Loc: base + "/zwgk/bzh/" + c.Unit.Code + "/" + c.Domain.Code + "/", LastMod: c.PublishedAt.UTC().Format("2006-01-02")})
+		}
+	}
+	return writeURLSet(w, urls)
+}
+
+// sitemapInfo lists one page of published records: /sitemap-info-N.xml.
+func (s *Server) sitemapInfo(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("file")
+	if !strings.HasPrefix(name, "sitemap-info-") || !strings.HasSuffix(name, ".xml") {
+		return errNotFoundPage
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(name, "sitemap-info-"), ".xml"))
+	if err != nil || n < 1 {
+		return errNotFoundPage
+	}
+	// Page n holds the records after the first (n-1)*sitemapPage ids.
+	var after int64
+	for i := 1; i < n; i++ {
+		st, err := info.PublishedStamps(r.Context(), s.db, after, sitemapPage)
+		if err != nil {
+			return err
+		}
+		if len(st) == 0 {
+			return errNotFoundPage
+		}
+		after = st[len(st)-1].ID
+	}
+	st, err := info.PublishedStamps(r.Context(), s.db, after, sitemapPage)
+	if err != nil {
+		return err
+	}
+	if len(st) == 0 {
+		return errNotFoundPage
+	}
+	base := baseURL(r)
+	urls := make([]sitemapURL, len(st))
+	for i, x := range st {
+		urls[i] = sitemapURL{Loc: base + infoURL(x.ID), LastMod: x.Changed.UTC().Format("2006-01-02")}
+	}
+	return writeURLSet(w, urls)
+}
