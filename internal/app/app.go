@@ -17,8 +17,8 @@ import (
 	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calstore"
 	"gongkai/internal/catalog"
-	"gongkai/internal/info"
 	"gongkai/internal/db"
+	"gongkai/internal/info"
 	"gongkai/internal/web"
 )
 
