@@ -10,6 +10,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"gongkai/internal/info/infotest"
 	"io"
 	"log/slog"
 	"os"
@@ -148,18 +149,7 @@ func tab(t *testing.T) context.Context {
 func press(t *testing.T, ctx context.Context, action, done string) {
 	t.Helper()
 	must(t, ctx, chromedp.Click(`form[action$="`+action+`"] button[type=submit]`, chromedp.ByQuery))
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		var loc, state string
-		err := chromedp.Run(ctx, chromedp.Location(&loc), chromedp.Evaluate(`document.readyState`, &state))
-		if err == nil && strings.Contains(loc, "done="+done) && state == "complete" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %s the page is %s (%s): %v", action, loc, state, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitDone(t, ctx, done)
 	var flash string
 	must(t, ctx, chromedp.Text("p.flash", &flash, chromedp.ByQuery))
 	if flash == "" {
@@ -426,5 +416,104 @@ func TestCatalogJourney(t *testing.T) {
 	must(t, public, chromedp.Text("table.catalog", &table, chromedp.ByQuery))
 	if !strings.Contains(table, "每日10:30至13:00") {
 		t.Errorf("the portal does not show the fixed item: %.300s", table)
+	}
+}
+
+// TestInformationJourney: an editor writes a record with an attachment, is
+// stopped by screening, masks the body, the reviewer releases the
+// attachment's finding, approves and publishes, and the public finds it in
+// the column and through search.
+func TestInformationJourney(t *testing.T) {
+	ctx := tab(t)
+	editor := demoAccount(t, auth.UnitEditor)
+	reviewer := demoAccount(t, auth.UnitReviewer)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "申领名单.docx")
+	if err := os.WriteFile(file, infotest.DOCX("社区联系人 13912345678"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	login(t, ctx, editor.Login, editor.Password)
+	visit(t, ctx, "/admin/info")
+	visit(t, ctx, "/admin/info/new")
+	must(t, ctx,
+		chromedp.SetValue("#unit", "440105-001", chromedp.ByQuery),
+		chromedp.SendKeys("#title", "赤岗街道助餐配餐点名单公示", chromedp.ByQuery),
+		chromedp.SetValue("#written_date", "2026-11-20", chromedp.ByQuery),
+		chromedp.SendKeys("#body", "<p>联系人王某，手机13800138000，身份证440105199003078517。</p>", chromedp.ByQuery),
+		chromedp.Click(`form[action="/admin/info"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible("#screen-h", chromedp.ByQuery),
+	)
+	checkAxe(t, ctx, "record with findings")
+	must(t, ctx,
+		chromedp.SetUploadFiles("#file", []string{file}, chromedp.ByQuery),
+		chromedp.Click(`form[action$="/attachments"] button[type=submit]`, chromedp.ByQuery),
+	)
+	waitDone(t, ctx, "attached")
+	// Submitting is refused while personal data is there.
+	must(t, ctx, chromedp.Click(`form[action$="/submit"] button`, chromedp.ByQuery), chromedp.WaitVisible("p.error-box", chromedp.ByQuery))
+	checkAxe(t, ctx, "blocked submission")
+	press(t, ctx, "/mask", "mask")
+	var loc string
+	must(t, ctx, chromedp.Location(&loc))
+	page := strings.Split(strings.TrimPrefix(loc, baseURL), "?")[0]
+	logout(t, ctx)
+
+	login(t, ctx, reviewer.Login, reviewer.Password)
+	visit(t, ctx, page)
+	must(t, ctx, chromedp.SendKeys("#reason", "附件中为社区工作人员的工作手机，依规公开", chromedp.ByQuery))
+	press(t, ctx, "/override", "override")
+	logout(t, ctx)
+
+	login(t, ctx, editor.Login, editor.Password)
+	visit(t, ctx, page)
+	must(t, ctx, chromedp.Click(`form[action$="/items"] input[value="服务项目"]`, chromedp.ByQuery))
+	press(t, ctx, "/items", "items")
+	press(t, ctx, "/submit", "submit")
+	logout(t, ctx)
+
+	login(t, ctx, reviewer.Login, reviewer.Password)
+	visit(t, ctx, page)
+	press(t, ctx, "/approve", "approve")
+	press(t, ctx, "/publish", "publish")
+	checkAxe(t, ctx, "published record")
+	logout(t, ctx)
+
+	// The public: through the column, then through search.
+	visit(t, ctx, "/zwgk/bzh/440105-001/21/")
+	must(t, ctx, chromedp.Click(`//a[contains(., "助餐配餐点名单公示")]`, chromedp.BySearch), chromedp.WaitVisible("table.meta-table", chromedp.ByQuery))
+	checkAxe(t, ctx, "public record")
+	var text string
+	must(t, ctx, chromedp.Text("article", &text, chromedp.ByQuery))
+	if !strings.Contains(text, "138****8000") || strings.Contains(text, "13800138000") {
+		t.Errorf("the public page shows unmasked data: %.200s", text)
+	}
+	visit(t, ctx, "/")
+	must(t, ctx,
+		chromedp.SendKeys("#q", "助餐配餐", chromedp.ByQuery),
+		chromedp.Submit("#q", chromedp.ByQuery),
+		chromedp.WaitVisible("ol.hits", chromedp.ByQuery),
+	)
+	checkAxe(t, ctx, "search results")
+	var hits string
+	must(t, ctx, chromedp.Text("ol.hits", &hits, chromedp.ByQuery))
+	if !strings.Contains(hits, "助餐配餐点名单公示") {
+		t.Errorf("search does not find the record: %s", hits)
+	}
+}
+
+// waitDone waits for the page a form redirected to with ?done=what.
+func waitDone(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var loc, state string
+		err := chromedp.Run(ctx, chromedp.Location(&loc), chromedp.Evaluate(`document.readyState`, &state))
+		if err == nil && strings.Contains(loc, "done="+what) && state == "complete" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for done=%s, at %s: %v", what, loc, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

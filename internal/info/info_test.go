@@ -1,10 +1,10 @@
 package info_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
+	"gongkai/internal/info/infotest"
 	"os"
 	"strings"
 	"testing"
@@ -241,7 +241,7 @@ func TestScreeningBlocksSubmission(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			r, err = info.AddAttachment(ctx, tx, w.editor, w.files, r, "名单.docx", docx("名单：李某 13912345678"))
+			r, err = info.AddAttachment(ctx, tx, w.editor, w.files, r, "名单.docx", infotest.DOCX("名单：李某 13912345678"))
 			if err != nil {
 				return err
 			}
@@ -381,18 +381,6 @@ func TestIndexPattern(t *testing.T) {
 			t.Errorf("%s: %s", c.pattern, got)
 		}
 	}
-}
-
-// docx returns a minimal Word document holding text.
-func docx(text string) []byte {
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	f, _ := zw.Create("[Content_Types].xml")
-	f.Write([]byte(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`))
-	f, _ = zw.Create("word/document.xml")
-	fmt.Fprintf(f, `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:body></w:document>`, text)
-	zw.Close()
-	return b.Bytes()
 }
 
 func xlsx(rows ...[]string) []byte {

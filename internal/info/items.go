@@ -10,6 +10,7 @@ import (
 	"gongkai/internal/catalog"
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
+	"gongkai/internal/org"
 )
 
 func itemsOf(ctx context.Context, q db.Querier, recordID int64) ([]ItemRef, error) {
@@ -156,4 +157,24 @@ func PublishedStamps(ctx context.Context, q db.Querier, afterID int64, limit int
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// ItemAny returns the records of any status loaded against an item, newest
+// first by formed date.
+func ItemAny(ctx context.Context, q db.Querier, catalogID int64, itemKey string, limit int) ([]Record, error) {
+	return list(ctx, q, `EXISTS (SELECT 1 FROM info_items i WHERE i.record_id = r.id AND i.catalog_id = ? AND i.item_key = ?)
+		AND r.status <> 'withdrawn' ORDER BY r.formed_date DESC, r.id DESC LIMIT ?`, catalogID, itemKey, limit)
+}
+
+// InScope returns the records of the units under root, of one status or
+// all, newest first.
+func InScope(ctx context.Context, q db.Querier, root org.Unit, status string, limit int) ([]Record, error) {
+	where := `r.unit_id IN (SELECT id FROM units WHERE path LIKE ?)`
+	args := []any{root.Path + "%"}
+	if status != "" {
+		where += ` AND r.status = ?`
+		args = append(args, status)
+	}
+	args = append(args, limit)
+	return list(ctx, q, where+` ORDER BY r.updated_at DESC, r.id DESC LIMIT ?`, args...)
 }

@@ -36,6 +36,9 @@ var funcs = template.FuncMap{
 	"query": url.QueryEscape,
 	"list":  func(xs ...string) []string { return xs },
 	"kb":    func(n int64) int64 { return (n + 1023) / 1024 },
+	// safeBody marks a record body as HTML: bodies are sanitized by
+	// info.SanitizeBody whenever they are written.
+	"safeBody": func(s string) template.HTML { return template.HTML(s) },
 	// field returns an item's element by column name, for diffs.
 	"field": func(it *catalog.Item, col string) string {
 		if it == nil {
