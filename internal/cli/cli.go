@@ -54,6 +54,7 @@ func init() {
 		{"guideline", "guideline import --domain NAME [--title TITLE] [--doc 文号] FILE [--data DIR]", runGuideline},
 		{"import", "import catalog --unit CODE [--domain NAME] [--publish] FILE | import info [--unit CODE] FILE.jsonl  [--data DIR]", runImport},
 		{"screen", "screen [FILE]  (text on stdin without FILE)", runScreen},
+		{"seed", "seed synthetic [--units 3000] [--records 100000] [--seed 1] [--data DIR]", runSeed},
 		{"audit", "audit verify [--data DIR]", runAudit},
 		{"backup", "backup [--data DIR] FILE", runBackup},
 		{"restore", "restore [--data DIR] FILE", runRestore},

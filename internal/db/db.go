@@ -130,7 +130,7 @@ func checkFTS5(ctx context.Context) error {
 // synchronous=FULL with WAL makes every acknowledged commit durable even on
 // power loss, not only on a process crash.
 func sqliteDSN(path string) string {
-	return "file:" + path + "?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate"
+	return "file:" + path + "?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_cache_size=-65536"
 }
 
 func redact(u string) string {

@@ -210,3 +210,34 @@ func linkByName(ctx context.Context, tx *db.Tx, r Record, name string) (bool, er
 func escapeText(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;").Replace(s)
 }
+
+// LoadPublished writes records that are published already (synthetic data,
+// bulk migrations): each is inserted as published, linked to its Items and
+// indexed, in the caller's transaction. One audit event covers the batch.
+func LoadPublished(ctx context.Context, tx *db.Tx, actor string, recs []Record) error {
+	for i := range recs {
+		r := &recs[i]
+		r.Status, r.CreatedBy, r.CreatedAt, r.UpdatedAt = Published, actor, tx.Now(), tx.Now()
+		if r.Attribute == "" {
+			r.Attribute = Active
+		}
+		if r.Validity == "" {
+			r.Validity = Valid
+		}
+		if r.tokens == "" {
+			r.Prepare()
+		}
+		if err := insert(ctx, tx, r); err != nil {
+			return err
+		}
+		for _, it := range r.Items {
+			if _, err := tx.Exec(ctx, `INSERT INTO info_items (record_id, catalog_id, item_key) VALUES (?, ?, ?)`, r.ID, it.CatalogID, it.Key); err != nil {
+				return fmt.Errorf("link record item: %w", err)
+			}
+		}
+		if err := indexRecord(ctx, tx, *r, true); err != nil {
+			return err
+		}
+	}
+	return audit.Append(ctx, tx, actor, "info.load", "info", "", map[string]any{"records": len(recs)})
+}

@@ -55,36 +55,38 @@ const (
 
 // Record is a piece of government information.
 type Record struct {
-	ID              int64        `json:"-"`
-	Unit            org.Unit     `json:"-"`
-	IndexNo         string       `json:"index_no"`
-	Title           string       `json:"title"`
-	DocNumber       string       `json:"doc_number,omitempty"`
-	Issuer          string       `json:"issuer,omitempty"`
-	WrittenDate     string       `json:"written_date,omitempty"`
-	FormedDate      string       `json:"formed_date,omitempty"`
-	PublishedAt     time.Time    `json:"published_at,omitzero"`
-	PublishAt       time.Time    `json:"publish_at,omitzero"`
-	Topic           string       `json:"topic,omitempty"`
-	Genre           string       `json:"genre,omitempty"`
-	Keywords        string       `json:"keywords,omitempty"`
-	Attribute       string       `json:"attribute"`
-	AttributeReason string       `json:"attribute_reason,omitempty"`
-	Validity        string       `json:"validity"`
-	ValidityDate    string       `json:"validity_date,omitempty"`
-	ReplacedBy      string       `json:"replaced_by,omitempty"`
-	Body            string       `json:"body,omitempty"`
-	BodyText        string       `json:"-"`
-	LinkURL         string       `json:"link_url,omitempty"`
-	LinkTitle       string       `json:"link_title,omitempty"`
-	Status          Status       `json:"status"`
-	StatusNote      string       `json:"status_note,omitempty"`
-	ScreenOverride  string       `json:"-"`
-	CreatedBy       string       `json:"-"`
-	CreatedAt       time.Time    `json:"created_at"`
-	UpdatedAt       time.Time    `json:"updated_at"`
-	Items           []ItemRef    `json:"items,omitempty"`
-	Attachments     []Attachment `json:"attachments,omitempty"`
+	ID              int64     `json:"-"`
+	Unit            org.Unit  `json:"-"`
+	IndexNo         string    `json:"index_no"`
+	Title           string    `json:"title"`
+	DocNumber       string    `json:"doc_number,omitempty"`
+	Issuer          string    `json:"issuer,omitempty"`
+	WrittenDate     string    `json:"written_date,omitempty"`
+	FormedDate      string    `json:"formed_date,omitempty"`
+	PublishedAt     time.Time `json:"published_at,omitzero"`
+	PublishAt       time.Time `json:"publish_at,omitzero"`
+	Topic           string    `json:"topic,omitempty"`
+	Genre           string    `json:"genre,omitempty"`
+	Keywords        string    `json:"keywords,omitempty"`
+	Attribute       string    `json:"attribute"`
+	AttributeReason string    `json:"attribute_reason,omitempty"`
+	Validity        string    `json:"validity"`
+	ValidityDate    string    `json:"validity_date,omitempty"`
+	ReplacedBy      string    `json:"replaced_by,omitempty"`
+	Body            string    `json:"body,omitempty"`
+	BodyText        string    `json:"-"`
+	LinkURL         string    `json:"link_url,omitempty"`
+	LinkTitle       string    `json:"link_title,omitempty"`
+	Status          Status    `json:"status"`
+	StatusNote      string    `json:"status_note,omitempty"`
+	ScreenOverride  string    `json:"-"`
+	CreatedBy       string    `json:"-"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	Items           []ItemRef `json:"items,omitempty"`
+	// tokens caches the search tokens Prepare made.
+	tokens      string
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // ItemRef names a catalog item a record is loaded against.

@@ -24,14 +24,24 @@ func (r Record) searchText() string {
 
 // index puts a published record in the full-text index, in the caller's
 // transaction.
-func index(ctx context.Context, tx *db.Tx, r Record) error {
-	tokens := strings.Join(Tokens(r.searchText()), " ")
+func index(ctx context.Context, tx *db.Tx, r Record) error { return indexRecord(ctx, tx, r, false) }
+
+// indexRecord indexes r; fresh says it is new, so there is nothing to
+// replace.
+func indexRecord(ctx context.Context, tx *db.Tx, r Record, fresh bool) error {
+	if r.tokens == "" {
+		r.Prepare()
+	}
+	tokens := r.tokens
 	var err error
 	if tx.Dialect() == db.Postgres {
 		_, err = tx.Exec(ctx, `INSERT INTO info_search (record_id, tokens) VALUES (?, to_tsvector('simple', ?))
 			ON CONFLICT (record_id) DO UPDATE SET tokens = EXCLUDED.tokens`, r.ID, tokens)
 	} else {
-		if _, err = tx.Exec(ctx, `DELETE FROM info_fts WHERE rowid = ?`, r.ID); err == nil {
+		if !fresh {
+			_, err = tx.Exec(ctx, `DELETE FROM info_fts WHERE rowid = ?`, r.ID)
+		}
+		if err == nil {
 			_, err = tx.Exec(ctx, `INSERT INTO info_fts (rowid, tokens) VALUES (?, ?)`, r.ID, tokens)
 		}
 	}
@@ -39,6 +49,30 @@ func index(ctx context.Context, tx *db.Tx, r Record) error {
 		return fmt.Errorf("index record: %w", err)
 	}
 	return nil
+}
+
+// Prepare works out the record's plain text and search tokens ahead of
+// writing it, so that bulk loads can do this work while the database writes
+// the previous batch.
+func (r *Record) Prepare() {
+	if r.BodyText == "" {
+		r.BodyText = textOf(r.Body)
+	}
+	r.tokens = strings.Join(uniqueTokens(Tokens(r.searchText())), " ")
+}
+
+// uniqueTokens keeps the first occurrence of each token. The index keeps no
+// positions or counts (FTS5 detail=column), so repeats would only cost.
+func uniqueTokens(ts []string) []string {
+	seen := make(map[string]struct{}, len(ts))
+	out := ts[:0]
+	for _, t := range ts {
+		if _, ok := seen[t]; !ok {
+			seen[t] = struct{}{}
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // unindex removes a record from the full-text index.

@@ -65,7 +65,9 @@ CREATE TABLE info_index_seq (
 
 -- Full-text search over app-made tokens (CJK bigrams and words), kept in the
 -- same transaction as the record.
-CREATE VIRTUAL TABLE info_fts USING fts5(tokens, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE info_fts USING fts5(tokens, content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 0');
+-- Merge index segments in larger steps: cheaper inserts, same answers.
+INSERT INTO info_fts(info_fts, rank) VALUES ('automerge', 8);
 
 -- +goose Down
 DROP TABLE info_fts;
