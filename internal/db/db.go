@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -50,7 +51,12 @@ type DB struct {
 
 	mu  sync.RWMutex
 	now func() time.Time
+	gen atomic.Uint64
 }
+
+// Generation counts the transactions this process has committed; caches
+// of what the database holds compare it to know they are stale.
+func (d *DB) Generation() uint64 { return d.gen.Load() }
 
 // IsPostgresURL reports whether u selects PostgreSQL.
 func IsPostgresURL(u string) bool {
@@ -221,6 +227,7 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	d.gen.Add(1)
 	return nil
 }
 

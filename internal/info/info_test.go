@@ -421,3 +421,27 @@ func pdfWith(text string) []byte {
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
 	return b.Bytes()
 }
+
+// TestBroadSearch: past the ranking threshold, the newest come first and an
+// exact 文号 still leads page one.
+func TestBroadSearch(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		defer info.SetRankLimit(3)()
+		var last info.Record
+		for i := 1; i <= 8; i++ {
+			last = w.publishNew(t, info.Input{Title: fmt.Sprintf("政务公开工作通知第%d号", i), DocNumber: fmt.Sprintf("海赤街〔2026〕%d号", i)})
+		}
+		n, hits := search(t, w, info.Query{Q: "政务公开"})
+		if n != 8 || len(hits) != 8 || hits[0].Record.IndexNo != last.IndexNo {
+			t.Fatalf("broad search: %d hits, first %v", n, hits[0].Record.Title)
+		}
+		// With every query broad, an exact 文号 still leads page one.
+		defer info.SetRankLimit(0)()
+		w.publishNew(t, info.Input{Title: "关于转发海赤街〔2026〕2号文件的通知"})
+		n, hits = search(t, w, info.Query{Q: "海赤街〔2026〕2号"})
+		if n != 2 || hits[0].Record.DocNumber != "海赤街〔2026〕2号" {
+			t.Errorf("exact 文号 in a broad search (%s): %d, first %q", d.Dialect, n, hits[0].Record.DocNumber)
+		}
+	})
+}

@@ -79,7 +79,12 @@ func ItemRecords(ctx context.Context, q db.Querier, catalogID int64, itemKey str
 
 // list returns records matching a condition, without items and attachments.
 func list(ctx context.Context, q db.Querier, where string, args ...any) ([]Record, error) {
-	rows, err := q.Query(ctx, `SELECT `+recordCols+` FROM info_records r WHERE `+where, args...)
+	return listFrom(ctx, q, `info_records r`, where, args...)
+}
+
+// listFrom is list over other tables joined to info_records r.
+func listFrom(ctx context.Context, q db.Querier, from, where string, args ...any) ([]Record, error) {
+	rows, err := q.Query(ctx, `SELECT `+recordCols+` FROM `+from+` WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list records: %w", err)
 	}
@@ -104,25 +109,31 @@ type Filter struct {
 	Offset    int
 }
 
-// PublishedRecords returns published records, newest first.
+// PublishedRecords returns published records, newest first. Lists of a
+// catalog or item are driven from the item links, so they cost the same in
+// a city of a million records as in a small one.
 func PublishedRecords(ctx context.Context, q db.Querier, f Filter) ([]Record, error) {
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 50
+	}
+	if f.CatalogID != 0 {
+		// CROSS JOIN keeps SQLite from walking every published record in
+		// date order: the item's links come first, then their records.
+		where := `r.id = i.record_id AND i.catalog_id = ?`
+		args := []any{f.CatalogID}
+		if f.ItemKey != "" {
+			where += ` AND i.item_key = ?`
+			args = append(args, f.ItemKey)
+		}
+		where += ` AND r.status = 'published'`
+		args = append(args, f.Limit, f.Offset)
+		return listFrom(ctx, q, `info_items i CROSS JOIN info_records r`, where+` ORDER BY r.published_at DESC, r.id DESC LIMIT ? OFFSET ?`, args...)
+	}
 	where := `r.status = 'published'`
 	var args []any
 	if f.UnitID != 0 {
 		where += ` AND r.unit_id = ?`
 		args = append(args, f.UnitID)
-	}
-	if f.CatalogID != 0 {
-		where += ` AND EXISTS (SELECT 1 FROM info_items i WHERE i.record_id = r.id AND i.catalog_id = ?`
-		args = append(args, f.CatalogID)
-		if f.ItemKey != "" {
-			where += ` AND i.item_key = ?`
-			args = append(args, f.ItemKey)
-		}
-		where += `)`
-	}
-	if f.Limit <= 0 || f.Limit > 1000 {
-		f.Limit = 50
 	}
 	args = append(args, f.Limit, f.Offset)
 	return list(ctx, q, where+` ORDER BY r.published_at DESC, r.id DESC LIMIT ? OFFSET ?`, args...)

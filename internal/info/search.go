@@ -116,7 +116,7 @@ func Search(ctx context.Context, q db.Querier, d db.Dialect, s Query) (int, []Hi
 		return 0, nil, nil
 	}
 	exact := strings.TrimSpace(s.Q)
-	var from, match, rank string
+	var from, match, rank, newest, matchFrom string
 	var args []any
 	if d == db.Postgres {
 		var parts []string
@@ -130,6 +130,8 @@ func Search(ctx context.Context, q db.Querier, d db.Dialect, s Query) (int, []Hi
 		from = `info_search s JOIN info_records r ON r.id = s.record_id`
 		match = `s.tokens @@ to_tsquery('simple', ?)`
 		rank = `ts_rank(s.tokens, to_tsquery('simple', ?)) DESC`
+		newest = `s.record_id DESC`
+		matchFrom = `info_search s`
 		args = append(args, strings.Join(parts, " & "))
 	} else {
 		var parts []string
@@ -143,6 +145,8 @@ func Search(ctx context.Context, q db.Querier, d db.Dialect, s Query) (int, []Hi
 		from = `info_fts JOIN info_records r ON r.id = info_fts.rowid`
 		match = `info_fts MATCH ?`
 		rank = `bm25(info_fts)`
+		newest = `info_fts.rowid DESC`
+		matchFrom = `info_fts`
 		args = append(args, strings.Join(parts, " "))
 	}
 	where := []string{match, `r.status = 'published'`}
@@ -173,36 +177,114 @@ func Search(ctx context.Context, q db.Querier, d db.Dialect, s Query) (int, []Hi
 		args = append(args, s.Genre)
 	}
 	cond := strings.Join(where, " AND ")
+	// Count up to a cap: beyond it the exact number does not help a reader
+	// and costs a scan of every match.
+	// The index holds published records only, so without filters the
+	// count needs no join.
+	countFrom, countCond := from, cond
+	if len(where) == 2 {
+		countFrom, countCond = matchFrom, match
+	}
 	var total int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM `+from+` WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+countFrom+` WHERE `+countCond+` LIMIT `+fmt.Sprint(MaxHits+1)+`) m`, args[:countArgs(len(where), len(args))]...).Scan(&total); err != nil {
 		return 0, nil, fmt.Errorf("count search: %w", err)
 	}
+	total = min(total, MaxHits)
 	page := max(s.Page, 1)
 	if total == 0 || (page-1)*PageSize >= total {
 		return total, nil, nil
 	}
 	qargs := append([]any{}, args...)
-	order := `CASE WHEN r.doc_number = ? OR r.index_no = ? THEN 0 ELSE 1 END, ` + rank + `, r.published_at DESC`
-	qargs = append(qargs, exact, exact)
-	if d == db.Postgres {
-		qargs = append(qargs, args[0])
+	var order string
+	if total <= rankLimit {
+		// Few matches: exact 文号 and 索引号 first, then by relevance.
+		order = `CASE WHEN r.doc_number = ? OR r.index_no = ? THEN 0 ELSE 1 END, ` + rank + `, r.published_at DESC`
+		qargs = append(qargs, exact, exact)
+		if d == db.Postgres {
+			qargs = append(qargs, args[0])
+		}
+	} else {
+		// A broad query: ranking every match costs more than it tells, so
+		// the newest come first, and exact matches lead page one below.
+		order = newest
 	}
 	qargs = append(qargs, PageSize, (page-1)*PageSize)
-	rows, err := q.Query(ctx, `SELECT `+recordCols+` FROM `+from+` WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`, qargs...)
+	// Pick the page's ids first: sorting only ids and keys keeps the
+	// bodies of every match out of the sort.
+	rows, err := q.Query(ctx, `SELECT r.id FROM `+from+` WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`, qargs...)
 	if err != nil {
 		return 0, nil, fmt.Errorf("search: %w", err)
 	}
-	defer rows.Close()
-	var hits []Hit
+	var ids []int64
 	for rows.Next() {
-		r, err := scanRecord(rows)
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, nil, err
+	}
+	byID := map[int64]Record{}
+	if len(ids) > 0 {
+		in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+		idArgs := make([]any, len(ids))
+		for i, id := range ids {
+			idArgs[i] = id
+		}
+		recs, err := list(ctx, q, `r.id IN (`+in+`)`, idArgs...)
 		if err != nil {
 			return 0, nil, err
 		}
-		hits = append(hits, Hit{Record: r, Snippet: Snippet(r.Title+"\n"+r.BodyText, terms, 60)})
+		for _, r := range recs {
+			byID[r.ID] = r
+		}
 	}
-	return total, hits, rows.Err()
+	var hits []Hit
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			hits = append(hits, Hit{Record: r, Snippet: Snippet(r.Title+"\n"+r.BodyText, terms, 60)})
+		}
+	}
+	if total > rankLimit && page == 1 {
+		exacts, err := list(ctx, q, `(r.doc_number = ? OR r.index_no = ?) AND r.status = 'published' ORDER BY r.published_at DESC LIMIT 5`, exact, exact)
+		if err != nil {
+			return 0, nil, err
+		}
+		lead := map[int64]bool{}
+		var out []Hit
+		for _, r := range exacts {
+			lead[r.ID] = true
+			out = append(out, Hit{Record: r, Snippet: Snippet(r.Title+"\n"+r.BodyText, terms, 60)})
+		}
+		for _, h := range hits {
+			if !lead[h.Record.ID] {
+				out = append(out, h)
+			}
+		}
+		hits = out
+	}
+	return total, hits, nil
 }
+
+// MaxHits caps the matches a search counts and pages through: 100 pages.
+const MaxHits = 2000
+
+// countArgs is how many of the query's arguments the count uses: only the
+// match expression when there are no filters.
+func countArgs(conds, args int) int {
+	if conds == 2 {
+		return 1
+	}
+	return args
+}
+
+// rankLimit is the number of matches up to which results are ranked by
+// relevance; broader queries list the newest first.
+var rankLimit = 500
 
 // Snippet returns up to n characters of text around the first match of a
 // term, HTML-escaped, with the matched terms marked.

@@ -80,7 +80,7 @@ func New(cfg Config) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.New(errs.Forbidden, "error.cross_origin"))
 	}))
-	s.handler = s.recoverer(s.instrument(mux, cop.Handler(s.withRequest(mux))))
+	s.handler = s.recoverer(s.instrument(mux, cop.Handler(newPageCache(cfg.DB.Generation).middleware(s.withRequest(mux)))))
 	s.ready.Store(true)
 	return s, nil
 }

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// pageCache keeps the portal pages anonymous visitors get, for a few
+// seconds, so that a page read by many costs one rendering. Any transaction
+// this process commits makes every cached page stale; changes made by other
+// processes (the command line, another instance) show within pageTTL.
+type pageCache struct {
+	mu      sync.RWMutex
+	entries map[string]*cachedPage
+	gen     func() uint64
+}
+
+type cachedPage struct {
+	status  int
+	header  http.Header
+	body    []byte
+	expires time.Time
+	gen     uint64
+}
+
+const (
+	pageTTL       = 5 * time.Second
+	maxCachedPage = 1 << 20
+	maxCached     = 5000
+)
+
+func newPageCache(gen func() uint64) *pageCache {
+	return &pageCache{entries: map[string]*cachedPage{}, gen: gen}
+}
+
+// cacheable reports whether a request's answer may be shared.
+func cacheable(r *http.Request) bool {
+	if r.Method != http.MethodGet {
+		return false
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		return false
+	}
+	p := r.URL.Path
+	return !strings.HasPrefix(p, "/admin") && !strings.HasPrefix(p, "/api/v1/admin") && p != "/metrics" && p != "/healthz"
+}
+
+// recorder captures a response while passing it on.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+	skip   bool
+}
+
+func (w *recorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if !w.skip {
+		if w.buf.Len()+len(b) > maxCachedPage {
+			w.skip = true
+			w.buf.Reset()
+		} else {
+			w.buf.Write(b)
+		}
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// middleware serves cached pages and caches fresh ones.
+func (c *pageCache) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cacheable(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key := r.URL.RequestURI()
+		if l, err := r.Cookie("lang"); err == nil {
+			key += "\x00" + l.Value
+		}
+		gen := c.gen()
+		c.mu.RLock()
+		e := c.entries[key]
+		c.mu.RUnlock()
+		if e != nil && e.gen == gen && time.Now().Before(e.expires) {
+			h := w.Header()
+			for k, v := range e.header {
+				h[k] = v
+			}
+			if etag := e.header.Get("ETag"); etag != "" && r.Header.Get("If-None-Match") == etag {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			w.WriteHeader(e.status)
+			w.Write(e.body)
+			return
+		}
+		rec := &recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if rec.status != http.StatusOK || rec.skip || w.Header().Get("Set-Cookie") != "" {
+			return
+		}
+		e = &cachedPage{status: rec.status, header: w.Header().Clone(), body: rec.buf.Bytes(), expires: time.Now().Add(pageTTL), gen: gen}
+		c.mu.Lock()
+		if len(c.entries) >= maxCached {
+			c.entries = map[string]*cachedPage{}
+		}
+		c.entries[key] = e
+		c.mu.Unlock()
+	})
+}
