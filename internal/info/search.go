@@ -250,7 +250,10 @@ func Search(ctx context.Context, q db.Querier, d db.Dialect, s Query) (int, []Hi
 		}
 	}
 	if total > rankLimit && page == 1 {
-		exacts, err := list(ctx, q, `(r.doc_number = ? OR r.index_no = ?) AND r.status = 'published' ORDER BY r.published_at DESC LIMIT 5`, exact, exact)
+		// The ids come from the two indexes; CROSS JOIN keeps SQLite from
+		// walking every published record in date order instead.
+		exacts, err := listFrom(ctx, q, `(SELECT id FROM info_records WHERE doc_number = ? UNION SELECT id FROM info_records WHERE index_no = ?) x CROSS JOIN info_records r`,
+			`r.id = x.id AND r.status = 'published' ORDER BY r.published_at DESC LIMIT 5`, exact, exact)
 		if err != nil {
 			return 0, nil, err
 		}

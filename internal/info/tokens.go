@@ -112,5 +112,17 @@ func queryTerms(q string) []queryTerm {
 		}
 	}
 	flush()
+	// A lone Han character (the 号 of a 文号) next to fuller terms adds
+	// little and costs a prefix match over every bigram it starts: drop it
+	// then. A query of lone characters keeps them.
+	var full []queryTerm
+	for _, t := range out {
+		if !t.prefix {
+			full = append(full, t)
+		}
+	}
+	if len(full) > 0 {
+		return full
+	}
 	return out
 }

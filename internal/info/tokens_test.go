@@ -12,7 +12,10 @@ func TestTokens(t *testing.T) {
 		t.Errorf("Tokens = %q", got)
 	}
 	terms := queryTerms(`"政" OR 公开 目录abc`)
-	if len(terms) != 5 || terms[4].token != "abc" || !terms[0].prefix || terms[0].token != "政" || terms[1].token != "or" || terms[2].token != "公开" || terms[3].token != "目录" {
+	if len(terms) != 4 || terms[3].token != "abc" || terms[0].token != "or" || terms[1].token != "公开" || terms[2].token != "目录" {
 		t.Errorf("queryTerms = %+v", terms)
+	}
+	if terms := queryTerms("政 府"); len(terms) != 2 || !terms[0].prefix {
+		t.Errorf("one character: %+v", terms)
 	}
 }
