@@ -244,6 +244,8 @@ var demoRecords = []struct {
 		Body: "<p>根据《广东省养老服务条例》和本市高龄老年人津贴发放办法，现将本街道2026年第三季度高龄老年人津贴发放情况公示如下：本季度共有1,286名80周岁以上户籍老年人享受津贴，发放金额共计38.6万元。</p><p>公示期为7天。对公示内容有异议的，请在公示期内向街道社会事务办反映，电话020-89012345。</p>"}},
 	{"长者饭堂", info.Input{Title: "关于调整赤岗街道长者饭堂开放时间的通知", DocNumber: "海赤街〔2026〕15号", WrittenDate: "2026-09-01", Genre: "通知", Topic: "民政、扶贫、救灾",
 		Body: "<p>各社区居委会、各位长者：</p><p>为方便长者就餐，自2026年9月15日起，辖区内长者饭堂午餐时间调整为每日10:30至13:00，晚餐时间为16:30至18:00。60周岁以上户籍长者凭社保卡就餐，享受就餐补贴。</p>"}},
+	{"", info.Input{Title: "赤岗街道办事处政府信息公开指南", WrittenDate: "2026-01-05", Genre: "指南", Column: info.ColumnGuide,
+		Body: "<p>一、主动公开：本街道主动公开的政府信息通过海珠区人民政府门户网站“基层政务公开标准化规范化”专栏、街道公开查阅点和社区公示栏公开。</p><p>二、依申请公开：公民、法人或者其他组织可以通过互联网、信函或者当面向本街道申请获取政府信息。受理机构：赤岗街道党政综合办公室，办公时间为工作日上午9:00至12:00、下午14:00至18:00，联系电话020-89012300。</p><p>三、监督和救济：认为本街道在政府信息公开工作中侵犯其合法权益的，可以向海珠区政务公开办投诉、举报，也可以依法申请行政复议或者提起行政诉讼。</p>"}},
 	{"服务项目", info.Input{Title: "赤岗街道社区居家养老服务项目清单（2026年版）", WrittenDate: "2026-03-20", Genre: "清单", Topic: "民政、扶贫、救灾",
 		Body: "<p>本街道社区居家养老服务项目包括：助餐配餐、助洁助浴、康复护理、精神慰藉、紧急救援等，服务对象为辖区内60周岁以上老年人，申请方式为向所在社区居委会提出申请。</p>"}},
 }
@@ -258,8 +260,10 @@ func demoInfo(ctx context.Context, tx *db.Tx, a auth.Account, u org.Unit, dom ca
 		if err != nil {
 			return err
 		}
-		if r, err = info.LinkItems(ctx, tx, a, r, dom, []string{dr.item}); err != nil {
-			return err
+		if dr.item != "" {
+			if r, err = info.LinkItems(ctx, tx, a, r, dom, []string{dr.item}); err != nil {
+				return err
+			}
 		}
 		if r, err = info.Submit(ctx, tx, a, r); err != nil {
 			return err

@@ -103,6 +103,7 @@ func listFrom(ctx context.Context, q db.Querier, from, where string, args ...any
 // Filter selects published records for lists and feeds.
 type Filter struct {
 	UnitID    int64
+	Column    string
 	CatalogID int64
 	ItemKey   string
 	Limit     int
@@ -129,14 +130,33 @@ func PublishedRecords(ctx context.Context, q db.Querier, f Filter) ([]Record, er
 		args = append(args, f.Limit, f.Offset)
 		return listFrom(ctx, q, `info_items i CROSS JOIN info_records r`, where+` ORDER BY r.published_at DESC, r.id DESC LIMIT ? OFFSET ?`, args...)
 	}
+	where, args := f.where()
+	args = append(args, f.Limit, f.Offset)
+	return list(ctx, q, where+` ORDER BY r.published_at DESC, r.id DESC LIMIT ? OFFSET ?`, args...)
+}
+
+// where is the condition of a unit or column filter.
+func (f Filter) where() (string, []any) {
 	where := `r.status = 'published'`
 	var args []any
 	if f.UnitID != 0 {
 		where += ` AND r.unit_id = ?`
 		args = append(args, f.UnitID)
 	}
-	args = append(args, f.Limit, f.Offset)
-	return list(ctx, q, where+` ORDER BY r.published_at DESC, r.id DESC LIMIT ? OFFSET ?`, args...)
+	if f.Column != "" {
+		where += ` AND r.column_code = ?`
+		args = append(args, f.Column)
+	}
+	return where, args
+}
+
+// CountPublished counts the published records of a unit or column filter,
+// up to limit.
+func CountPublished(ctx context.Context, q db.Querier, f Filter, limit int) (int, error) {
+	where, args := f.where()
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM info_records r WHERE `+where+` LIMIT `+fmt.Sprint(limit)+`) m`, args...).Scan(&n)
+	return n, err
 }
 
 // PublishedCount counts the published records.

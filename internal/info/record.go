@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,18 @@ const (
 	Withheld  = "withheld"   // 不予公开, with the legal reason
 )
 
+// Sub-columns of a unit's disclosure platform: 政府信息公开指南, 制度,
+// 法定主动公开内容 (where most information goes) and 年报.
+const (
+	ColumnGuide   = "zn"
+	ColumnRules   = "zd"
+	ColumnContent = "fdzdgknr"
+	ColumnReports = "nb"
+)
+
+// Columns lists the sub-columns in portal order.
+var Columns = []string{ColumnGuide, ColumnRules, ColumnContent, ColumnReports}
+
 // Validity (有效性) of a document.
 const (
 	Valid    = "valid"    // 有效
@@ -77,13 +90,15 @@ type Record struct {
 	BodyText        string    `json:"-"`
 	LinkURL         string    `json:"link_url,omitempty"`
 	LinkTitle       string    `json:"link_title,omitempty"`
-	Status          Status    `json:"status"`
-	StatusNote      string    `json:"status_note,omitempty"`
-	ScreenOverride  string    `json:"-"`
-	CreatedBy       string    `json:"-"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
-	Items           []ItemRef `json:"items,omitempty"`
+	// Column is the unit's sub-column the record belongs to.
+	Column         string    `json:"column"`
+	Status         Status    `json:"status"`
+	StatusNote     string    `json:"status_note,omitempty"`
+	ScreenOverride string    `json:"-"`
+	CreatedBy      string    `json:"-"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	Items          []ItemRef `json:"items,omitempty"`
 	// tokens caches the search tokens Prepare made.
 	tokens      string
 	Attachments []Attachment `json:"attachments,omitempty"`
@@ -108,6 +123,7 @@ type Input struct {
 	ReplacedBy                 string
 	Body                       string
 	LinkURL, LinkTitle         string
+	Column                     string
 	PublishAt                  time.Time
 }
 
@@ -196,6 +212,12 @@ func (in Input) validate() (Input, error) {
 		if strings.TrimSpace(in.LinkTitle) == "" {
 			in.LinkTitle = in.Title
 		}
+	}
+	if in.Column == "" {
+		in.Column = ColumnContent
+	}
+	if !slices.Contains(Columns, in.Column) {
+		m = append(m, errs.InvalidField("column", "info.bad_column", in.Column))
 	}
 	in.Body = SanitizeBody(in.Body)
 	if in.FormedDate == "" {
@@ -293,7 +315,15 @@ func recordFrom(in Input) Record {
 		Genre: strings.TrimSpace(in.Genre), Keywords: strings.TrimSpace(in.Keywords), Attribute: in.Attribute,
 		AttributeReason: strings.TrimSpace(in.AttributeReason), Validity: in.Validity, ValidityDate: strings.TrimSpace(in.ValidityDate),
 		ReplacedBy: strings.TrimSpace(in.ReplacedBy), Body: in.Body, BodyText: textOf(in.Body), LinkURL: in.LinkURL,
-		LinkTitle: strings.TrimSpace(in.LinkTitle), PublishAt: in.PublishAt}
+		LinkTitle: strings.TrimSpace(in.LinkTitle), PublishAt: in.PublishAt, Column: in.Column}
+}
+
+// columnOf is the sub-column a record is stored under.
+func columnOf(c string) string {
+	if c == "" {
+		return ColumnContent
+	}
+	return c
 }
 
 func nullTime(t time.Time) any {
@@ -306,11 +336,11 @@ func nullTime(t time.Time) any {
 func insert(ctx context.Context, tx *db.Tx, r *Record) error {
 	err := tx.QueryRow(ctx, `INSERT INTO info_records (unit_id, index_no, title, doc_number, issuer, written_date, formed_date, published_at, publish_at,
 		topic, genre, keywords, attribute, attribute_reason, validity, validity_date, replaced_by, body, body_text, link_url, link_title,
-		status, status_note, screen_override, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		status, status_note, screen_override, created_by, created_at, updated_at, column_code)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		r.Unit.ID, r.IndexNo, r.Title, r.DocNumber, r.Issuer, r.WrittenDate, r.FormedDate, nullTime(r.PublishedAt), nullTime(r.PublishAt),
 		r.Topic, r.Genre, r.Keywords, r.Attribute, r.AttributeReason, r.Validity, r.ValidityDate, r.ReplacedBy, r.Body, r.BodyText,
-		r.LinkURL, r.LinkTitle, r.Status, r.StatusNote, r.ScreenOverride, r.CreatedBy, r.CreatedAt, r.UpdatedAt).Scan(&r.ID)
+		r.LinkURL, r.LinkTitle, r.Status, r.StatusNote, r.ScreenOverride, r.CreatedBy, r.CreatedAt, r.UpdatedAt, columnOf(r.Column)).Scan(&r.ID)
 	if db.IsUniqueViolation(err) {
 		return errs.New(errs.Conflict, "info.index_taken", r.IndexNo)
 	}
@@ -324,10 +354,10 @@ func insert(ctx context.Context, tx *db.Tx, r *Record) error {
 func save(ctx context.Context, tx *db.Tx, r Record) error {
 	_, err := tx.Exec(ctx, `UPDATE info_records SET title = ?, doc_number = ?, issuer = ?, written_date = ?, formed_date = ?, published_at = ?,
 		publish_at = ?, topic = ?, genre = ?, keywords = ?, attribute = ?, attribute_reason = ?, validity = ?, validity_date = ?, replaced_by = ?,
-		body = ?, body_text = ?, link_url = ?, link_title = ?, status = ?, status_note = ?, screen_override = ?, updated_at = ? WHERE id = ?`,
+		body = ?, body_text = ?, link_url = ?, link_title = ?, status = ?, status_note = ?, screen_override = ?, updated_at = ?, column_code = ? WHERE id = ?`,
 		r.Title, r.DocNumber, r.Issuer, r.WrittenDate, r.FormedDate, nullTime(r.PublishedAt), nullTime(r.PublishAt), r.Topic, r.Genre,
 		r.Keywords, r.Attribute, r.AttributeReason, r.Validity, r.ValidityDate, r.ReplacedBy, r.Body, r.BodyText, r.LinkURL, r.LinkTitle,
-		r.Status, r.StatusNote, r.ScreenOverride, r.UpdatedAt, r.ID)
+		r.Status, r.StatusNote, r.ScreenOverride, r.UpdatedAt, columnOf(r.Column), r.ID)
 	if err != nil {
 		return fmt.Errorf("update record: %w", err)
 	}
@@ -361,7 +391,7 @@ func SetValidity(ctx context.Context, tx *db.Tx, a auth.Account, r Record, valid
 	if !CanEdit(a, r.Unit) {
 		return Record{}, errs.New(errs.Forbidden, "info.forbidden")
 	}
-	in := Input{Title: r.Title, Attribute: r.Attribute, AttributeReason: r.AttributeReason, Validity: validity, ValidityDate: date, Body: r.Body, LinkURL: r.LinkURL, LinkTitle: r.LinkTitle}
+	in := Input{Title: r.Title, Attribute: r.Attribute, AttributeReason: r.AttributeReason, Validity: validity, ValidityDate: date, Body: r.Body, LinkURL: r.LinkURL, LinkTitle: r.LinkTitle, Column: r.Column}
 	if _, err := in.validate(); err != nil {
 		return Record{}, err
 	}
@@ -563,14 +593,14 @@ func transition(ctx context.Context, tx *db.Tx, a auth.Account, r Record, to Sta
 
 const recordCols = `r.id, r.unit_id, r.index_no, r.title, r.doc_number, r.issuer, r.written_date, r.formed_date, r.published_at, r.publish_at,
 	r.topic, r.genre, r.keywords, r.attribute, r.attribute_reason, r.validity, r.validity_date, r.replaced_by, r.body, r.body_text,
-	r.link_url, r.link_title, r.status, r.status_note, r.screen_override, r.created_by, r.created_at, r.updated_at`
+	r.link_url, r.link_title, r.status, r.status_note, r.screen_override, r.created_by, r.created_at, r.updated_at, r.column_code`
 
 func scanRecord(s interface{ Scan(...any) error }) (Record, error) {
 	var r Record
 	var pub, at sql.NullTime
 	err := s.Scan(&r.ID, &r.Unit.ID, &r.IndexNo, &r.Title, &r.DocNumber, &r.Issuer, &r.WrittenDate, &r.FormedDate, &pub, &at,
 		&r.Topic, &r.Genre, &r.Keywords, &r.Attribute, &r.AttributeReason, &r.Validity, &r.ValidityDate, &r.ReplacedBy, &r.Body, &r.BodyText,
-		&r.LinkURL, &r.LinkTitle, &r.Status, &r.StatusNote, &r.ScreenOverride, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt)
+		&r.LinkURL, &r.LinkTitle, &r.Status, &r.StatusNote, &r.ScreenOverride, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt, &r.Column)
 	if pub.Valid {
 		r.PublishedAt = pub.Time
 	}

@@ -130,7 +130,8 @@ func inputOf(f url.Values) (info.Input, error) {
 	in := info.Input{Title: f.Get("title"), DocNumber: f.Get("doc_number"), Issuer: f.Get("issuer"), WrittenDate: f.Get("written_date"),
 		FormedDate: f.Get("formed_date"), Topic: f.Get("topic"), Genre: f.Get("genre"), Keywords: f.Get("keywords"),
 		Attribute: f.Get("attribute"), AttributeReason: f.Get("attribute_reason"), Validity: f.Get("validity"),
-		ValidityDate: f.Get("validity_date"), ReplacedBy: f.Get("replaced_by"), Body: f.Get("body"), LinkURL: f.Get("link_url"), LinkTitle: f.Get("link_title")}
+		ValidityDate: f.Get("validity_date"), ReplacedBy: f.Get("replaced_by"), Body: f.Get("body"), LinkURL: f.Get("link_url"), LinkTitle: f.Get("link_title"),
+		Column: f.Get("column")}
 	if v := strings.TrimSpace(f.Get("publish_at")); v != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", v, calendar.China)
 		if err != nil {
@@ -147,7 +148,7 @@ func formOf(r info.Record) url.Values {
 	for k, v := range map[string]string{"title": r.Title, "doc_number": r.DocNumber, "issuer": r.Issuer, "written_date": r.WrittenDate,
 		"formed_date": r.FormedDate, "topic": r.Topic, "genre": r.Genre, "keywords": r.Keywords, "attribute": r.Attribute,
 		"attribute_reason": r.AttributeReason, "validity": r.Validity, "validity_date": r.ValidityDate, "replaced_by": r.ReplacedBy,
-		"body": r.Body, "link_url": r.LinkURL, "link_title": r.LinkTitle} {
+		"body": r.Body, "link_url": r.LinkURL, "link_title": r.LinkTitle, "column": r.Column} {
 		f.Set(k, v)
 	}
 	if !r.PublishAt.IsZero() {
@@ -162,7 +163,7 @@ func (s *Server) infoNewPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.adminPage(r, "info.new", "info")
-	p.Form = url.Values{"unit": {r.URL.Query().Get("unit")}, "attribute": {info.Active}, "validity": {info.Valid}}
+	p.Form = url.Values{"unit": {r.URL.Query().Get("unit")}, "attribute": {info.Active}, "validity": {info.Valid}, "column": {info.ColumnContent}}
 	return s.infoNewForm(w, r, a, p, http.StatusOK)
 }
 

@@ -140,7 +140,7 @@ func TestInformationJourneyOverHTTP(t *testing.T) {
 		if res := pub.get("/zwgk/info/" + id + "/files/1"); res.StatusCode != http.StatusNotFound {
 			t.Errorf("withdrawn attachment: %d", res.StatusCode)
 		}
-		r, _ := info.ByIndexNo(context.Background(), d, "440105-001/2026-00004")
+		r, _ := info.ByIndexNo(context.Background(), d, "440105-001/2026-00005")
 		if r.Status != info.Withdrawn || r.StatusNote != "名单有误" {
 			t.Errorf("after withdrawal: %s %q", r.Status, r.StatusNote)
 		}

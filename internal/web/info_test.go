@@ -134,7 +134,7 @@ func TestFeedsAndSitemap(t *testing.T) {
 		}
 		return len(f.Entry)
 	}
-	if n := entries("/feeds/440105-001.atom"); n != 3 {
+	if n := entries("/feeds/440105-001.atom"); n != 4 {
 		t.Errorf("unit feed: %d entries", n)
 	}
 	if n := entries("/feeds/440105-001/21.atom"); n != 3 {
@@ -157,10 +157,72 @@ func TestFeedsAndSitemap(t *testing.T) {
 		t.Error("sitemap pages: published catalogs only")
 	}
 	infos := c.get("/sitemap-info-1.xml").Body
-	if strings.Count(infos, "<loc>") != 3 {
+	if strings.Count(infos, "<loc>") != 4 {
 		t.Errorf("sitemap info: %s", infos)
 	}
 	if res := c.get("/sitemap-info-2.xml"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("empty sitemap page: %d", res.StatusCode)
+	}
+}
+
+func TestUnitColumnsAndPaging(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	c := e.client()
+	ctx := context.Background()
+	count := func(path string) int {
+		t.Helper()
+		res := c.get(path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, res.StatusCode)
+		}
+		return len(find(t, res.Body, "ul.info-list li"))
+	}
+	if n := count("/zwgk/bzh/440105-001/zn/"); n != 1 {
+		t.Errorf("the unit's guide column lists %d", n)
+	}
+	if n := count("/zwgk/zn/"); n != 1 {
+		t.Errorf("the city's guide column lists %d", n)
+	}
+	if n := count("/zwgk/bzh/440105-001/nb/"); n != 0 {
+		t.Errorf("the annual reports column lists %d", n)
+	}
+	// 25 more records: the unit's information runs to two pages.
+	u, _ := org.ByCode(ctx, e.db, "440105-001")
+	office, _ := auth.ByLogin(ctx, e.db, "haizhu-office")
+	err := e.db.InTx(ctx, func(tx *db.Tx) error {
+		for i := 0; i < 25; i++ {
+			r, err := info.Create(ctx, tx, office, u, info.Input{Title: "社区通知第" + strconv.Itoa(i+1) + "期"})
+			if err == nil {
+				r, err = info.Submit(ctx, tx, office, r)
+			}
+			if err == nil {
+				r, err = info.Approve(ctx, tx, office, r)
+			}
+			if err == nil {
+				_, err = info.Publish(ctx, tx, office, r)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count("/zwgk/bzh/440105-001/info/"); n != 20 {
+		t.Errorf("page 1 lists %d", n)
+	}
+	if n := count("/zwgk/bzh/440105-001/info/?page=2"); n != 9 {
+		t.Errorf("page 2 lists %d", n)
+	}
+	if n := count("/zwgk/bzh/440105-001/fdzdgknr/?page=2"); n != 8 {
+		t.Errorf("the statutory column's page 2 lists %d", n)
+	}
+	if res := c.get("/zwgk/bzh/440105-001/info/"); len(find(t, res.Body, `nav.pager a[href*="page=2"]`)) != 1 {
+		t.Error("no link to page 2")
+	}
+	if res := c.get("/zwgk/bzh/nope/zn/"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown unit: %d", res.StatusCode)
 	}
 }

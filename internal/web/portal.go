@@ -69,9 +69,7 @@ func (s *Server) zwgkColumn(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.newPage(r, "col."+col)
 	p.Section = "zwgk"
-	p.Data = map[string]any{"Column": col, "Intro": "col." + col + ".intro"}
-	s.render(w, r, http.StatusOK, "column", p)
-	return nil
+	return s.infoList(w, r, p, nil, col)
 }
 
 // section shows a top-level portal section (依申请公开, 互动交流, 办事服务).

@@ -199,3 +199,54 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) error {
 	}
 	return errNotFoundPage
 }
+
+// infoList is a paged list of published records: a column across units
+// (/zwgk/{column}/), a unit's column (/zwgk/bzh/{code}/{column}/) or all of
+// a unit's information (/zwgk/bzh/{code}/info/).
+func (s *Server) infoList(w http.ResponseWriter, r *http.Request, p *page, u *org.Unit, column string) error {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	if page < 1 || page > 500 {
+		page = 1
+	}
+	f := info.Filter{Column: column, Limit: info.PageSize, Offset: (page - 1) * info.PageSize}
+	if u != nil {
+		f.UnitID = u.ID
+	}
+	total, err := info.CountPublished(r.Context(), s.db, f, info.MaxHits)
+	if err != nil {
+		return err
+	}
+	recs, err := info.PublishedRecords(r.Context(), s.db, f)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Records": recs, "Total": total, "Pages": pager(r, page, total, info.PageSize), "Column": column}
+	if u != nil {
+		ancestors, err := org.Ancestors(r.Context(), s.db, *u)
+		if err != nil {
+			return err
+		}
+		data["Unit"], data["Ancestors"] = *u, ancestors
+	}
+	p.Data = data
+	s.render(w, r, http.StatusOK, "info_public_list", p)
+	return nil
+}
+
+// unitColumn is a unit's sub-column or its whole information list.
+func (s *Server) unitColumn(column string) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := org.ByCode(r.Context(), s.db, r.PathValue("code"))
+		if err != nil {
+			return err
+		}
+		key := "col." + column
+		if column == "" {
+			key = "info.all"
+		}
+		p := s.newPage(r, key)
+		p.Section = "bzh"
+		p.Title = u.Name + " · " + p.T(key)
+		return s.infoList(w, r, p, &u, column)
+	}
+}

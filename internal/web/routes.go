@@ -20,6 +20,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /zwgk/bzh/{$}", s.h(s.bzh))
 	mux.Handle("GET /zwgk/bzh/{code}/{$}", s.h(s.bzhUnit))
 	mux.Handle("GET /zwgk/bzh/{code}/hb/{$}", s.h(s.bzhCompilation))
+	mux.Handle("GET /zwgk/bzh/{code}/info/{$}", s.h(s.unitColumn("")))
+	for _, col := range zwgkColumns {
+		mux.Handle("GET /zwgk/bzh/{code}/"+col+"/{$}", s.h(s.unitColumn(col)))
+	}
 	mux.Handle("GET /zwgk/bzh/{code}/hb.xlsx", s.h(s.bzhCompilationXLSX))
 	mux.Handle("GET /zwgk/bzh/{code}/{domain}/{$}", s.h(s.bzhCatalog))
 	mux.Handle("GET /ysqgk/{$}", s.h(s.section("ysqgk")))

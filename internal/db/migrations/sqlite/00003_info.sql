@@ -23,6 +23,7 @@ CREATE TABLE info_records (
     body_text        TEXT NOT NULL DEFAULT '',
     link_url         TEXT NOT NULL DEFAULT '',
     link_title       TEXT NOT NULL DEFAULT '',
+    column_code      TEXT NOT NULL DEFAULT 'fdzdgknr',
     status           TEXT NOT NULL,
     status_note      TEXT NOT NULL DEFAULT '',
     screen_override  TEXT NOT NULL DEFAULT '',
@@ -33,6 +34,8 @@ CREATE TABLE info_records (
 CREATE INDEX info_records_unit ON info_records(unit_id, status, published_at);
 CREATE INDEX info_records_published ON info_records(status, published_at);
 CREATE INDEX info_records_doc ON info_records(doc_number);
+CREATE INDEX info_records_column ON info_records(unit_id, column_code, status, published_at);
+CREATE INDEX info_records_column_all ON info_records(column_code, status, published_at);
 
 -- The catalog items a record is loaded against, by item key.
 CREATE TABLE info_items (
