@@ -64,7 +64,8 @@ func (c Catalog) Editable() bool {
 	return c.Status == Draft || c.Status == Returned || c.Status == Published
 }
 
-// mandatoryLevels are the levels whose items a unit of level l must list.
+// mandatoryFor reports whether a unit of level l must list item it: streets
+// and towns must list every item of the 乡级 and 村级.
 func mandatoryFor(it Item, l org.Level) bool {
 	if l != org.LevelTownship && l != org.LevelVillage {
 		return false

@@ -96,6 +96,13 @@ func AddAttachment(ctx context.Context, tx *db.Tx, a auth.Account, files string,
 		return Record{}, fmt.Errorf("add attachment: %w", err)
 	}
 	r.Attachments = append(r.Attachments, at)
+	if r.ScreenOverride != "" {
+		// A reviewer released what was there; a new file needs a new look.
+		r.ScreenOverride, r.UpdatedAt = "", tx.Now()
+		if err := save(ctx, tx, r); err != nil {
+			return Record{}, err
+		}
+	}
 	return r, audit.Append(ctx, tx, a.Login, "info.attach", "info", r.IndexNo, map[string]any{"name": name, "sha256": at.SHA256, "size": at.Size})
 }
 

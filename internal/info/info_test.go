@@ -299,6 +299,21 @@ func TestScreeningBlocksSubmission(t *testing.T) {
 		if err != nil {
 			t.Fatalf("after the reviewer's decision: %v", err)
 		}
+		// A file added after the release needs a new decision.
+		err = w.tx(t, func(ctx context.Context, tx *db.Tx) error {
+			var err error
+			if r, err = info.ReturnToDraft(ctx, tx, w.reviewer, mustLoad(t, tx, r.IndexNo), "补充附件"); err != nil {
+				return err
+			}
+			if r, err = info.AddAttachment(ctx, tx, w.editor, w.files, r, "补充.docx", infotest.DOCX("电话15012345678")); err != nil {
+				return err
+			}
+			_, err = info.Submit(ctx, tx, w.editor, r)
+			return err
+		})
+		if e := errs.As(err); e == nil || e.Key != "info.screen_blocked" {
+			t.Errorf("a new attachment passed under the old release: %v", err)
+		}
 		// The attachment files are stored once, by content.
 		for _, at := range r.Attachments {
 			if b, err := os.ReadFile(info.FilePath(w.files, at.SHA256)); err != nil || int64(len(b)) != at.Size {
@@ -444,4 +459,13 @@ func TestBroadSearch(t *testing.T) {
 			t.Errorf("exact 文号 in a broad search (%s): %d, first %q", d.Dialect, n, hits[0].Record.DocNumber)
 		}
 	})
+}
+
+func mustLoad(t *testing.T, q db.Querier, indexNo string) info.Record {
+	t.Helper()
+	r, err := info.ByIndexNo(context.Background(), q, indexNo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -486,7 +486,7 @@ func OverrideScreening(ctx context.Context, tx *db.Tx, a auth.Account, r Record,
 
 // Approve approves a submitted record; ReturnToDraft sends it back.
 func Approve(ctx context.Context, tx *db.Tx, a auth.Account, r Record) (Record, error) {
-	if !CanApprove(a, r.Unit) || a.Login == r.CreatedBy && a.Role == auth.UnitEditor {
+	if !CanApprove(a, r.Unit) {
 		return Record{}, errs.New(errs.Forbidden, "info.review_forbidden")
 	}
 	if r.Status != Submitted {

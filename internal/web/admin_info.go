@@ -266,7 +266,7 @@ func (s *Server) infoDetail(w http.ResponseWriter, r *http.Request, a *auth.Acco
 	}
 	p.Title = rec.Title
 	p.Data = infoPageData{Record: rec, Findings: rec.Findings(), CanEdit: info.CanEdit(*a, rec.Unit) && rec.Status == info.Draft,
-		CanApprove: info.CanApprove(*a, rec.Unit) && !(a.Role == auth.UnitEditor), Catalogs: cs, Linked: linked}
+		CanApprove: info.CanApprove(*a, rec.Unit), Catalogs: cs, Linked: linked}
 	s.render(w, r, status, "info_edit", p)
 	return nil
 }

@@ -20,7 +20,9 @@ func notModified(w http.ResponseWriter, r *http.Request, changed time.Time) bool
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Last-Modified", changed.Format(http.TimeFormat))
-	h.Set("Cache-Control", "public, max-age=60")
+	// Revalidate every time: a withdrawn record must not linger in a
+	// browser or proxy, and a 304 costs almost nothing.
+	h.Set("Cache-Control", "public, no-cache")
 	h.Add("Vary", "Cookie")
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		if inm == etag {
