@@ -55,7 +55,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	if err := reload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(web.Config{DB: d, Calendar: func() *calendar.Calendar { return e.cal }, ReloadCalendar: reload})
+	s, err := web.New(web.Config{DB: d, Calendar: func() *calendar.Calendar { return e.cal }, ReloadCalendar: reload, Files: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,6 +57,9 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(cfg Config) (*Server, error) {
+	if cfg.Files == "" {
+		return nil, errors.New("web: no folder for attachments (Config.Files)")
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
