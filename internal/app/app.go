@@ -63,6 +63,16 @@ func OpenDB(ctx context.Context, cfg Config) (*db.DB, error) {
 		d.Close()
 		return nil, err
 	}
+	// A search index made by an older version is made again.
+	progress := func(n int) {
+		if cfg.Log != nil && n%50000 == 0 {
+			cfg.Log.Info("rebuilding the search index", "records", n)
+		}
+	}
+	if _, err := info.EnsureIndex(ctx, d, progress); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("rebuild search index: %w", err)
+	}
 	return d, nil
 }
 

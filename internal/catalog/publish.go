@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gongkai/internal/db"
+	"gongkai/internal/errs"
 	"gongkai/internal/org"
 )
 
@@ -24,14 +25,32 @@ type PublishedCatalog struct {
 // PublishedIn returns the published catalogs of the units in the subtree of
 // root (root alone when subtree is false), by unit path and domain order.
 func PublishedIn(ctx context.Context, q db.Querier, root org.Unit, subtree bool) ([]PublishedCatalog, error) {
-	where, arg := `u.id = ?`, any(root.ID)
 	if subtree {
-		where, arg = `u.path LIKE ?`, any(root.Path+"%")
+		return published(ctx, q, `u.path LIKE ?`, root.Path+"%")
 	}
+	return published(ctx, q, `u.id = ?`, root.ID)
+}
+
+// PublishedFor returns unit u's published catalog for the domain with the
+// given code, or a NotFound error.
+func PublishedFor(ctx context.Context, q db.Querier, u org.Unit, domainCode string) (PublishedCatalog, error) {
+	cs, err := published(ctx, q, `u.id = ? AND d.code = ?`, u.ID, domainCode)
+	if err != nil {
+		return PublishedCatalog{}, err
+	}
+	if len(cs) == 0 {
+		return PublishedCatalog{}, errs.New(errs.NotFound, "catalog.not_found", u.Name, domainCode)
+	}
+	return cs[0], nil
+}
+
+// published returns the published catalogs matching a condition on the
+// unit u and domain d.
+func published(ctx context.Context, q db.Querier, where string, args ...any) ([]PublishedCatalog, error) {
 	rows, err := q.Query(ctx, `SELECT c.id, u.id, d.id, d.code, d.name, d.name_2017, d.lead, d.doc_number, COALESCE(d.unit_id, 0), v.version, v.at, v.items
 		FROM catalogs c JOIN units u ON u.id = c.unit_id JOIN domains d ON d.id = c.domain_id
 		JOIN catalog_versions v ON v.catalog_id = c.id AND v.version = c.published_version AND v.status = 'published'
-		WHERE c.published_version > 0 AND `+where+` ORDER BY u.path, u.sort, d.unit_id IS NOT NULL, d.sort, d.id`, arg)
+		WHERE c.published_version > 0 AND `+where+` ORDER BY u.path, u.sort, d.unit_id IS NOT NULL, d.sort, d.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list published catalogs: %w", err)
 	}

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -38,6 +41,7 @@ func runServe(e *env, args []string) error {
 	fs, data := e.flags("serve")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	demo := fs.Bool("demo", false, "load demo data")
+	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -45,6 +49,15 @@ func runServe(e *env, args []string) error {
 		return usagef("%s", i18n.T(e.lang, "cli.extra_args", strings.Join(fs.Args(), " ")))
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	if *debugAddr != "" {
+		ln, err := net.Listen("tcp", *debugAddr)
+		if err != nil {
+			return err
+		}
+		defer ln.Close()
+		// pprof registers itself on the default mux, which nothing else uses.
+		go http.Serve(ln, http.DefaultServeMux) //nolint:errcheck // ends when ln closes
+	}
 	a, err := app.New(e.ctx, app.Config{DataDir: *data, DatabaseURL: databaseURL(), Addr: *addr, Log: log})
 	if err != nil {
 		return err

@@ -154,18 +154,26 @@ func writeOnce(path string, data []byte) error {
 }
 
 func attachmentsOf(ctx context.Context, q db.Querier, recordID int64) ([]Attachment, error) {
-	rows, err := q.Query(ctx, `SELECT seq, name, sha256, size, mime, text FROM info_attachments WHERE record_id = ? ORDER BY seq`, recordID)
+	m, err := attachmentsIn(ctx, q, recordID-1, recordID)
+	return m[recordID], err
+}
+
+// attachmentsIn returns the attachments of the records with ids in
+// (after, upTo], by record.
+func attachmentsIn(ctx context.Context, q db.Querier, after, upTo int64) (map[int64][]Attachment, error) {
+	rows, err := q.Query(ctx, `SELECT record_id, seq, name, sha256, size, mime, text FROM info_attachments WHERE record_id > ? AND record_id <= ? ORDER BY record_id, seq`, after, upTo)
 	if err != nil {
 		return nil, fmt.Errorf("load attachments: %w", err)
 	}
 	defer rows.Close()
-	var out []Attachment
+	out := map[int64][]Attachment{}
 	for rows.Next() {
+		var id int64
 		var at Attachment
-		if err := rows.Scan(&at.Seq, &at.Name, &at.SHA256, &at.Size, &at.MIME, &at.Text); err != nil {
+		if err := rows.Scan(&id, &at.Seq, &at.Name, &at.SHA256, &at.Size, &at.MIME, &at.Text); err != nil {
 			return nil, err
 		}
-		out = append(out, at)
+		out[id] = append(out[id], at)
 	}
 	return out, rows.Err()
 }

@@ -137,6 +137,16 @@ func TestRecordWorkflowAndSearch(t *testing.T) {
 		if n != 2 || hits[0].Record.IndexNo != r1.IndexNo {
 			t.Errorf("exact 文号: %d hits, first %v", n, hits)
 		}
+		if len(hits) == 2 && !strings.Contains(hits[1].Snippet, "<mark>海赤街〔2025〕12号</mark>") {
+			t.Errorf("文号 not marked in the citing record's snippet: %s", hits[1].Snippet)
+		}
+		// Written with other brackets, padded, or with fewer characters
+		// of the issuer, a 文号 finds the same records.
+		for _, q := range []string{"海赤街[2025]012号", "赤街〔2025〕12号"} {
+			if n, _ := search(t, w, info.Query{Q: q}); n != 2 {
+				t.Errorf("文号 %s: %d hits", q, n)
+			}
+		}
 		if n, hits := search(t, w, info.Query{Q: r2.IndexNo}); n < 1 || hits[0].Record.IndexNo != r2.IndexNo {
 			t.Errorf("exact 索引号: %d %v", n, hits)
 		}
@@ -468,4 +478,45 @@ func mustLoad(t *testing.T, q db.Querier, indexNo string) info.Record {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// An index made by another version of the tokenizer is made again when the
+// database is opened, and only then.
+func TestEnsureIndex(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		ctx := context.Background()
+		w.publishNew(t, info.Input{Title: "关于长者饭堂的通知", DocNumber: "海赤街〔2026〕3号", WrittenDate: "2026-01-05", Body: "<p>长者饭堂</p>"})
+		w.publishNew(t, info.Input{Title: "高龄津贴公示", WrittenDate: "2026-01-06", Body: "<p>根据海赤街〔2026〕3号文件</p>"})
+		if _, err := info.EnsureIndex(ctx, d, nil); err != nil {
+			t.Fatal(err)
+		}
+		// As an older version left it: nothing indexed, another version.
+		clear := `INSERT INTO info_fts(info_fts) VALUES ('delete-all')`
+		if d.Dialect == db.Postgres {
+			clear = `DELETE FROM info_search`
+		}
+		err := w.tx(t, func(ctx context.Context, tx *db.Tx) error {
+			if _, err := tx.Exec(ctx, clear); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE settings SET value = '1' WHERE key = 'search_tokens'`)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := search(t, w, info.Query{Q: "海赤街〔2026〕3号"}); n != 0 {
+			t.Fatalf("cleared index still finds %d", n)
+		}
+		if n, err := info.EnsureIndex(ctx, d, nil); err != nil || n != 2 {
+			t.Fatalf("EnsureIndex indexed %d records, %v; want 2", n, err)
+		}
+		if n, _ := search(t, w, info.Query{Q: "海赤街〔2026〕3号"}); n != 2 {
+			t.Errorf("after the rebuild the 文号 finds %d records, want 2", n)
+		}
+		if n, err := info.EnsureIndex(ctx, d, nil); err != nil || n != 0 {
+			t.Errorf("a current index was rebuilt: %d, %v", n, err)
+		}
+	})
 }

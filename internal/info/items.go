@@ -71,11 +71,40 @@ func LinkItems(ctx context.Context, tx *db.Tx, a auth.Account, r Record, d catal
 	return r, audit.Append(ctx, tx, a.Login, "info.link_items", "info", r.IndexNo, map[string]any{"domain": d.Name, "items": names})
 }
 
-// ItemRecords returns the published records loaded against one item of a
-// catalog, newest first.
-func ItemRecords(ctx context.Context, q db.Querier, catalogID int64, itemKey string, limit int) ([]Record, error) {
-	return PublishedRecords(ctx, q, Filter{CatalogID: catalogID, ItemKey: itemKey, Limit: limit})
+// CatalogRecords returns, for each item of a catalog, up to perItem of the
+// published records loaded against it, newest first: what a catalog page
+// lists, in one query. The records come without body text.
+func CatalogRecords(ctx context.Context, q db.Querier, catalogID int64, perItem int) (map[string][]Record, error) {
+	rows, err := q.Query(ctx, `SELECT x.item_key, `+listCols+` FROM (
+			SELECT i.item_key, i.record_id, ROW_NUMBER() OVER (PARTITION BY i.item_key ORDER BY r.published_at DESC, r.id DESC) AS n
+			FROM info_items i JOIN info_records r ON r.id = i.record_id
+			WHERE i.catalog_id = ? AND r.status = 'published') x
+		JOIN info_records r ON r.id = x.record_id
+		WHERE x.n <= ? ORDER BY x.item_key, x.n`, catalogID, perItem)
+	if err != nil {
+		return nil, fmt.Errorf("catalog records: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]Record{}
+	for rows.Next() {
+		var key string
+		r, err := scanRecord(prefixScanner{rows, &key})
+		if err != nil {
+			return nil, err
+		}
+		out[key] = append(out[key], r)
+	}
+	return out, rows.Err()
 }
+
+// prefixScanner scans a leading column into dst, then the rest as a
+// record.
+type prefixScanner struct {
+	s   interface{ Scan(...any) error }
+	dst any
+}
+
+func (p prefixScanner) Scan(dest ...any) error { return p.s.Scan(append([]any{p.dst}, dest...)...) }
 
 // list returns records matching a condition, without items and attachments.
 func list(ctx context.Context, q db.Querier, where string, args ...any) ([]Record, error) {

@@ -595,6 +595,10 @@ const recordCols = `r.id, r.unit_id, r.index_no, r.title, r.doc_number, r.issuer
 	r.topic, r.genre, r.keywords, r.attribute, r.attribute_reason, r.validity, r.validity_date, r.replaced_by, r.body, r.body_text,
 	r.link_url, r.link_title, r.status, r.status_note, r.screen_override, r.created_by, r.created_at, r.updated_at, r.column_code`
 
+// listCols are recordCols without the body and its text, for lists that
+// show titles and dates.
+var listCols = strings.Replace(recordCols, `r.body, r.body_text,`, `'', '',`, 1)
+
 func scanRecord(s interface{ Scan(...any) error }) (Record, error) {
 	var r Record
 	var pub, at sql.NullTime

@@ -2,6 +2,8 @@ package info
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"html"
 	"strings"
@@ -73,6 +75,74 @@ func uniqueTokens(ts []string) []string {
 		}
 	}
 	return out
+}
+
+// tokenVersion names what Tokens makes; it changes whenever Tokens does,
+// so that a database indexed before is indexed again.
+const tokenVersion = "2: bigrams, words, 文号"
+
+// EnsureIndex rebuilds the full-text index of every published record when
+// it was made by another version of Tokens: it empties the index, then
+// fills it in transactions of a thousand records; an interrupted rebuild
+// starts over at the next open. progress, if not nil, hears the count
+// after each transaction. It returns the number of records indexed.
+func EnsureIndex(ctx context.Context, d *db.DB, progress func(indexed int)) (int, error) {
+	var v string
+	err := d.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'search_tokens'`).Scan(&v)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("read index version: %w", err)
+	}
+	if v == tokenVersion {
+		return 0, nil
+	}
+	err = d.InTx(ctx, func(tx *db.Tx) error {
+		q := `INSERT INTO info_fts(info_fts) VALUES ('delete-all')`
+		if tx.Dialect() == db.Postgres {
+			q = `DELETE FROM info_search`
+		}
+		_, err := tx.Exec(ctx, q)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("empty search index: %w", err)
+	}
+	n := 0
+	for after := int64(0); ; {
+		var recs []Record
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			var err error
+			if recs, err = list(ctx, tx, `r.status = 'published' AND r.id > ? ORDER BY r.id LIMIT 1000`, after); err != nil || len(recs) == 0 {
+				return err
+			}
+			files, err := attachmentsIn(ctx, tx, after, recs[len(recs)-1].ID)
+			if err != nil {
+				return err
+			}
+			for _, r := range recs {
+				r.Attachments = files[r.ID]
+				if err := indexRecord(ctx, tx, r, true); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		if len(recs) == 0 {
+			break
+		}
+		n += len(recs)
+		after = recs[len(recs)-1].ID
+		if progress != nil {
+			progress(n)
+		}
+	}
+	err = d.InTx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ('search_tokens', ?) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, tokenVersion)
+		return err
+	})
+	return n, err
 }
 
 // unindex removes a record from the full-text index.
@@ -295,7 +365,7 @@ func Snippet(text string, terms []queryTerm, n int) string {
 	lower := strings.ToLower(text)
 	first := -1
 	for _, t := range terms {
-		if i := strings.Index(lower, t.token); i >= 0 && (first < 0 || i < first) {
+		if i := strings.Index(lower, t.shown()); i >= 0 && (first < 0 || i < first) {
 			first = i
 		}
 	}
@@ -311,7 +381,7 @@ func Snippet(text string, terms []queryTerm, n int) string {
 		if t.token == "" {
 			continue
 		}
-		esc := html.EscapeString(t.token)
+		esc := html.EscapeString(t.shown())
 		out = replaceFold(out, esc)
 	}
 	if start > 0 {

@@ -109,10 +109,6 @@ func TestHierarchyAndLevels(t *testing.T) {
 		if counts[org.Street] != 1 || counts[org.District] != 1 || counts[org.Community] != 1 {
 			t.Errorf("CountByKind = %v", counts)
 		}
-		found, err := org.Search(ctx, d, "赤岗", 10)
-		if err != nil || len(found) != 2 {
-			t.Errorf("Search(赤岗) = %d units, %v; want 2", len(found), err)
-		}
 		// Every creation is in the audit log, and the chain holds.
 		res, err := audit.Verify(ctx, d)
 		if err != nil || !res.OK() || res.Events != len(fixture) {
@@ -191,6 +187,77 @@ func TestUpdate(t *testing.T) {
 		}
 		if err := update(nil, "nope", org.UnitChange{Name: "x"}); errs.KindOf(err) != errs.NotFound {
 			t.Errorf("update of missing unit = %v, want NotFound", err)
+		}
+	})
+}
+
+// The directory answers exactly as the store does, on both engines.
+func TestDirectoryMatchesStore(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		mustCreate(t, d, fixture...)
+		dir, err := org.LoadDirectory(ctx, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dir.Len() != len(fixture) {
+			t.Fatalf("directory holds %d units, want %d", dir.Len(), len(fixture))
+		}
+		codes := func(us []org.Unit) []string {
+			var out []string
+			for _, u := range us {
+				out = append(out, u.Code)
+			}
+			return out
+		}
+		roots, err := org.Roots(ctx, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(codes(roots), codes(dir.Roots())); diff != "" {
+			t.Errorf("Roots (-store +directory):\n%s", diff)
+		}
+		for _, n := range fixture {
+			u, err := org.ByCode(ctx, d, n.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := dir.ByCode(n.Code); err != nil || !cmp.Equal(u, got) {
+				t.Errorf("ByCode(%s) = %+v, %v; want %+v", n.Code, got, err, u)
+			}
+			if got, err := dir.ByID(u.ID); err != nil || got.Code != u.Code {
+				t.Errorf("ByID(%d) = %s, %v", u.ID, got.Code, err)
+			}
+			sub, _ := org.Subtree(ctx, d, u)
+			if diff := cmp.Diff(codes(sub), codes(dir.Subtree(u))); diff != "" {
+				t.Errorf("Subtree(%s) (-store +directory):\n%s", n.Code, diff)
+			}
+			kids, _ := org.Children(ctx, d, u.ID)
+			if diff := cmp.Diff(codes(kids), codes(dir.Children(u.ID))); diff != "" {
+				t.Errorf("Children(%s) (-store +directory):\n%s", n.Code, diff)
+			}
+			anc, _ := org.Ancestors(ctx, d, u)
+			if diff := cmp.Diff(codes(anc), codes(dir.Ancestors(u))); diff != "" {
+				t.Errorf("Ancestors(%s) (-store +directory):\n%s", n.Code, diff)
+			}
+			for _, k := range org.Kinds {
+				of, _ := org.OfKind(ctx, d, u, k)
+				if diff := cmp.Diff(codes(of), codes(dir.OfKind(u, k))); diff != "" {
+					t.Errorf("OfKind(%s, %s) (-store +directory):\n%s", n.Code, k, diff)
+				}
+			}
+		}
+		if _, err := dir.ByCode("nope"); err == nil {
+			t.Error("ByCode(nope) found a unit")
+		}
+		if got := codes(dir.Search("赤岗", 10)); !cmp.Equal(got, []string{"440105-001", "440105-001-01"}) {
+			t.Errorf("Search(赤岗) = %v", got)
+		}
+		if got := codes(dir.Search("440105-D", 10)); !cmp.Equal(got, []string{"440105-d01"}) {
+			t.Errorf("Search(440105-D) = %v, want the code matched ignoring case", got)
+		}
+		if got := dir.Search("街道", 1); len(got) != 1 {
+			t.Errorf("Search with limit 1 = %d units", len(got))
 		}
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"gongkai/internal/audit"
 	"gongkai/internal/db"
@@ -202,15 +201,4 @@ func update(ctx context.Context, tx *db.Tx, actor string, u Unit, c UnitChange) 
 	}
 	u.Name, u.NameEn, u.Sort, u.UpdatedAt = c.Name, c.NameEn, c.Sort, tx.Now()
 	return u, nil
-}
-
-// Search returns up to limit units whose name or code contains q.
-func Search(ctx context.Context, q db.Querier, text string, limit int) ([]Unit, error) {
-	like := "%" + escapeLike(text) + "%"
-	return queryUnits(ctx, q, `WHERE u.name LIKE ? ESCAPE '\' OR u.code LIKE ? ESCAPE '\' ORDER BY u.path LIMIT ?`, like, like, limit)
-}
-
-func escapeLike(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
 }

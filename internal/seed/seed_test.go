@@ -42,6 +42,30 @@ func TestSyntheticCity(t *testing.T) {
 		if err != nil || total == 0 {
 			t.Errorf("search over the synthetic city: %d %v", total, err)
 		}
+		// A catalog page's lists, in one query, match the item-by-item
+		// lists.
+		var catalogID int64
+		if err := d.QueryRow(ctx, `SELECT catalog_id FROM info_items GROUP BY catalog_id ORDER BY COUNT(*) DESC, catalog_id LIMIT 1`).Scan(&catalogID); err != nil {
+			t.Fatal(err)
+		}
+		byItem, err := info.CatalogRecords(ctx, d, catalogID, 3)
+		if err != nil || len(byItem) == 0 {
+			t.Fatalf("CatalogRecords: %d items, %v", len(byItem), err)
+		}
+		for key, got := range byItem {
+			want, err := info.PublishedRecords(ctx, d, info.Filter{CatalogID: catalogID, ItemKey: key, Limit: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) || len(got) > 3 {
+				t.Fatalf("item %s: %d records, want %d", key, len(got), len(want))
+			}
+			for i := range got {
+				if got[i].ID != want[i].ID || got[i].Title != want[i].Title || got[i].BodyText != "" {
+					t.Errorf("item %s record %d: %d %q, want %d %q without body", key, i, got[i].ID, got[i].Title, want[i].ID, want[i].Title)
+				}
+			}
+		}
 		// The city is there once.
 		if _, err := seed.Synthetic(ctx, d, seed.Options{Units: 120, Records: 10, Seed: 7}); err == nil {
 			t.Error("a second synthetic city was made")

@@ -67,17 +67,13 @@ func unitsJSON(us []org.Unit) []unitJSON {
 // apiPublicUnits lists every unit with its code, name, kind and parent: the
 // public directory behind the portal's navigation.
 func (s *Server) apiPublicUnits(w http.ResponseWriter, r *http.Request) error {
-	roots, err := org.Roots(r.Context(), s.db)
+	dir, err := s.units(r.Context())
 	if err != nil {
 		return err
 	}
 	var all []org.Unit
-	for _, root := range roots {
-		us, err := org.Subtree(r.Context(), s.db, root)
-		if err != nil {
-			return err
-		}
-		all = append(all, us...)
+	for _, root := range dir.Roots() {
+		all = append(all, dir.Subtree(root)...)
 	}
 	type pub struct {
 		Code   string    `json:"code"`

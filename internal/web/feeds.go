@@ -10,7 +10,6 @@ import (
 
 	"gongkai/internal/catalog"
 	"gongkai/internal/info"
-	"gongkai/internal/org"
 )
 
 type atomLink struct {
@@ -54,7 +53,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 		return errNotFoundPage
 	}
 	ctx := r.Context()
-	u, err := org.ByCode(ctx, s.db, parts[0])
+	u, err := s.unitByCode(ctx, parts[0])
 	if err != nil {
 		return errNotFoundPage
 	}
@@ -62,7 +61,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 	title := u.Name
 	self := "/zwgk/bzh/" + u.Code + "/"
 	if len(parts) >= 2 {
-		pc, err := s.publishedCatalog(r, u, parts[1])
+		pc, err := catalog.PublishedFor(r.Context(), s.db, u, parts[1])
 		if err != nil {
 			return errNotFoundPage
 		}
@@ -152,16 +151,12 @@ func (s *Server) sitemapPages(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	base := baseURL(r)
 	urls := []sitemapURL{{Loc: base + "/"}, {Loc: base + "/zwgk/"}, {Loc: base + "/zwgk/bzh/"}, {Loc: base + "/ysqgk/"}, {Loc: base + "/hudong/"}, {Loc: base + "/bmfw/"}}
-	roots, err := org.Roots(ctx, s.db)
+	dir, err := s.units(ctx)
 	if err != nil {
 		return err
 	}
-	for _, root := range roots {
-		us, err := org.Subtree(ctx, s.db, root)
-		if err != nil {
-			return err
-		}
-		for _, u := range us {
+	for _, root := range dir.Roots() {
+		for _, u := range dir.Subtree(root) {
 			urls = append(urls, sitemapURL{Loc: base + "/zwgk/bzh/" + u.Code + "/"})
 		}
 		cs, err := catalog.PublishedIn(ctx, s.db, root, true)

@@ -31,17 +31,14 @@ var homeEntries = []homeEntry{
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(r, "home.title")
 	p.Section = "home"
-	roots, err := org.Roots(r.Context(), s.db)
+	dir, err := s.units(r.Context())
 	if err != nil {
 		return err
 	}
+	roots := dir.Roots()
 	var districts []org.Unit
 	for _, root := range roots {
-		ds, err := org.OfKind(r.Context(), s.db, root, org.District)
-		if err != nil {
-			return err
-		}
-		districts = append(districts, ds...)
+		districts = append(districts, dir.OfKind(root, org.District)...)
 	}
 	p.Data = map[string]any{"Entries": homeEntries, "Roots": roots, "Districts": districts}
 	s.render(w, r, http.StatusOK, "home", p)
@@ -88,20 +85,18 @@ func (s *Server) bzh(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := s.newPage(r, "col.bzh")
 	p.Section = "bzh"
-	roots, err := org.Roots(ctx, s.db)
+	dir, err := s.units(ctx)
 	if err != nil {
 		return err
 	}
+	roots := dir.Roots()
 	type group struct {
 		Unit     org.Unit
 		Children []org.Unit
 	}
 	var groups []group
 	for _, root := range roots {
-		ds, err := org.Children(ctx, s.db, root.ID)
-		if err != nil {
-			return err
-		}
+		ds := dir.Children(root.ID)
 		var districts, depts []org.Unit
 		for _, d := range ds {
 			if d.Kind == org.District {
@@ -120,18 +115,15 @@ func (s *Server) bzh(w http.ResponseWriter, r *http.Request) error {
 // bzhUnit is one unit's page in the standardization column.
 func (s *Server) bzhUnit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	u, err := org.ByCode(ctx, s.db, r.PathValue("code"))
+	dir, err := s.units(ctx)
 	if err != nil {
 		return err
 	}
-	children, err := org.Children(ctx, s.db, u.ID)
+	u, err := dir.ByCode(r.PathValue("code"))
 	if err != nil {
 		return err
 	}
-	ancestors, err := org.Ancestors(ctx, s.db, u)
-	if err != nil {
-		return err
-	}
+	children, ancestors := dir.Children(u.ID), dir.Ancestors(u)
 	cs, err := catalog.PublishedIn(ctx, s.db, u, false)
 	if err != nil {
 		return err

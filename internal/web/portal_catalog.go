@@ -7,7 +7,6 @@ import (
 	"net/url"
 
 	"gongkai/internal/catalog"
-	"gongkai/internal/errs"
 	"gongkai/internal/info"
 	"gongkai/internal/org"
 )
@@ -16,26 +15,22 @@ import (
 // standard layout.
 func (s *Server) bzhCatalog(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	u, err := org.ByCode(ctx, s.db, r.PathValue("code"))
+	u, err := s.unitByCode(ctx, r.PathValue("code"))
 	if err != nil {
 		return err
 	}
-	pc, err := s.publishedCatalog(r, u, r.PathValue("domain"))
+	pc, err := catalog.PublishedFor(r.Context(), s.db, u, r.PathValue("domain"))
 	if err != nil {
 		return err
 	}
-	ancestors, err := org.Ancestors(ctx, s.db, u)
+	ancestors, err := s.ancestors(ctx, u)
 	if err != nil {
 		return err
 	}
 	// Each item lists its newest information.
-	records := map[string][]info.Record{}
-	for _, it := range pc.Items {
-		rs, err := info.ItemRecords(ctx, s.db, pc.ID, it.Key(), 5)
-		if err != nil {
-			return err
-		}
-		records[it.Key()] = rs
+	records, err := info.CatalogRecords(ctx, s.db, pc.ID, 5)
+	if err != nil {
+		return err
 	}
 	p := s.newPage(r, "col.bzh")
 	p.Section = "bzh"
@@ -43,21 +38,6 @@ func (s *Server) bzhCatalog(w http.ResponseWriter, r *http.Request) error {
 	p.Data = map[string]any{"Unit": u, "Ancestors": ancestors, "Catalog": pc, "Records": records}
 	s.render(w, r, http.StatusOK, "bzh_catalog", p)
 	return nil
-}
-
-// publishedCatalog returns unit u's published catalog for the domain with
-// the given code.
-func (s *Server) publishedCatalog(r *http.Request, u org.Unit, domainCode string) (catalog.PublishedCatalog, error) {
-	cs, err := catalog.PublishedIn(r.Context(), s.db, u, false)
-	if err != nil {
-		return catalog.PublishedCatalog{}, err
-	}
-	for _, c := range cs {
-		if c.Domain.Code == domainCode {
-			return c, nil
-		}
-	}
-	return catalog.PublishedCatalog{}, errs.New(errs.NotFound, "catalog.not_found", u.Name, domainCode)
 }
 
 // bzhCompilation is the print-ready compilation (文件汇编) of the published
@@ -78,7 +58,7 @@ func (s *Server) bzhCompilation(w http.ResponseWriter, r *http.Request) error {
 // compilation returns the unit named in the path and the published
 // catalogs of its subtree.
 func (s *Server) compilation(r *http.Request) (org.Unit, []catalog.PublishedCatalog, error) {
-	u, err := org.ByCode(r.Context(), s.db, r.PathValue("code"))
+	u, err := s.unitByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return org.Unit{}, nil, err
 	}
@@ -107,7 +87,7 @@ func (s *Server) bzhCompilationXLSX(w http.ResponseWriter, r *http.Request) erro
 // apiUnitCatalog returns a unit's published catalogs as JSON, optionally
 // for one domain (?domain=CODE).
 func (s *Server) apiUnitCatalog(w http.ResponseWriter, r *http.Request) error {
-	u, err := org.ByCode(r.Context(), s.db, r.PathValue("code"))
+	u, err := s.unitByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func (s *Server) searchQuery(r *http.Request) (info.Query, error) {
 		q.Page = 1
 	}
 	if code := v.Get("unit"); code != "" {
-		u, err := org.ByCode(r.Context(), s.db, code)
+		u, err := s.unitByCode(r.Context(), code)
 		if err != nil {
 			return q, errs.InvalidField("unit", "unit.not_found", code)
 		}
@@ -59,15 +59,15 @@ func (s *Server) runSearch(r *http.Request, q info.Query) (int, []searchHit, err
 	if err != nil {
 		return 0, nil, err
 	}
+	dir, err := s.units(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
 	out := make([]searchHit, len(hits))
-	units := map[int64]org.Unit{}
 	for i, h := range hits {
-		u, ok := units[h.Record.Unit.ID]
-		if !ok {
-			if u, err = org.ByID(r.Context(), s.db, h.Record.Unit.ID); err != nil {
-				return 0, nil, err
-			}
-			units[u.ID] = u
+		u, err := dir.ByID(h.Record.Unit.ID)
+		if err != nil {
+			return 0, nil, err
 		}
 		// The snippet is escaped text with <mark> added by info.Snippet.
 		out[i] = searchHit{Record: h.Record, Unit: u, URL: infoURL(h.Record.ID), Snippet: template.HTML(h.Snippet)}
@@ -94,10 +94,11 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		units, err := org.Search(r.Context(), s.db, q.Q, 20)
+		dir, err := s.units(r.Context())
 		if err != nil {
 			return err
 		}
+		units := dir.Search(q.Q, 20)
 		data["Total"], data["Hits"], data["Units"] = total, hits, units
 		data["Pages"] = pager(r, q.Page, total, info.PageSize)
 	}
@@ -169,7 +170,7 @@ func (s *Server) infoPage(w http.ResponseWriter, r *http.Request) error {
 			successor = &n
 		}
 	}
-	ancestors, err := org.Ancestors(r.Context(), s.db, rec.Unit)
+	ancestors, err := s.ancestors(r.Context(), rec.Unit)
 	if err != nil {
 		return err
 	}
@@ -222,7 +223,7 @@ func (s *Server) infoList(w http.ResponseWriter, r *http.Request, p *page, u *or
 	}
 	data := map[string]any{"Records": recs, "Total": total, "Pages": pager(r, page, total, info.PageSize), "Column": column}
 	if u != nil {
-		ancestors, err := org.Ancestors(r.Context(), s.db, *u)
+		ancestors, err := s.ancestors(r.Context(), *u)
 		if err != nil {
 			return err
 		}
@@ -236,7 +237,7 @@ func (s *Server) infoList(w http.ResponseWriter, r *http.Request, p *page, u *or
 // unitColumn is a unit's sub-column or its whole information list.
 func (s *Server) unitColumn(column string) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		u, err := org.ByCode(r.Context(), s.db, r.PathValue("code"))
+		u, err := s.unitByCode(r.Context(), r.PathValue("code"))
 		if err != nil {
 			return err
 		}

@@ -53,6 +53,8 @@ type Server struct {
 	metrics *metrics
 	handler http.Handler
 	ready   atomic.Bool
+
+	unitCache unitCache
 }
 
 // New builds the server and its routes.
