@@ -277,7 +277,8 @@ func TestConsolePagesAreAccessible(t *testing.T) {
 	for role, paths := range map[auth.Role][]string{
 		auth.Admin:                {"/admin/units", "/admin/units/440105", "/admin/units/new", "/admin/accounts", "/admin/accounts/haizhu-office", "/admin/accounts/new", "/admin/calendar", "/admin/calendar/2026", "/admin/audit", "/admin/guidelines", "/admin/guidelines/21", "/admin/password", "/admin/domain"},
 		auth.UnitEditor:           {"/admin/catalogs", "/admin/catalogs/440105-001/21", "/admin/catalogs/440105-001/21/diff?from=1"},
-		auth.PublicOfficeDistrict: {"/admin/catalogs", "/admin/catalogs/440105-002/21", "/admin/catalogs/440105-003/21"},
+		auth.PublicOfficeDistrict: {"/admin/catalogs", "/admin/catalogs/440105-002/21", "/admin/catalogs/440105-003/21", "/admin/inspect", "/admin/inspect/rules"},
+		auth.PublicOfficeCity:     {"/admin/inspect", "/admin/inspect/rules"},
 		auth.DomainSupervisor:     {"/admin/domain", "/admin/catalogs/440105-001/21"},
 	} {
 		t.Run(string(role), func(t *testing.T) {
@@ -516,4 +517,36 @@ func waitDone(t *testing.T, ctx context.Context, what string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// The district office runs an inspection of its district from the form,
+// reads the scores and opens a unit's findings; the rules page is readable.
+func TestInspectionJourney(t *testing.T) {
+	ctx := tab(t)
+	da := demoAccount(t, auth.PublicOfficeDistrict)
+	login(t, ctx, da.Login, da.Password)
+	visit(t, ctx, "/admin/inspect")
+	var loc string
+	must(t, ctx,
+		chromedp.SetValue(`#scope`, "440105", chromedp.ByQuery),
+		chromedp.Click(`form[action="/admin/inspect"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`table.scores`, chromedp.ByQuery),
+		chromedp.Location(&loc),
+	)
+	if !strings.Contains(loc, "/admin/inspect/") {
+		t.Fatalf("after running: %s", loc)
+	}
+	checkAxe(t, ctx, "inspection results")
+	var units int
+	var opened bool
+	must(t, ctx,
+		chromedp.Evaluate(`document.querySelectorAll('table.scores tbody tr').length`, &units),
+		chromedp.Click(`table.scores details summary`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('table.scores details').open`, &opened),
+	)
+	if units < 20 || !opened {
+		t.Errorf("results: %d units, findings opened %v", units, opened)
+	}
+	checkAxe(t, ctx, "inspection results with findings open")
+	visit(t, ctx, "/admin/inspect/rules")
 }

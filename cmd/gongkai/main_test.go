@@ -3,6 +3,7 @@ package main_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -190,4 +191,59 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	if r := gongkai(t, nil, "", "restore", "--data", data, archive); r.code != 2 || r.stderr == "" {
 		t.Errorf("restore over data: %d %q", r.code, r.stderr)
 	}
+}
+
+func TestInspectCommand(t *testing.T) {
+	engines(t, func(t *testing.T, env []string, data string) {
+		if r := gongkai(t, env, "", "seed", "synthetic", "--data", data, "--units", "60", "--records", "400"); r.code != 0 {
+			t.Fatalf("seed: %d %s", r.code, r.stderr)
+		}
+		r := gongkai(t, env, "", "inspect", "run", "--data", data, "--json")
+		if r.code != 0 {
+			t.Fatalf("inspect: %d %s", r.code, r.stderr)
+		}
+		var out struct {
+			Run   int64 `json:"run"`
+			Units []struct {
+				Code     string   `json:"code"`
+				Score    *float64 `json:"score"`
+				Findings []struct {
+					Rule     string   `json:"rule"`
+					Target   string   `json:"target"`
+					Expected string   `json:"expected"`
+					Actual   string   `json:"actual"`
+					Points   *float64 `json:"points"`
+				} `json:"findings"`
+			} `json:"units"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+			t.Fatalf("inspect --json: %v: %.300s", err, r.stdout)
+		}
+		findings := 0
+		for _, u := range out.Units {
+			if u.Code == "" || u.Score == nil || *u.Score < 0 || *u.Score > 100 {
+				t.Errorf("unit %+v", u)
+			}
+			for _, f := range u.Findings {
+				if f.Rule == "" || f.Target == "" || f.Expected == "" || f.Actual == "" || f.Points == nil {
+					t.Errorf("finding %+v", f)
+				}
+			}
+			findings += len(u.Findings)
+		}
+		if out.Run == 0 || len(out.Units) < 20 || findings == 0 {
+			t.Errorf("run %d: %d units, %d findings", out.Run, len(out.Units), findings)
+		}
+		// One unit's subtree as of a past day, as a table.
+		scope := out.Units[1].Code
+		r = gongkai(t, env, "", "inspect", "run", "--data", data, "--scope", scope, "--as-of", "2025-06-30")
+		if r.code != 0 || !strings.Contains(r.stdout, "2025-06-30") || !strings.Contains(r.stdout, scope) {
+			t.Errorf("scoped run: %d %q %s", r.code, r.stdout, r.stderr)
+		}
+		for _, bad := range [][]string{{"--scope", "nowhere"}, {"--as-of", "2026-13-01"}, {"--as-of", "2999-01-01"}, {"extra"}} {
+			if r := gongkai(t, env, "", append([]string{"inspect", "run", "--data", data}, bad...)...); r.code == 0 || r.stderr == "" {
+				t.Errorf("inspect %v: exit %d, %q", bad, r.code, r.stderr)
+			}
+		}
+	})
 }

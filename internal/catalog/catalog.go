@@ -64,9 +64,9 @@ func (c Catalog) Editable() bool {
 	return c.Status == Draft || c.Status == Returned || c.Status == Published
 }
 
-// mandatoryFor reports whether a unit of level l must list item it: streets
+// MandatoryFor reports whether a unit of level l must list item it: streets
 // and towns must list every item of the 乡级 and 村级.
-func mandatoryFor(it Item, l org.Level) bool {
+func MandatoryFor(it Item, l org.Level) bool {
 	if l != org.LevelTownship && l != org.LevelVillage {
 		return false
 	}
@@ -128,7 +128,7 @@ func Compile(ctx context.Context, tx *db.Tx, a auth.Account, u org.Unit, d Domai
 	for _, it := range g.Items {
 		if it.AppliesTo(u.Level) {
 			it.Seq = len(items) + 1
-			items = append(items, CatalogItem{Item: it, Mandatory: mandatoryFor(it, u.Level)})
+			items = append(items, CatalogItem{Item: it, Mandatory: MandatoryFor(it, u.Level)})
 		}
 	}
 	c, err := create(ctx, tx, u, d, sql.NullInt64{Int64: g.ID, Valid: g.ID != 0}, items)

@@ -4,6 +4,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
+
+	"gongkai/internal/calendar"
 )
 
 // LimitKind says how a catalog item's 公开时限 is counted.
@@ -68,6 +71,25 @@ var periodWords = []struct{ word, period string }{
 	{"每半年", PeriodHalfYear}, {"半年度", PeriodHalfYear}, {"半年", PeriodHalfYear},
 	{"每月", PeriodMonth}, {"按月", PeriodMonth}, {"月度", PeriodMonth},
 	{"每年", PeriodYear}, {"按年", PeriodYear}, {"年度", PeriodYear}, {"每一年", PeriodYear},
+}
+
+// Due is the last day information formed or changed on formed (a date
+// written 2006-01-02) may be published under a limit counted in days, on
+// the working-day calendar cal. It is false for other limits and dates the
+// calendar cannot count.
+func (l Limit) Due(cal *calendar.Calendar, formed string) (calendar.Date, bool) {
+	d, err := calendar.ParseDate(formed)
+	if err != nil {
+		return calendar.Date{}, false
+	}
+	switch l.Kind {
+	case WorkingDays:
+		due, err := cal.AddWorkdays(d, l.Days)
+		return due, err == nil
+	case CalendarDays:
+		return d.AddDays(l.Days), true
+	}
+	return calendar.Date{}, false
 }
 
 // ParseLimit reads the free text of a 公开时限 cell. It never fails: what it
@@ -210,4 +232,49 @@ func basisOf(s string) string {
 		s = string(r[len(r)-24:])
 	}
 	return s
+}
+
+// periodMonths is the length of each period, in months.
+var periodMonths = map[string]int{PeriodYear: 12, PeriodHalfYear: 6, PeriodQuarter: 3, PeriodMonth: 1}
+
+// LastDue is, for a periodic limit, the latest due date on or before asOf
+// and the first day of the window the information for it may be published
+// in (one period before the due date). It is false for other limits.
+func (l Limit) LastDue(asOf calendar.Date) (due, from calendar.Date, ok bool) {
+	months := periodMonths[l.Period]
+	if l.Kind != Periodic || months == 0 {
+		return due, from, false
+	}
+	// The period holding asOf, then those before it, until a due date
+	// falls on or before asOf.
+	t := asOf.Time()
+	start := time.Date(t.Year(), time.Month((int(t.Month())-1)/months*months+1), 1, 0, 0, 0, 0, time.UTC)
+	for range 4 {
+		end := start.AddDate(0, months, -1)
+		var d time.Time
+		switch {
+		case l.Days > 0:
+			d = end.AddDate(0, 0, l.Days)
+		case l.Month > 0:
+			d = dayOrLast(start.Year(), time.Month(l.Month), l.Day)
+		case l.Day > 0:
+			d = dayOrLast(start.Year(), start.Month(), l.Day)
+		default:
+			d = end
+		}
+		if due = calendar.DateOf(d); !due.After(asOf) {
+			return due, calendar.DateOf(d.AddDate(0, -months, 1)), true
+		}
+		start = start.AddDate(0, -months, 0)
+	}
+	return due, from, false
+}
+
+// dayOrLast is day d of the month, or its last day when d is 0 or past it.
+func dayOrLast(y int, m time.Month, d int) time.Time {
+	last := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC)
+	if d <= 0 || d > last.Day() {
+		return last
+	}
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

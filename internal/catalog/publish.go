@@ -26,15 +26,26 @@ type PublishedCatalog struct {
 // root (root alone when subtree is false), by unit path and domain order.
 func PublishedIn(ctx context.Context, q db.Querier, root org.Unit, subtree bool) ([]PublishedCatalog, error) {
 	if subtree {
-		return published(ctx, q, `u.path LIKE ?`, root.Path+"%")
+		return published(ctx, q, currentVersion, `u.path LIKE ?`, root.Path+"%")
 	}
-	return published(ctx, q, `u.id = ?`, root.ID)
+	return published(ctx, q, currentVersion, `u.id = ?`, root.ID)
 }
+
+// PublishedAsOf returns the catalogs of the units in root's subtree as
+// they were published before the instant before: each catalog's newest
+// version published by then.
+func PublishedAsOf(ctx context.Context, q db.Querier, root org.Unit, before time.Time) ([]PublishedCatalog, error) {
+	return published(ctx, q, `v.version = (SELECT MAX(v2.version) FROM catalog_versions v2 WHERE v2.catalog_id = c.id AND v2.status = 'published' AND v2.at < ?)`,
+		`u.path LIKE ?`, before.UTC(), root.Path+"%")
+}
+
+// currentVersion joins each catalog's version in force.
+const currentVersion = `v.version = c.published_version`
 
 // PublishedFor returns unit u's published catalog for the domain with the
 // given code, or a NotFound error.
 func PublishedFor(ctx context.Context, q db.Querier, u org.Unit, domainCode string) (PublishedCatalog, error) {
-	cs, err := published(ctx, q, `u.id = ? AND d.code = ?`, u.ID, domainCode)
+	cs, err := published(ctx, q, currentVersion, `u.id = ? AND d.code = ?`, u.ID, domainCode)
 	if err != nil {
 		return PublishedCatalog{}, err
 	}
@@ -45,11 +56,11 @@ func PublishedFor(ctx context.Context, q db.Querier, u org.Unit, domainCode stri
 }
 
 // published returns the published catalogs matching a condition on the
-// unit u and domain d.
-func published(ctx context.Context, q db.Querier, where string, args ...any) ([]PublishedCatalog, error) {
+// unit u and domain d, in the version v that version picks.
+func published(ctx context.Context, q db.Querier, version, where string, args ...any) ([]PublishedCatalog, error) {
 	rows, err := q.Query(ctx, `SELECT c.id, u.id, d.id, d.code, d.name, d.name_2017, d.lead, d.doc_number, COALESCE(d.unit_id, 0), v.version, v.at, v.items
 		FROM catalogs c JOIN units u ON u.id = c.unit_id JOIN domains d ON d.id = c.domain_id
-		JOIN catalog_versions v ON v.catalog_id = c.id AND v.version = c.published_version AND v.status = 'published'
+		JOIN catalog_versions v ON v.catalog_id = c.id AND `+version+` AND v.status = 'published'
 		WHERE c.published_version > 0 AND `+where+` ORDER BY u.path, u.sort, d.unit_id IS NOT NULL, d.sort, d.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list published catalogs: %w", err)

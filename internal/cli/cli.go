@@ -45,7 +45,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"serve", "serve [--data DIR] [--addr 127.0.0.1:8080] [--demo]", runServe},
+		{"serve", "serve [--data DIR] [--addr 127.0.0.1:8080] [--demo] [--debug-addr ADDR]", runServe},
 		{"migrate", "migrate [--data DIR]", runMigrate},
 		{"user", "user add --unit CODE --role ROLE --name LOGIN [--display-name NAME] [--domain DOMAIN] [--data DIR]  (password on stdin)", runUser},
 		{"unit", "unit add --code CODE --name NAME --kind KIND [--parent CODE] [--data DIR]", runUnit},
@@ -53,6 +53,7 @@ func init() {
 		{"catalog", "catalog parse-limit TEXT", runCatalog},
 		{"guideline", "guideline import --domain NAME [--title TITLE] [--doc 文号] FILE [--data DIR]", runGuideline},
 		{"import", "import catalog --unit CODE [--domain NAME] [--publish] FILE | import info [--unit CODE] FILE.jsonl  [--data DIR]", runImport},
+		{"inspect", "inspect run [--scope CODE] [--as-of YYYY-MM-DD] [--json] [--data DIR]", runInspect},
 		{"screen", "screen [FILE]  (text on stdin without FILE)", runScreen},
 		{"seed", "seed synthetic [--units 3000] [--records 100000] [--seed 1] [--data DIR]", runSeed},
 		{"audit", "audit verify [--data DIR]", runAudit},

@@ -81,30 +81,7 @@ func TestCatalogReviewJourney(t *testing.T) {
 
 		// Fix item 2 through the form (the office edits for the street in
 		// this test), add a local item, and blank a required element.
-		form := url.Values{}
-		// What a browser would send: every field, checked boxes only.
-		for _, in := range find(t, page, "form.items-form input, form.items-form textarea") {
-			var name, value, typ string
-			checked := false
-			for _, a := range in.Attr {
-				switch a.Key {
-				case "name":
-					name = a.Val
-				case "value":
-					value = a.Val
-				case "type":
-					typ = a.Val
-				case "checked":
-					checked = true
-				}
-			}
-			if in.Data == "textarea" && in.FirstChild != nil {
-				value = in.FirstChild.Data
-			}
-			if name != "" && (typ != "checkbox" || checked) {
-				form.Add(name, value)
-			}
-		}
+		form := formValues(t, page, "form.items-form input, form.items-form textarea")
 		if form.Get("count") != "4" {
 			t.Fatalf("edit form holds %q items", form.Get("count"))
 		}

@@ -50,7 +50,7 @@ func (s *Server) deadlines(ctx context.Context, lang i18n.Lang, u org.Unit) ([]i
 			if len(recs) > 0 {
 				r := recs[0]
 				row.Latest = &r
-				if d, ok := dueDate(cal, it.Limit, r.FormedDate); ok {
+				if d, ok := it.Limit.Due(cal, r.FormedDate); ok {
 					row.Deadline = d.String()
 					row.Overdue = r.Status != info.Published && today.After(d)
 				}
@@ -66,22 +66,6 @@ func (s *Server) deadlines(ctx context.Context, lang i18n.Lang, u org.Unit) ([]i
 // item.
 func latestForItem(ctx context.Context, q db.Querier, catalogID int64, key string) ([]info.Record, error) {
 	return info.ItemAny(ctx, q, catalogID, key, 1)
-}
-
-// dueDate is the last day a record formed on formed may be published.
-func dueDate(cal *calendar.Calendar, l catalog.Limit, formed string) (calendar.Date, bool) {
-	d, err := calendar.ParseDate(formed)
-	if err != nil {
-		return calendar.Date{}, false
-	}
-	switch l.Kind {
-	case catalog.WorkingDays:
-		due, err := cal.AddWorkdays(d, l.Days)
-		return due, err == nil
-	case catalog.CalendarDays:
-		return d.AddDays(l.Days), true
-	}
-	return calendar.Date{}, false
 }
 
 // limitText says a limit rule in words.

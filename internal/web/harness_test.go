@@ -212,3 +212,33 @@ func jsonErrCode(t *testing.T, res response) string {
 	}
 	return v.Error.Code
 }
+
+// formValues is what a browser would send from the fields sel finds in
+// body: every field, checked boxes only.
+func formValues(t *testing.T, body, sel string) url.Values {
+	t.Helper()
+	form := url.Values{}
+	for _, in := range find(t, body, sel) {
+		var name, value, typ string
+		checked := false
+		for _, a := range in.Attr {
+			switch a.Key {
+			case "name":
+				name = a.Val
+			case "value":
+				value = a.Val
+			case "type":
+				typ = a.Val
+			case "checked":
+				checked = true
+			}
+		}
+		if in.Data == "textarea" && in.FirstChild != nil {
+			value = in.FirstChild.Data
+		}
+		if name != "" && (typ != "checkbox" || checked) {
+			form.Add(name, value)
+		}
+	}
+	return form
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/calendar/calstore"
+	"gongkai/internal/i18n"
+	"gongkai/internal/inspect"
+	"gongkai/internal/org"
+)
+
+// runInspect runs an online inspection:
+// gongkai inspect run [--scope CODE] [--as-of DATE] [--json].
+func runInspect(e *env, args []string) error {
+	if len(args) == 0 || args[0] != "run" {
+		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "run"))
+	}
+	fs, data := e.flags("inspect run")
+	scope := fs.String("scope", "", "code of the unit to inspect with those under it (default: the whole city)")
+	asOf := fs.String("as-of", "", "inspect as of this date, YYYY-MM-DD (default: today)")
+	asJSON := fs.Bool("json", false, "print the scores and findings as JSON")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s", i18n.T(e.lang, "cli.args", 0))
+	}
+	var day calendar.Date
+	if *asOf != "" {
+		var err error
+		if day, err = calendar.ParseDate(*asOf); err != nil {
+			return usagef("%s", err.Error())
+		}
+	}
+	d, err := e.openDB(*data)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var root org.Unit
+	if *scope != "" {
+		if root, err = org.ByCode(e.ctx, d, *scope); err != nil {
+			return err
+		}
+	} else {
+		roots, err := org.Roots(e.ctx, d)
+		if err != nil {
+			return err
+		}
+		if len(roots) == 0 {
+			return usagef("%s", i18n.T(e.lang, "inspect.no_units"))
+		}
+		root = roots[0]
+	}
+	cal, err := calstore.Load(e.ctx, d)
+	if err != nil {
+		return err
+	}
+	run, err := inspect.Inspect(e.ctx, d, cal, nil, inspect.Options{Scope: root, AsOf: day, Save: true})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return e.printJSON(map[string]any{"run": run.ID, "scope": run.ScopeCode, "as_of": run.AsOf, "rules_version": run.RulesVersion, "units": run.Units})
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, i18n.T(e.lang, "inspect.cli_head", run.ID, run.ScopeCode, run.AsOf, run.RulesVersion))
+	for _, u := range run.Units {
+		fmt.Fprintf(w, "%s\t%s\t%.1f\t%d\n", u.Code, u.Name, u.Score, len(u.Findings))
+	}
+	return w.Flush()
+}

@@ -1,0 +1,466 @@
+package inspect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+	"gongkai/internal/db"
+	"gongkai/internal/errs"
+	"gongkai/internal/i18n"
+	"gongkai/internal/info"
+	"gongkai/internal/org"
+	"gongkai/internal/screen"
+)
+
+// check applies one rule, adding its findings to the run.
+type check func(ctx context.Context, d *db.DB, run *Run, in *inputs, r Rule) error
+
+var checks = map[string]check{
+	CatalogCompleteness: checkCompleteness,
+	CatalogElements:     checkElements,
+	Loading:             checkLoading,
+	Timeliness:          checkTimeliness,
+	Periodic:            checkPeriodic,
+	ValidityMarking:     checkValidity,
+	EmptyColumn:         checkEmptyColumns,
+	StaleColumn:         checkStaleColumns,
+	Privacy:             checkPrivacy,
+}
+
+// itemRef names an item of a published catalog.
+type itemRef struct {
+	catalogID int64
+	key       string
+}
+
+// late is a record published after its item's time limit.
+type late struct {
+	unitID          int64
+	indexNo         string
+	due, published  calendar.Date
+	rule            string
+	formed          string
+	catalog, itemNm string
+}
+
+// column is what a unit has published in one of its sub-columns.
+type column struct {
+	count int
+	last  calendar.Date
+}
+
+// inputs are what the rules read, loaded once per run.
+type inputs struct {
+	catalogs   []catalog.PublishedCatalog
+	guidelines map[int64]catalog.Guideline // by domain id
+	domains    []catalog.Domain            // the pilot domains
+	loaded     map[itemRef]int             // published records per item
+	lastByItem map[itemRef]calendar.Date   // newest publication per item
+	periodHit  map[itemRef]bool            // periodic items with a record in the window
+	windows    map[itemRef][2]calendar.Date
+	late       []late
+	columns    map[int64]map[string]column // unit → column code
+}
+
+// day is the date in China of a publication instant.
+func day(t time.Time) calendar.Date { return calendar.DateOf(t.In(calendar.China)) }
+
+func (in *inputs) load(ctx context.Context, d *db.DB, run *Run) error {
+	var err error
+	if in.catalogs, err = catalog.PublishedAsOf(ctx, d, run.Scope, run.end); err != nil {
+		return err
+	}
+	run.catalogDomains = map[int64]map[string]bool{}
+	items := map[itemRef]catalog.CatalogItem{}
+	in.windows = map[itemRef][2]calendar.Date{}
+	for _, c := range in.catalogs {
+		if run.catalogDomains[c.Unit.ID] == nil {
+			run.catalogDomains[c.Unit.ID] = map[string]bool{}
+		}
+		run.catalogDomains[c.Unit.ID][c.Domain.Code] = true
+		for _, it := range c.Items {
+			ref := itemRef{c.ID, it.Key()}
+			items[ref] = it
+			if due, from, ok := it.Limit.LastDue(run.asOf); ok {
+				in.windows[ref] = [2]calendar.Date{from, due}
+			}
+		}
+	}
+	all, err := catalog.Domains(ctx, d, nil)
+	if err != nil {
+		return err
+	}
+	in.guidelines = map[int64]catalog.Guideline{}
+	for _, dm := range all {
+		if dm.Local() {
+			continue
+		}
+		in.domains = append(in.domains, dm)
+		g, err := catalog.LatestGuideline(ctx, d, dm)
+		if errs.KindOf(err) == errs.NotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		in.guidelines[dm.ID] = g
+	}
+	// One pass over the item links: loading, timeliness and periods.
+	in.loaded, in.lastByItem, in.periodHit = map[itemRef]int{}, map[itemRef]calendar.Date{}, map[itemRef]bool{}
+	names := map[int64]string{}
+	for _, c := range in.catalogs {
+		names[c.ID] = c.Domain.Name
+	}
+	rows, err := d.Query(ctx, `SELECT i.catalog_id, i.item_key, r.unit_id, r.index_no, r.formed_date, r.published_at
+		FROM info_items i JOIN info_records r ON r.id = i.record_id JOIN units u ON u.id = r.unit_id
+		WHERE u.path LIKE ? AND r.status = 'published' AND r.published_at < ?`, run.Scope.Path+"%", run.end)
+	if err != nil {
+		return fmt.Errorf("load item links: %w", err)
+	}
+	for rows.Next() {
+		var ref itemRef
+		var unitID int64
+		var indexNo, formed string
+		var at time.Time
+		if err := rows.Scan(&ref.catalogID, &ref.key, &unitID, &indexNo, &formed, &at); err != nil {
+			rows.Close()
+			return err
+		}
+		it, ok := items[ref]
+		if !ok {
+			continue // a catalog not in force on the day
+		}
+		pub := day(at)
+		in.loaded[ref]++
+		if pub.After(in.lastByItem[ref]) {
+			in.lastByItem[ref] = pub
+		}
+		if w, ok := in.windows[ref]; ok && !pub.Before(w[0]) {
+			in.periodHit[ref] = true
+		}
+		if due, ok := it.Limit.Due(run.cal, formed); ok && pub.After(due) {
+			in.late = append(in.late, late{unitID: unitID, indexNo: indexNo, due: due, published: pub, formed: formed,
+				rule: limitWords(it.Limit), catalog: names[ref.catalogID], itemNm: it.Name()})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// What each unit has in its sub-columns.
+	in.columns = map[int64]map[string]column{}
+	rows, err = d.Query(ctx, `SELECT r.unit_id, r.column_code, COUNT(*), MAX(r.published_at)
+		FROM info_records r JOIN units u ON u.id = r.unit_id
+		WHERE u.path LIKE ? AND r.status = 'published' AND r.published_at < ? GROUP BY r.unit_id, r.column_code`, run.Scope.Path+"%", run.end)
+	if err != nil {
+		return fmt.Errorf("load columns: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var unitID int64
+		var code string
+		var c column
+		var last any
+		if err := rows.Scan(&unitID, &code, &c.count, &last); err != nil {
+			return err
+		}
+		t, err := timeOf(last)
+		if err != nil {
+			return err
+		}
+		c.last = day(t)
+		if in.columns[unitID] == nil {
+			in.columns[unitID] = map[string]column{}
+		}
+		in.columns[unitID][code] = c
+	}
+	return rows.Err()
+}
+
+// limitWords says a limit in Chinese, for findings.
+func limitWords(l catalog.Limit) string {
+	switch l.Kind {
+	case catalog.WorkingDays:
+		return fmt.Sprintf("%d个工作日", l.Days)
+	case catalog.CalendarDays:
+		return fmt.Sprintf("%d日", l.Days)
+	}
+	return l.Text
+}
+
+func itemTarget(domain string, it catalog.Item) string { return domain + "：" + it.Name() }
+
+func checkCompleteness(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
+	byUnit := map[int64][]catalog.PublishedCatalog{}
+	for _, c := range in.catalogs {
+		byUnit[c.Unit.ID] = append(byUnit[c.Unit.ID], c)
+	}
+	for _, u := range run.Units {
+		township := u.Unit.Level == org.LevelTownship
+		required := func(it catalog.Item) bool {
+			if township {
+				return catalog.MandatoryFor(it, u.Unit.Level)
+			}
+			return it.AppliesTo(u.Unit.Level)
+		}
+		if township {
+			// Towns and streets publish a catalog for each domain whose
+			// guideline has items at their level.
+			for _, dm := range in.domains {
+				g, ok := in.guidelines[dm.ID]
+				if !ok || run.catalogDomains[u.Unit.ID][dm.Code] {
+					continue
+				}
+				for _, it := range g.Items {
+					if required(it) {
+						run.add(r, r.Deduction, u.Unit.ID, "领域："+dm.Name, "发布本领域标准目录", "未发布")
+						break
+					}
+				}
+			}
+		}
+		for _, c := range byUnit[u.Unit.ID] {
+			g, ok := in.guidelines[c.Domain.ID]
+			if !ok {
+				continue
+			}
+			have := map[string]bool{}
+			for _, it := range c.Items {
+				have[it.Key()] = true
+			}
+			for _, it := range g.Items {
+				if required(it) && !have[it.Key()] {
+					run.add(r, r.Deduction, u.Unit.ID, itemTarget(c.Domain.Name, it), "列入标准目录", "目录中没有此事项")
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func checkElements(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
+	for _, c := range in.catalogs {
+		err := catalog.Catalog{Items: c.Items}.Validate()
+		var m errs.Multi
+		if errors.As(err, &m) {
+			for _, e := range m {
+				run.add(r, r.Deduction, c.Unit.ID, "领域："+c.Domain.Name, "目录要素齐全有效", i18n.Error(i18n.Zh, e))
+			}
+		} else if err != nil {
+			run.add(r, r.Deduction, c.Unit.ID, "领域："+c.Domain.Name, "目录要素齐全有效", i18n.Error(i18n.Zh, err))
+		}
+		for _, it := range c.Items {
+			if it.Limit.Kind == catalog.Unparsed {
+				run.add(r, r.Params["unparsed_limit"], c.Unit.ID, itemTarget(c.Domain.Name, it.Item), "可计算的公开时限", "无法识别："+it.TimeLimit)
+			}
+		}
+	}
+	return nil
+}
+
+func checkLoading(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
+	for _, c := range in.catalogs {
+		for _, it := range c.Items {
+			if in.loaded[itemRef{c.ID, it.Key()}] == 0 {
+				run.add(r, r.Deduction, c.Unit.ID, itemTarget(c.Domain.Name, it.Item), "挂载已发布的信息", "没有信息")
+			}
+		}
+	}
+	return nil
+}
+
+func checkTimeliness(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
+	for _, l := range in.late {
+		run.add(r, r.Deduction, l.unitID, l.indexNo,
+			fmt.Sprintf("%s前发布（%s形成，%s：%s）", l.due, l.formed, l.catalog+"："+l.itemNm, l.rule),
+			l.published.String()+"发布")
+	}
+	return nil
+}
+
+func checkPeriodic(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
+	for _, c := range in.catalogs {
+		for _, it := range c.Items {
+			ref := itemRef{c.ID, it.Key()}
+			w, ok := in.windows[ref]
+			if !ok || in.periodHit[ref] {
+				continue
+			}
+			actual := "没有信息"
+			if last, ok := in.lastByItem[ref]; ok {
+				actual = "最近一次发布：" + last.String()
+			}
+			run.add(r, r.Deduction, c.Unit.ID, itemTarget(c.Domain.Name, it.Item),
+				fmt.Sprintf("%s起发布本期信息，%s前完成（%s）", w[0], w[1], it.TimeLimit), actual)
+		}
+	}
+	return nil
+}
+
+func checkValidity(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule) error {
+	rows, err := d.Query(ctx, `SELECT r.unit_id, r.index_no, r.validity, r.validity_date, r.replaced_by,
+			(SELECT COUNT(*) FROM info_records n WHERE n.index_no = r.replaced_by AND n.status = 'published' AND n.published_at < ?)
+		FROM info_records r JOIN units u ON u.id = r.unit_id
+		WHERE u.path LIKE ? AND r.status = 'published' AND r.published_at < ? AND (r.validity <> 'valid' OR r.replaced_by <> '')`,
+		run.end, run.Scope.Path+"%", run.end)
+	if err != nil {
+		return fmt.Errorf("load validity: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var unitID int64
+		var indexNo, validity, date, replacedBy string
+		var successor int
+		if err := rows.Scan(&unitID, &indexNo, &validity, &date, &replacedBy, &successor); err != nil {
+			return err
+		}
+		word := map[string]string{info.Expired: "失效", info.Repealed: "废止"}[validity]
+		if word != "" && date == "" {
+			run.add(r, r.Deduction, unitID, indexNo, "标注"+word+"日期", "已标注"+word+"，未标注日期")
+		}
+		if replacedBy != "" && successor == 0 {
+			run.add(r, r.Deduction, unitID, indexNo, "链接到已发布的替代文件", "替代文件 "+replacedBy+" 不存在或未发布")
+		}
+	}
+	return rows.Err()
+}
+
+func columnName(code string) string { return i18n.T(i18n.Zh, "col."+code) }
+
+func checkEmptyColumns(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
+	for _, u := range run.Units {
+		for _, code := range info.Columns {
+			if in.columns[u.Unit.ID][code].count == 0 {
+				run.add(r, r.Deduction, u.Unit.ID, "栏目："+columnName(code), "栏目有内容", "空白栏目")
+			}
+		}
+	}
+	return nil
+}
+
+func checkStaleColumns(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
+	for _, u := range run.Units {
+		for _, code := range info.Columns {
+			c := in.columns[u.Unit.ID][code]
+			days := int(r.Params[code+"_days"])
+			if c.count == 0 || days <= 0 {
+				continue // an empty column is the other rule's finding
+			}
+			if since := run.asOf.AddDays(-days); c.last.Before(since) {
+				run.add(r, r.Deduction, u.Unit.ID, "栏目："+columnName(code), fmt.Sprintf("%d天内有更新（%s以后）", days, since), "最近更新："+c.last.String())
+			}
+		}
+	}
+	return nil
+}
+
+// checkPrivacy screens the title, body and attachment text of every
+// published record that no reviewer released, on every core.
+func checkPrivacy(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule) error {
+	rows, err := d.Query(ctx, `SELECT r.unit_id, r.index_no, r.title || ' ' || r.body_text || COALESCE((SELECT ' ' || `+aggText(d)+` FROM info_attachments a WHERE a.record_id = r.id), '')
+		FROM info_records r JOIN units u ON u.id = r.unit_id
+		WHERE u.path LIKE ? AND r.status = 'published' AND r.published_at < ? AND r.screen_override = ''`, run.Scope.Path+"%", run.end)
+	if err != nil {
+		return fmt.Errorf("load texts: %w", err)
+	}
+	type doc struct {
+		unitID        int64
+		indexNo, text string
+	}
+	type hit struct {
+		doc   doc
+		kinds string
+	}
+	docs := make(chan doc, 256)
+	hits := make(chan hit, 256)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for x := range docs {
+				if fs := screen.Text(x.text); len(fs) > 0 {
+					hits <- hit{doc{x.unitID, x.indexNo, ""}, findingKinds(fs)}
+				}
+			}
+		})
+	}
+	done := make(chan struct{})
+	go func() {
+		for h := range hits {
+			run.add(r, r.Deduction, h.doc.unitID, h.doc.indexNo, "个人信息已遮盖或经审核人书面决定公开", h.kinds)
+		}
+		close(done)
+	}()
+	var scanErr error
+	for rows.Next() {
+		var x doc
+		if scanErr = rows.Scan(&x.unitID, &x.indexNo, &x.text); scanErr != nil {
+			break
+		}
+		docs <- x
+	}
+	rows.Close()
+	close(docs)
+	wg.Wait()
+	close(hits)
+	<-done
+	if scanErr != nil {
+		return scanErr
+	}
+	return rows.Err()
+}
+
+// aggText joins the text of a record's attachments.
+func aggText(d *db.DB) string {
+	if d.Dialect == db.Postgres {
+		return `string_agg(a.text, ' ')`
+	}
+	return `group_concat(a.text, ' ')`
+}
+
+// findingKinds says what personal data was found, in Chinese: 手机号2处.
+func findingKinds(fs []screen.Finding) string {
+	names := map[screen.Kind]string{screen.ResidentID: "身份证号", screen.Mobile: "手机号", screen.BankCard: "银行卡号", screen.Email: "电子邮箱"}
+	count := map[screen.Kind]int{}
+	var order []screen.Kind
+	for _, f := range fs {
+		if count[f.Kind] == 0 {
+			order = append(order, f.Kind)
+		}
+		count[f.Kind]++
+	}
+	var parts []string
+	for _, k := range order {
+		parts = append(parts, fmt.Sprintf("%s%d处", names[k], count[k]))
+	}
+	return "未遮盖：" + strings.Join(parts, "，")
+}
+
+// timeOf reads an aggregate of a timestamp column: PostgreSQL gives a time,
+// SQLite the text the driver stored.
+func timeOf(v any) (time.Time, error) {
+	switch v := v.(type) {
+	case time.Time:
+		return v, nil
+	case string:
+		return parseStored(v)
+	case []byte:
+		return parseStored(string(v))
+	}
+	return time.Time{}, fmt.Errorf("inspect: unexpected time %T", v)
+}
+
+func parseStored(s string) (time.Time, error) {
+	for _, f := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999", time.RFC3339Nano} {
+		if t, err := time.Parse(f, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("inspect: unreadable time %q", s)
+}

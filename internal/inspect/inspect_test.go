@@ -1,0 +1,365 @@
+package inspect_test
+
+import (
+	"context"
+	"math"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
+	"gongkai/internal/catalog"
+	"gongkai/internal/db"
+	"gongkai/internal/db/dbtest"
+	"gongkai/internal/errs"
+	"gongkai/internal/info"
+	"gongkai/internal/inspect"
+	"gongkai/internal/org"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	dbtest.DropTemplate()
+	os.Exit(code)
+}
+
+const guideline = `序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式,公开层级
+1,养老服务补贴,高龄津贴,补贴对象、标准,《广东省养老服务条例》,信息形成或者变更之日起20个工作日内,乡镇人民政府,■政府网站,全社会,主动,乡级
+2,养老服务补贴,补贴发放结果,发放对象、金额,《广东省养老服务条例》,每季度结束后15日内,乡镇人民政府,■政府网站,全社会,主动,乡级
+3,养老机构,养老机构名录,名称、地址,《养老机构管理办法》,每季度,县级民政部门,■政府网站,全社会,主动,县级
+`
+
+// 新港's catalog: the second guideline item is missing and a time limit
+// cannot be read; its 公开依据 is emptied after publication, as in a
+// catalog carried over from an older system.
+const xingangCatalog = `序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式,公开层级
+1,养老服务补贴,高龄津贴,补贴对象、标准,《新港街道高龄津贴办法》,按上级要求,新港街道,■政府网站,全社会,主动,乡级
+`
+
+type world struct {
+	d                          *db.DB
+	cal                        *calendar.Calendar
+	city, hz, yx, cg, xg, bj   org.Unit
+	cityOffice, hzOffice, cgEd auth.Account
+}
+
+func newWorld(t *testing.T, d *db.DB) *world {
+	t.Helper()
+	ctx := context.Background()
+	w := &world{d: d, cal: calendar.Default()}
+	// The catalogs are published at the start of 2026, the inspections
+	// run on 20 November.
+	d.SetClock(func() time.Time { return time.Date(2026, 1, 2, 9, 0, 0, 0, calendar.China) })
+	defer d.SetClock(func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, calendar.China) })
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		if err := catalog.SyncDomains(ctx, tx); err != nil {
+			return err
+		}
+		mk := func(n org.NewUnit) org.Unit {
+			u, err := org.Create(ctx, tx, "test", nil, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		w.city = mk(org.NewUnit{Code: "440100", Name: "广州市", Kind: org.City})
+		w.hz = mk(org.NewUnit{Code: "440105", Name: "海珠区", Kind: org.District, ParentCode: "440100"})
+		w.yx = mk(org.NewUnit{Code: "440104", Name: "越秀区", Kind: org.District, ParentCode: "440100"})
+		w.cg = mk(org.NewUnit{Code: "440105-001", Name: "赤岗街道", Kind: org.Street, ParentCode: "440105"})
+		w.xg = mk(org.NewUnit{Code: "440105-002", Name: "新港街道", Kind: org.Street, ParentCode: "440105"})
+		w.bj = mk(org.NewUnit{Code: "440104-001", Name: "北京街道", Kind: org.Street, ParentCode: "440104"})
+		mk(org.NewUnit{Code: "440105-001-01", Name: "赤岗社区", Kind: org.Community, ParentCode: "440105-001"})
+		acct := func(login string, role auth.Role, u org.Unit) auth.Account {
+			a, err := auth.CreateAccount(ctx, tx, "test", nil, auth.NewAccount{Login: login, DisplayName: login, Password: "password-2026", Role: role, UnitCode: u.Code})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
+		w.cityOffice = acct("city-office", auth.PublicOfficeCity, w.city)
+		w.hzOffice = acct("hz-office", auth.PublicOfficeDistrict, w.hz)
+		w.cgEd = acct("cg-editor", auth.UnitEditor, w.cg)
+
+		dom, _, err := catalog.ResolveDomain(ctx, tx, nil, "养老服务")
+		if err != nil {
+			return err
+		}
+		tb, err := catalog.ReadTable("g.csv", strings.NewReader(guideline))
+		if err != nil {
+			return err
+		}
+		if _, _, err := catalog.ImportGuideline(ctx, tx, "test", catalog.GuidelineImport{Domain: dom, FileName: "g.csv", Table: tb}); err != nil {
+			return err
+		}
+		admin := auth.Account{Login: "cli:test", Role: auth.Admin, Unit: w.city}
+		for u, csv := range map[org.Unit]string{w.cg: guideline[:strings.Index(guideline, "\n3,")+1], w.xg: xingangCatalog} {
+			tb, err := catalog.ReadTable("c.csv", strings.NewReader(csv))
+			if err != nil {
+				return err
+			}
+			if _, err := catalog.ImportCatalog(ctx, tx, admin, catalog.CatalogImport{Unit: u, Domain: "养老服务", Publish: true, Table: tb}); err != nil {
+				return err
+			}
+		}
+		// 赤岗's information. The 20th working day after 2026-02-06 is
+		// 2026-03-12 (春节 15–23 February off, 14 and 28 February
+		// worked); after 2026-09-18 it is 2026-10-22 (中秋 25–27
+		// September and 国庆 1–7 October off, 20 September and 10 October
+		// worked).
+		lines := []string{
+			`{"unit":"440105-001","index_no":"cg-1","title":"春节前形成，第20个工作日发布","written_date":"2026-02-06","published_date":"2026-03-12","catalog_item":"高龄津贴","body_text":"高龄津贴发放名单"}`,
+			`{"unit":"440105-001","index_no":"cg-2","title":"春节前形成，第21个工作日发布","written_date":"2026-02-06","published_date":"2026-03-13","catalog_item":"高龄津贴","body_text":"高龄津贴发放名单"}`,
+			`{"unit":"440105-001","index_no":"cg-3","title":"国庆前形成，第20个工作日发布","written_date":"2026-09-18","published_date":"2026-10-22","catalog_item":"高龄津贴","body_text":"高龄津贴发放名单"}`,
+			`{"unit":"440105-001","index_no":"cg-4","title":"国庆前形成，第21个工作日发布","written_date":"2026-09-18","published_date":"2026-10-23","catalog_item":"高龄津贴","body_text":"联系人：张先生，电话13812345678"}`,
+			`{"unit":"440105-001","index_no":"cg-5","title":"第三季度补贴发放结果","written_date":"2026-10-09","published_date":"2026-10-10","catalog_item":"补贴发放结果","body_text":"发放金额共计138万元"}`,
+			`{"unit":"440105-001","index_no":"cg-6","title":"旧办法","written_date":"2020-01-06","published_date":"2020-01-08","body_text":"旧办法","validity":"repealed"}`,
+			`{"unit":"440105-001","index_no":"cg-zn","title":"政府信息公开指南","written_date":"2026-01-05","published_date":"2026-01-06","body_text":"指南"}`,
+			`{"unit":"440105-001","index_no":"cg-zd","title":"政府信息公开制度","written_date":"2026-01-05","published_date":"2026-01-06","body_text":"制度"}`,
+			`{"unit":"440105-001","index_no":"cg-nb","title":"2025年政府信息公开工作年度报告","written_date":"2026-01-20","published_date":"2026-01-21","body_text":"年报"}`,
+			`{"unit":"440105-001","index_no":"cg-7","title":"经审核人决定公开的处罚决定","written_date":"2026-05-06","published_date":"2026-05-07","body_text":"当事人身份证号440105199001011234"}`,
+			`{"unit":"440105-002","index_no":"xg-zd","title":"新港街道政府信息公开制度","written_date":"2025-01-02","published_date":"2025-01-03","body_text":"制度"}`,
+		}
+		if _, err := info.Import(ctx, tx, "test", nil, strings.NewReader(strings.Join(lines, "\n"))); err != nil {
+			return err
+		}
+		for _, q := range []string{
+			`UPDATE info_records SET column_code = 'zn' WHERE index_no = 'cg-zn'`,
+			`UPDATE info_records SET column_code = 'zd' WHERE index_no IN ('cg-zd', 'xg-zd')`,
+			`UPDATE info_records SET column_code = 'nb' WHERE index_no = 'cg-nb'`,
+			`UPDATE info_records SET replaced_by = 'nowhere-1', validity_date = '' WHERE index_no = 'cg-6'`,
+			`UPDATE info_records SET screen_override = '处罚决定依法公开当事人信息' WHERE index_no = 'cg-7'`,
+			`UPDATE catalog_versions SET items = replace(items, '《新港街道高龄津贴办法》', '')`,
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func (w *world) run(t *testing.T, actor *auth.Account, scope org.Unit, asOf string, save bool) *inspect.Run {
+	t.Helper()
+	var day calendar.Date
+	if asOf != "" {
+		day, _ = calendar.ParseDate(asOf)
+	}
+	run, err := inspect.Inspect(context.Background(), w.d, w.cal, actor, inspect.Options{Scope: scope, AsOf: day, Save: save})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+func unitOf(t *testing.T, run *inspect.Run, code string) inspect.UnitResult {
+	t.Helper()
+	for _, u := range run.Units {
+		if u.Code == code {
+			return u
+		}
+	}
+	t.Fatalf("unit %s not in the run", code)
+	return inspect.UnitResult{}
+}
+
+// targets returns the targets of the unit's findings of one rule.
+func targets(u inspect.UnitResult, rule string) []string {
+	var out []string
+	for _, f := range u.Findings {
+		if f.Rule == rule {
+			out = append(out, f.Target)
+		}
+	}
+	return out
+}
+
+func TestRules(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		run := w.run(t, nil, w.city, "", true)
+		cg, xg, bj := unitOf(t, run, "440105-001"), unitOf(t, run, "440105-002"), unitOf(t, run, "440104-001")
+		for _, u := range run.Units {
+			if u.Code == "440105-001-01" {
+				t.Error("a community was inspected")
+			}
+		}
+		for _, c := range []struct {
+			rule       string
+			unit       inspect.UnitResult
+			want       []string
+			passedUnit inspect.UnitResult
+		}{
+			// Timeliness across 春节 and 国庆: the 20th working day is on
+			// time, the 21st late.
+			{inspect.Timeliness, cg, []string{"cg-2", "cg-4"}, xg},
+			{inspect.CatalogCompleteness, xg, []string{"养老服务：补贴发放结果"}, cg},
+			{inspect.CatalogCompleteness, bj, []string{"领域：养老服务"}, cg},
+			{inspect.Loading, xg, []string{"养老服务：高龄津贴"}, cg},
+			{inspect.EmptyColumn, xg, []string{"栏目：政府信息公开年报", "栏目：政府信息公开指南", "栏目：法定主动公开内容"}, cg},
+			{inspect.StaleColumn, xg, []string{"栏目：政府信息公开制度"}, cg},
+			{inspect.ValidityMarking, cg, []string{"cg-6", "cg-6"}, xg},
+			{inspect.Privacy, cg, []string{"cg-4"}, xg},
+		} {
+			if got := targets(c.unit, c.rule); strings.Join(got, "|") != strings.Join(c.want, "|") {
+				t.Errorf("%s at %s: %q, want %q", c.rule, c.unit.Code, got, c.want)
+			}
+			if got := targets(c.passedUnit, c.rule); len(got) != 0 {
+				t.Errorf("%s at %s, which passes: %q", c.rule, c.passedUnit.Code, got)
+			}
+		}
+		// The element check names the empty 公开依据; the unparsed limit
+		// is listed at no cost by default.
+		var elements []inspect.Finding
+		for _, f := range xg.Findings {
+			if f.Rule == inspect.CatalogElements {
+				elements = append(elements, f)
+			}
+		}
+		if len(elements) != 2 || !strings.Contains(elements[0].Actual+elements[1].Actual, "公开依据") || !strings.Contains(elements[0].Actual+elements[1].Actual, "按上级要求") {
+			t.Errorf("catalog elements: %+v", elements)
+		}
+		if got := targets(cg, inspect.CatalogElements); len(got) != 0 {
+			t.Errorf("catalog elements at 赤岗: %q", got)
+		}
+		// A late record says when it was due and when it came.
+		for _, f := range cg.Findings {
+			if f.Target == "cg-2" && (!strings.Contains(f.Expected, "2026-03-12前发布") || f.Actual != "2026-03-13发布") {
+				t.Errorf("late record: %+v", f)
+			}
+		}
+		// The periodic item has its third-quarter result; as of before it
+		// came, it has not.
+		if got := targets(cg, inspect.Periodic); len(got) != 0 {
+			t.Errorf("periodic at 赤岗: %q", got)
+		}
+		early := w.run(t, nil, w.hz, "2026-10-09", false)
+		if got := targets(unitOf(t, early, "440105-001"), inspect.Periodic); len(got) != 1 {
+			t.Errorf("periodic as of 2026-10-09: %q", got)
+		}
+		// As of a past day, later records do not exist yet.
+		if got := targets(unitOf(t, early, "440105-001"), inspect.Timeliness); strings.Join(got, "|") != "cg-2" {
+			t.Errorf("timeliness as of 2026-10-09: %q", got)
+		}
+
+		// Scores: 100 less each rule's points, up to its weight.
+		rules := map[string]inspect.Rule{}
+		for _, r := range inspect.DefaultRules() {
+			rules[r.ID] = r
+		}
+		for _, u := range run.Units {
+			by := map[string]float64{}
+			for _, f := range u.Findings {
+				by[f.Rule] += f.Points
+			}
+			want := 100.0
+			for id, p := range by {
+				want -= math.Min(p, rules[id].Weight)
+			}
+			if math.Abs(u.Score-math.Max(want, 0)) > 1e-9 {
+				t.Errorf("%s scored %.1f, want %.1f", u.Code, u.Score, want)
+			}
+		}
+		// 赤岗: two late records (0.5 each), a repealed record without
+		// date and successor (1 each), a mobile number (5).
+		if cg.Score != 100-1-2-5 {
+			t.Errorf("赤岗 scored %.1f: %+v", cg.Score, cg.Findings)
+		}
+	})
+}
+
+func TestRuleEditsChangeTheNextRunOnly(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		ctx := context.Background()
+		first := w.run(t, &w.cityOffice, w.city, "", true)
+		if first.RulesVersion != 1 || first.ID == 0 {
+			t.Fatalf("first run: version %d id %d", first.RulesVersion, first.ID)
+		}
+		edit := func(a auth.Account, changes []inspect.RuleChange, comment string) error {
+			return d.InTx(ctx, func(tx *db.Tx) error {
+				_, err := inspect.EditRules(ctx, tx, a, changes, comment)
+				return err
+			})
+		}
+		if err := edit(w.hzOffice, []inspect.RuleChange{{ID: inspect.Privacy, Enabled: true, Weight: 20, Deduction: 10}}, "加重"); errs.KindOf(err) != errs.Forbidden {
+			t.Errorf("a district office edited the rules: %v", err)
+		}
+		for _, bad := range [][]inspect.RuleChange{
+			{{ID: "nope", Enabled: true, Weight: 1, Deduction: 1}},
+			{{ID: inspect.Privacy, Enabled: true, Weight: 5, Deduction: 10}},
+			{{ID: inspect.Privacy, Enabled: true, Weight: 20, Deduction: -1}},
+			{{ID: inspect.Privacy, Enabled: true, Weight: 20, Deduction: 0.25}},
+		} {
+			if err := edit(w.cityOffice, bad, "试"); errs.KindOf(err) != errs.Invalid {
+				t.Errorf("bad change %+v: %v", bad, err)
+			}
+		}
+		if err := edit(w.cityOffice, []inspect.RuleChange{{ID: inspect.Privacy, Enabled: true, Weight: 20, Deduction: 10}, {ID: inspect.Timeliness, Enabled: false, Weight: 15, Deduction: 0.5}}, ""); errs.KindOf(err) != errs.Invalid {
+			t.Errorf("an edit without a reason: %v", err)
+		}
+		if err := edit(w.cityOffice, []inspect.RuleChange{{ID: inspect.Privacy, Enabled: true, Weight: 20, Deduction: 10}, {ID: inspect.Timeliness, Enabled: false, Weight: 15, Deduction: 0.5}}, "个人信息加重扣分"); err != nil {
+			t.Fatal(err)
+		}
+		second := w.run(t, &w.cityOffice, w.city, "", true)
+		cg := unitOf(t, second, "440105-001")
+		if second.RulesVersion != 2 || len(targets(cg, inspect.Timeliness)) != 0 || cg.Score != 100-2-10 {
+			t.Errorf("second run: version %d, score %.1f, %+v", second.RulesVersion, cg.Score, cg.Findings)
+		}
+		// The first run keeps its rules and points.
+		again, err := inspect.LoadRun(ctx, d, first.ID, w.cityOffice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cg1 := unitOf(t, again, "440105-001")
+		if again.RulesVersion != 1 || cg1.Score != 92 || len(targets(cg1, inspect.Timeliness)) != 2 {
+			t.Errorf("first run reloaded: version %d score %.1f %+v", again.RulesVersion, cg1.Score, cg1.Findings)
+		}
+	})
+}
+
+func TestPermissions(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		ctx := context.Background()
+		// A district office inspects its district only.
+		if _, err := inspect.Inspect(ctx, d, w.cal, &w.hzOffice, inspect.Options{Scope: w.yx}); errs.KindOf(err) != errs.Forbidden {
+			t.Errorf("海珠 office inspected 越秀: %v", err)
+		}
+		if _, err := inspect.Inspect(ctx, d, w.cal, &w.hzOffice, inspect.Options{Scope: w.city}); errs.KindOf(err) != errs.Forbidden {
+			t.Errorf("海珠 office inspected the city: %v", err)
+		}
+		if _, err := inspect.Inspect(ctx, d, w.cal, &w.cgEd, inspect.Options{Scope: w.cg}); errs.KindOf(err) != errs.Forbidden {
+			t.Errorf("a unit editor ran an inspection: %v", err)
+		}
+		if _, err := inspect.Inspect(ctx, d, w.cal, &w.cityOffice, inspect.Options{Scope: w.city, AsOf: calendar.Date{Year: 2026, Month: 12, Day: 1}}); errs.KindOf(err) != errs.Invalid {
+			t.Errorf("an inspection as of a future day: %v", err)
+		}
+		hzRun := w.run(t, &w.hzOffice, w.hz, "", true)
+		if len(hzRun.Units) != 3 {
+			t.Errorf("海珠 run covers %d units", len(hzRun.Units))
+		}
+		cityRun := w.run(t, &w.cityOffice, w.city, "", true)
+		// Each reader sees the units in their scope: a district office its
+		// district, a unit itself.
+		for _, c := range []struct {
+			who   auth.Account
+			run   int64
+			units int
+		}{{w.cityOffice, cityRun.ID, 6}, {w.hzOffice, cityRun.ID, 3}, {w.cgEd, cityRun.ID, 1}, {w.cgEd, hzRun.ID, 1}} {
+			r, err := inspect.LoadRun(ctx, d, c.run, c.who)
+			if err != nil || len(r.Units) != c.units {
+				t.Errorf("%s reads run %d: %d units, %v; want %d", c.who.Login, c.run, len(r.Units), err, c.units)
+			}
+		}
+		yxOffice := auth.Account{Login: "yx", Role: auth.PublicOfficeDistrict, Unit: w.yx}
+		if _, err := inspect.LoadRun(ctx, d, hzRun.ID, yxOffice); errs.KindOf(err) != errs.NotFound {
+			t.Errorf("越秀 office read 海珠's run: %v", err)
+		}
+	})
+}

@@ -1,0 +1,220 @@
+// Package inspect is online inspection (网上巡查): a versioned set of rules
+// run over the catalogs and information of a city, a district or a unit,
+// with findings, scores out of 100 and the history of runs.
+package inspect
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"gongkai/internal/audit"
+	"gongkai/internal/auth"
+	"gongkai/internal/db"
+	"gongkai/internal/errs"
+	"gongkai/internal/org"
+)
+
+// Rule is one check with what it costs a unit. Each finding deducts
+// Deduction points, and the rule deducts at most Weight from a unit.
+type Rule struct {
+	ID          string             `json:"id"`
+	Name        string             `json:"name"`
+	NameEn      string             `json:"name_en"`
+	Description string             `json:"description"`
+	DescEn      string             `json:"description_en"`
+	Weight      float64            `json:"weight"`
+	Deduction   float64            `json:"deduction"`
+	Enabled     bool               `json:"enabled"`
+	Params      map[string]float64 `json:"params,omitempty"`
+}
+
+// The rule ids.
+const (
+	CatalogCompleteness = "catalog_completeness"
+	CatalogElements     = "catalog_elements"
+	Loading             = "loading"
+	Timeliness          = "timeliness"
+	Periodic            = "periodic"
+	ValidityMarking     = "validity_marking"
+	EmptyColumn         = "empty_column"
+	StaleColumn         = "stale_column"
+	Privacy             = "privacy"
+)
+
+// DefaultRules is the rule set an office starts from.
+func DefaultRules() []Rule {
+	return []Rule{
+		{ID: CatalogCompleteness, Name: "目录完整性", NameEn: "Catalog completeness",
+			Description: "本层级适用的指引事项均列入已发布的标准目录；乡镇（街道）按领域发布目录。",
+			DescEn:      "Every guideline item for the unit's level is in its published catalog; towns and streets publish a catalog for each domain.",
+			Weight:      15, Deduction: 1, Enabled: true},
+		{ID: CatalogElements, Name: "目录要素", NameEn: "Catalog elements",
+			Description: "目录事项的公开内容、依据、时限、主体、渠道、对象、方式齐全有效；无法识别的公开时限逐项列出。",
+			DescEn:      "Catalog items have every element filled and valid; 公开时限 text that cannot be read is listed.",
+			Weight:      10, Deduction: 0.5, Enabled: true, Params: map[string]float64{"unparsed_limit": 0}},
+		{ID: Loading, Name: "信息挂载", NameEn: "Information loaded",
+			Description: "目录每个事项均挂载了已发布的政府信息。",
+			DescEn:      "Every catalog item has published information loaded against it.",
+			Weight:      20, Deduction: 0.5, Enabled: true},
+		{ID: Timeliness, Name: "发布及时性", NameEn: "Timeliness",
+			Description: "信息自形成或变更之日起，在事项公开时限内（按工作日历计算）发布。",
+			DescEn:      "Information is published within the item's 公开时限 after it was formed or changed, counted on the working-day calendar.",
+			Weight:      15, Deduction: 0.5, Enabled: true},
+		{ID: Periodic, Name: "定期公开", NameEn: "Periodic items",
+			Description: "按年、半年、季度、月公开的事项，最近一期已按时公开。",
+			DescEn:      "Items due every year, half-year, quarter or month have information for the latest period.",
+			Weight:      10, Deduction: 2, Enabled: true},
+		{ID: ValidityMarking, Name: "有效性标注", NameEn: "Validity marking",
+			Description: "失效、废止的文件标注日期，被替代的文件链接到替代文件。",
+			DescEn:      "Expired and repealed documents show the date; replaced documents link to a published successor.",
+			Weight:      5, Deduction: 1, Enabled: true},
+		{ID: EmptyColumn, Name: "空白栏目", NameEn: "Empty columns",
+			Description: "指南、制度、法定主动公开内容、年报四个栏目均有内容。",
+			DescEn:      "The four standard sub-columns (guide, rules, statutory content, annual reports) are not empty.",
+			Weight:      10, Deduction: 2, Enabled: true},
+		{ID: StaleColumn, Name: "栏目更新", NameEn: "Stale columns",
+			Description: "栏目在规定天数内有更新（国办秘函〔2019〕19号）；无发布日期的信息视为未更新。",
+			DescEn:      "Columns are updated within the set number of days (国办秘函〔2019〕19号); information without a publication date counts as not updated.",
+			Weight:      10, Deduction: 2, Enabled: true,
+			Params: map[string]float64{"zn_days": 365, "zd_days": 365, "fdzdgknr_days": 180, "nb_days": 400}},
+		{ID: Privacy, Name: "个人信息保护", NameEn: "Personal data",
+			Description: "已发布信息中没有未遮盖的身份证号、手机号、银行卡号、电子邮箱（经审核人书面决定的除外）。",
+			DescEn:      "Published information holds no unmasked ID, mobile, bank card numbers or e-mail addresses, unless a reviewer decided so in writing.",
+			Weight:      20, Deduction: 5, Enabled: true},
+	}
+}
+
+// RuleSet is a version of the rules.
+type RuleSet struct {
+	Version   int       `json:"version"`
+	Rules     []Rule    `json:"rules"`
+	Comment   string    `json:"comment,omitempty"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Rule returns the rule with the given id.
+func (s RuleSet) Rule(id string) (Rule, bool) {
+	for _, r := range s.Rules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// CurrentRules returns the newest rule set, making version 1 from the
+// defaults when there is none.
+func CurrentRules(ctx context.Context, tx *db.Tx) (RuleSet, error) {
+	s, err := ruleSet(ctx, tx, `ORDER BY version DESC LIMIT 1`)
+	if errors.Is(err, sql.ErrNoRows) {
+		return saveRules(ctx, tx, "system", 1, DefaultRules(), "默认规则")
+	}
+	return s, err
+}
+
+// RulesVersion returns one version of the rules.
+func RulesVersion(ctx context.Context, q db.Querier, version int) (RuleSet, error) {
+	s, err := ruleSet(ctx, q, `WHERE version = ?`, version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return RuleSet{}, errs.New(errs.NotFound, "inspect.rules_not_found", version)
+	}
+	return s, err
+}
+
+func ruleSet(ctx context.Context, q db.Querier, where string, args ...any) (RuleSet, error) {
+	var s RuleSet
+	var rules string
+	err := q.QueryRow(ctx, `SELECT version, rules, comment, created_by, created_at FROM inspect_rulesets `+where, args...).
+		Scan(&s.Version, &rules, &s.Comment, &s.CreatedBy, &s.CreatedAt)
+	if err != nil {
+		return s, err
+	}
+	return s, json.Unmarshal([]byte(rules), &s.Rules)
+}
+
+func saveRules(ctx context.Context, tx *db.Tx, actor string, version int, rules []Rule, comment string) (RuleSet, error) {
+	js, err := json.Marshal(rules)
+	if err != nil {
+		return RuleSet{}, err
+	}
+	s := RuleSet{Version: version, Rules: rules, Comment: comment, CreatedBy: actor, CreatedAt: tx.Now()}
+	if _, err := tx.Exec(ctx, `INSERT INTO inspect_rulesets (version, rules, comment, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
+		s.Version, string(js), comment, actor, s.CreatedAt); err != nil {
+		return RuleSet{}, fmt.Errorf("save rules: %w", err)
+	}
+	return s, audit.Append(ctx, tx, actor, "inspect.rules", "inspect_rules", fmt.Sprint(version), map[string]any{"comment": comment})
+}
+
+// CanEditRules: the city office and administrators.
+func CanEditRules(a auth.Account) bool {
+	return a.IsAdmin() || a.Role == auth.PublicOfficeCity
+}
+
+// RuleChange is an edit of one rule's cost.
+type RuleChange struct {
+	ID        string
+	Enabled   bool
+	Weight    float64
+	Deduction float64
+}
+
+// EditRules saves a new version of the rules with the changes applied.
+// Runs keep the version they used; the next run uses the new one.
+func EditRules(ctx context.Context, tx *db.Tx, a auth.Account, changes []RuleChange, comment string) (RuleSet, error) {
+	if !CanEditRules(a) {
+		return RuleSet{}, errs.New(errs.Forbidden, "error.forbidden")
+	}
+	cur, err := CurrentRules(ctx, tx)
+	if err != nil {
+		return RuleSet{}, err
+	}
+	if strings.TrimSpace(comment) == "" {
+		return RuleSet{}, errs.InvalidField("comment", "inspect.rules_comment")
+	}
+	rules := append([]Rule(nil), cur.Rules...)
+	var bad errs.Multi
+	for _, c := range changes {
+		i := -1
+		for j := range rules {
+			if rules[j].ID == c.ID {
+				i = j
+			}
+		}
+		switch {
+		case i < 0:
+			bad = append(bad, errs.New(errs.Invalid, "inspect.rule_unknown", c.ID))
+		case !validPoints(c.Weight) || !validPoints(c.Deduction) || c.Deduction > c.Weight:
+			bad = append(bad, errs.InvalidField("rule_"+c.ID, "inspect.rule_points", rules[i].Name))
+		default:
+			rules[i].Enabled, rules[i].Weight, rules[i].Deduction = c.Enabled, c.Weight, c.Deduction
+		}
+	}
+	if len(bad) > 0 {
+		return RuleSet{}, bad
+	}
+	return saveRules(ctx, tx, a.Login, cur.Version+1, rules, strings.TrimSpace(comment))
+}
+
+// validPoints: 0 to 100, in steps of 0.1.
+func validPoints(p float64) bool {
+	return p >= 0 && p <= 100 && math.Abs(p*10-math.Round(p*10)) < 1e-9
+}
+
+// CanRun reports whether a may inspect scope: the city office anywhere in
+// its city, a district office in its district, administrators anywhere.
+func CanRun(a auth.Account, scope org.Unit) bool {
+	switch a.Role {
+	case auth.Admin:
+		return true
+	case auth.PublicOfficeCity, auth.PublicOfficeDistrict:
+		return a.InScope(scope)
+	}
+	return false
+}

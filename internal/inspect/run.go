@@ -1,0 +1,363 @@
+package inspect
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"gongkai/internal/audit"
+	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
+	"gongkai/internal/db"
+	"gongkai/internal/errs"
+	"gongkai/internal/org"
+)
+
+// Finding is one thing a rule found wrong at a unit.
+type Finding struct {
+	Rule     string  `json:"rule"`
+	Unit     string  `json:"-"`
+	Target   string  `json:"target"`
+	Expected string  `json:"expected"`
+	Actual   string  `json:"actual"`
+	Points   float64 `json:"points"`
+	unitID   int64
+}
+
+// UnitResult is a unit's score and findings in a run.
+type UnitResult struct {
+	Unit     org.Unit  `json:"-"`
+	Code     string    `json:"code"`
+	Name     string    `json:"name"`
+	Score    float64   `json:"score"`
+	Findings []Finding `json:"findings"`
+}
+
+// Run is an inspection of the units under a scope as of a date.
+type Run struct {
+	ID             int64        `json:"id,omitempty"`
+	Scope          org.Unit     `json:"-"`
+	ScopeCode      string       `json:"scope"`
+	AsOf           string       `json:"as_of"`
+	RulesVersion   int          `json:"rules_version"`
+	StartedBy      string       `json:"started_by"`
+	StartedAt      time.Time    `json:"started_at"`
+	FinishedAt     time.Time    `json:"finished_at"`
+	Units          []UnitResult `json:"units"`
+	UnitCount      int          `json:"-"`
+	FindingCount   int          `json:"-"`
+	rules          RuleSet
+	cal            *calendar.Calendar
+	asOf           calendar.Date
+	end            time.Time // the instant after the as-of day, in China
+	unitByID       map[int64]int
+	catalogDomains map[int64]map[string]bool // unit → domain codes with a published catalog
+}
+
+// inspected reports whether units of kind k are inspected: those that run
+// their own columns. Villages, communities and public institutions publish
+// through their town or street.
+func inspected(k org.Kind) bool {
+	switch k {
+	case org.Village, org.Community, org.PublicInstitution:
+		return false
+	}
+	return true
+}
+
+// Options say what to inspect.
+type Options struct {
+	Scope org.Unit
+	// AsOf is the day the inspection looks from (records published and
+	// catalogs in force by its end); zero means today.
+	AsOf calendar.Date
+	// Save keeps the run, its scores and findings.
+	Save bool
+}
+
+// Inspect runs the current rules over the units under o.Scope. actor is
+// the account, or nil for the command line. The calendar counts working
+// days for the time limits.
+func Inspect(ctx context.Context, d *db.DB, cal *calendar.Calendar, actor *auth.Account, o Options) (*Run, error) {
+	by := "cli"
+	if actor != nil {
+		if !CanRun(*actor, o.Scope) {
+			return nil, errs.New(errs.Forbidden, "error.forbidden")
+		}
+		by = actor.Login
+	}
+	today := calendar.DateOf(d.Now().In(calendar.China))
+	if o.AsOf.IsZero() {
+		o.AsOf = today
+	}
+	if o.AsOf.After(today) {
+		return nil, errs.InvalidField("as_of", "inspect.as_of_future", o.AsOf.String())
+	}
+	run := &Run{Scope: o.Scope, ScopeCode: o.Scope.Code, AsOf: o.AsOf.String(), StartedBy: by, StartedAt: d.Now(), cal: cal, asOf: o.AsOf}
+	a := o.AsOf.AddDays(1)
+	// UTC, as the databases keep instants: SQLite compares them as text.
+	run.end = time.Date(a.Year, a.Month, a.Day, 0, 0, 0, 0, calendar.China).UTC()
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		run.rules, err = CurrentRules(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	run.RulesVersion = run.rules.Version
+	if err := run.evaluate(ctx, d); err != nil {
+		return nil, err
+	}
+	run.FinishedAt = d.Now()
+	if o.Save {
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return run.save(ctx, tx) }); err != nil {
+			return nil, err
+		}
+	}
+	return run, nil
+}
+
+// evaluate loads what the rules read and applies each enabled rule.
+func (run *Run) evaluate(ctx context.Context, d *db.DB) error {
+	units, err := org.Subtree(ctx, d, run.Scope)
+	if err != nil {
+		return err
+	}
+	run.unitByID = map[int64]int{}
+	for _, u := range units {
+		if inspected(u.Kind) {
+			run.unitByID[u.ID] = len(run.Units)
+			run.Units = append(run.Units, UnitResult{Unit: u, Code: u.Code, Name: u.Name, Findings: []Finding{}})
+		}
+	}
+	in := &inputs{}
+	if err := in.load(ctx, d, run); err != nil {
+		return err
+	}
+	for _, r := range run.rules.Rules {
+		if !r.Enabled {
+			continue
+		}
+		check, ok := checks[r.ID]
+		if !ok {
+			continue
+		}
+		if err := check(ctx, d, run, in, r); err != nil {
+			return fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+	}
+	run.score()
+	return nil
+}
+
+// add records a finding of rule r costing points against the unit with id
+// unitID, if that unit is inspected.
+func (run *Run) add(r Rule, points float64, unitID int64, target, expected, actual string) {
+	i, ok := run.unitByID[unitID]
+	if !ok {
+		return
+	}
+	run.Units[i].Findings = append(run.Units[i].Findings, Finding{Rule: r.ID, Unit: run.Units[i].Code, Target: target, Expected: expected, Actual: actual, Points: points, unitID: unitID})
+}
+
+// score sets each unit's points: each rule's findings deduct their points,
+// up to the rule's weight; a score is 100 less the deductions, at least 0.
+func (run *Run) score() {
+	weights := map[string]float64{}
+	for _, r := range run.rules.Rules {
+		weights[r.ID] = r.Weight
+	}
+	run.UnitCount, run.FindingCount = len(run.Units), 0
+	for i := range run.Units {
+		u := &run.Units[i]
+		by := map[string]float64{}
+		for _, f := range u.Findings {
+			by[f.Rule] += f.Points
+		}
+		total := 0.0
+		for id, p := range by {
+			total += min(p, weights[id])
+		}
+		u.Score = math.Max(0, math.Round((100-total)*10)/10)
+		slices.SortStableFunc(u.Findings, func(a, b Finding) int {
+			return cmp.Or(cmp.Compare(ruleOrder(run.rules, a.Rule), ruleOrder(run.rules, b.Rule)), strings.Compare(a.Target, b.Target))
+		})
+		run.FindingCount += len(u.Findings)
+	}
+}
+
+func ruleOrder(s RuleSet, id string) int {
+	for i, r := range s.Rules {
+		if r.ID == id {
+			return i
+		}
+	}
+	return len(s.Rules)
+}
+
+// save keeps the run with its scores and findings.
+func (run *Run) save(ctx context.Context, tx *db.Tx) error {
+	q := `INSERT INTO inspect_runs (scope_unit_id, as_of, ruleset_version, started_by, started_at, finished_at, units, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	var id int64
+	err := tx.QueryRow(ctx, q+` RETURNING id`, run.Scope.ID, run.AsOf, run.RulesVersion, run.StartedBy, run.StartedAt, run.FinishedAt, run.UnitCount, run.FindingCount).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("save run: %w", err)
+	}
+	run.ID = id
+	scores := make([][]any, 0, len(run.Units))
+	var findings [][]any
+	for _, u := range run.Units {
+		scores = append(scores, []any{id, u.Unit.ID, u.Score, len(u.Findings)})
+		for _, f := range u.Findings {
+			findings = append(findings, []any{id, f.unitID, f.Rule, f.Target, f.Expected, f.Actual, f.Points})
+		}
+	}
+	if err := insertRows(ctx, tx, `inspect_scores (run_id, unit_id, score, findings)`, scores); err != nil {
+		return err
+	}
+	if err := insertRows(ctx, tx, `inspect_findings (run_id, unit_id, rule, target, expected, actual, points)`, findings); err != nil {
+		return err
+	}
+	return audit.Append(ctx, tx, run.StartedBy, "inspect.run", "inspect_run", fmt.Sprint(id),
+		map[string]any{"scope": run.ScopeCode, "as_of": run.AsOf, "rules": run.RulesVersion, "units": run.UnitCount, "findings": run.FindingCount})
+}
+
+// insertRows inserts rows into table (with its column list) a few hundred
+// at a time.
+func insertRows(ctx context.Context, tx *db.Tx, table string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), 200)
+		ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(rows[0])), ", ") + ")"
+		var args []any
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO `+table+` VALUES `+strings.TrimSuffix(strings.Repeat(ph+", ", n), ", "), args...); err != nil {
+			return fmt.Errorf("save %s: %w", strings.Fields(table)[0], err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// RunSummary is a saved run as lists show it.
+type RunSummary struct {
+	ID           int64
+	Scope        org.Unit
+	AsOf         string
+	RulesVersion int
+	StartedBy    string
+	StartedAt    time.Time
+	Units        int
+	Findings     int
+}
+
+const runCols = `r.id, r.scope_unit_id, r.as_of, r.ruleset_version, r.started_by, r.started_at, r.finished_at, r.units, r.findings`
+
+// visibleRun is the condition that a run touches the subtree at path: its
+// scope is inside the subtree, or the subtree inside its scope.
+const visibleRun = `(s.path LIKE ? OR ? LIKE s.path || '%')`
+
+// Runs lists the newest saved runs that touch a's scope.
+func Runs(ctx context.Context, q db.Querier, a auth.Account, limit int) ([]RunSummary, error) {
+	rows, err := q.Query(ctx, `SELECT r.id, r.scope_unit_id, r.as_of, r.ruleset_version, r.started_by, r.started_at, r.units, r.findings
+		FROM inspect_runs r JOIN units s ON s.id = r.scope_unit_id WHERE `+visibleRun+` ORDER BY r.id DESC LIMIT ?`, a.Unit.Path+"%", a.Unit.Path, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	defer rows.Close()
+	var out []RunSummary
+	for rows.Next() {
+		var s RunSummary
+		if err := rows.Scan(&s.ID, &s.Scope.ID, &s.AsOf, &s.RulesVersion, &s.StartedBy, &s.StartedAt, &s.Units, &s.Findings); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Scope, err = org.ByID(ctx, q, out[i].Scope.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// LoadRun returns a saved run with the scores and findings of the units
+// in a's scope: an office sees its district or city, a unit itself.
+func LoadRun(ctx context.Context, q db.Querier, id int64, a auth.Account) (*Run, error) {
+	run := &Run{ID: id}
+	var scopeID int64
+	var units, findings int
+	err := q.QueryRow(ctx, `SELECT `+runCols+` FROM inspect_runs r JOIN units s ON s.id = r.scope_unit_id WHERE r.id = ? AND `+visibleRun, id, a.Unit.Path+"%", a.Unit.Path).
+		Scan(&run.ID, &scopeID, &run.AsOf, &run.RulesVersion, &run.StartedBy, &run.StartedAt, &run.FinishedAt, &units, &findings)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.New(errs.NotFound, "inspect.run_not_found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load run: %w", err)
+	}
+	if run.Scope, err = org.ByID(ctx, q, scopeID); err != nil {
+		return nil, err
+	}
+	run.ScopeCode = run.Scope.Code
+	if run.rules, err = RulesVersion(ctx, q, run.RulesVersion); err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT sc.unit_id, sc.score FROM inspect_scores sc JOIN units u ON u.id = sc.unit_id
+		WHERE sc.run_id = ? AND u.path LIKE ? ORDER BY u.path`, id, a.Unit.Path+"%")
+	if err != nil {
+		return nil, fmt.Errorf("load scores: %w", err)
+	}
+	run.unitByID = map[int64]int{}
+	var ids []int64
+	var scores []float64
+	for rows.Next() {
+		var uid int64
+		var score float64
+		if err := rows.Scan(&uid, &score); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids, scores = append(ids, uid), append(scores, score)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, uid := range ids {
+		u, err := org.ByID(ctx, q, uid)
+		if err != nil {
+			return nil, err
+		}
+		run.unitByID[uid] = len(run.Units)
+		run.Units = append(run.Units, UnitResult{Unit: u, Code: u.Code, Name: u.Name, Score: scores[i], Findings: []Finding{}})
+	}
+	rows, err = q.Query(ctx, `SELECT f.unit_id, f.rule, f.target, f.expected, f.actual, f.points FROM inspect_findings f JOIN units u ON u.id = f.unit_id
+		WHERE f.run_id = ? AND u.path LIKE ? ORDER BY f.id`, id, a.Unit.Path+"%")
+	if err != nil {
+		return nil, fmt.Errorf("load findings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f Finding
+		if err := rows.Scan(&f.unitID, &f.Rule, &f.Target, &f.Expected, &f.Actual, &f.Points); err != nil {
+			return nil, err
+		}
+		if i, ok := run.unitByID[f.unitID]; ok {
+			f.Unit = run.Units[i].Code
+			run.Units[i].Findings = append(run.Units[i].Findings, f)
+		}
+	}
+	run.UnitCount, run.FindingCount = units, findings
+	return run, rows.Err()
+}

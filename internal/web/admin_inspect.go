@@ -1,0 +1,302 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
+	"gongkai/internal/db"
+	"gongkai/internal/errs"
+	"gongkai/internal/i18n"
+	"gongkai/internal/inspect"
+	"gongkai/internal/org"
+)
+
+// inspectScopes are the units an account may start an inspection of: its
+// own unit and the districts under it.
+func (s *Server) inspectScopes(r *http.Request, a *auth.Account) ([]org.Unit, error) {
+	if !inspect.CanRun(*a, a.Unit) {
+		return nil, nil
+	}
+	dir, err := s.units(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := []org.Unit{a.Unit}
+	for _, u := range dir.Subtree(a.Unit)[1:] {
+		if u.Kind == org.District || u.Kind == org.Town || u.Kind == org.Street {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// inspectPage lists the inspections touching the account's scope, with the
+// form to start one.
+func (s *Server) inspectPage(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAccount(r)
+	if err != nil {
+		return err
+	}
+	return s.inspectList(w, r, s.adminPage(r, "admin.inspect", "inspect"), a, http.StatusOK)
+}
+
+func (s *Server) inspectList(w http.ResponseWriter, r *http.Request, p *page, a *auth.Account, status int) error {
+	runs, err := inspect.Runs(r.Context(), s.db, *a, 100)
+	if err != nil {
+		return err
+	}
+	scopes, err := s.inspectScopes(r, a)
+	if err != nil {
+		return err
+	}
+	if len(p.Form) == 0 {
+		p.Form = map[string][]string{"as_of": {calendar.DateOf(s.db.Now().In(calendar.China)).String()}}
+	}
+	p.Data = map[string]any{"Runs": runs, "Scopes": scopes, "CanEditRules": inspect.CanEditRules(*a)}
+	s.render(w, r, status, "inspect", p)
+	return nil
+}
+
+// inspectRun runs and saves an inspection, then shows it.
+func (s *Server) inspectRun(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAccount(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errs.New(errs.Invalid, "error.bad_form")
+	}
+	p := s.adminPage(r, "admin.inspect", "inspect")
+	p.Form = r.PostForm
+	run, ferr := s.startInspection(r, a, r.PostForm.Get("scope"), r.PostForm.Get("as_of"))
+	if ferr != nil {
+		if errs.KindOf(ferr) != errs.Invalid {
+			return ferr
+		}
+		p.Error = i18n.Error(p.Lang, ferr)
+		p.Errors = fieldErrors(p.Lang, ferr)
+		return s.inspectList(w, r, p, a, http.StatusBadRequest)
+	}
+	http.Redirect(w, r, "/admin/inspect/"+strconv.FormatInt(run.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// startInspection checks the scope and date a person gave and runs.
+func (s *Server) startInspection(r *http.Request, a *auth.Account, scopeCode, asOf string) (*inspect.Run, error) {
+	scope := a.Unit
+	if scopeCode != "" {
+		dir, err := s.units(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		if scope, err = dir.ByCode(scopeCode); err != nil {
+			return nil, errs.InvalidField("scope", "unit.not_found", scopeCode)
+		}
+	}
+	var day calendar.Date
+	if asOf = strings.TrimSpace(asOf); asOf != "" {
+		var err error
+		if day, err = calendar.ParseDate(asOf); err != nil {
+			return nil, errs.InvalidField("as_of", "inspect.bad_date", asOf)
+		}
+	}
+	return inspect.Inspect(r.Context(), s.db, s.cfg.Calendar(), a, inspect.Options{Scope: scope, AsOf: day, Save: true})
+}
+
+// ruleSummary counts a run's findings by rule.
+type ruleSummary struct {
+	Rule  inspect.Rule
+	Count int
+	Units int
+}
+
+// inspectRunPage shows a run: scores of the units the account may see,
+// findings by rule and each unit's findings.
+func (s *Server) inspectRunPage(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAccount(r)
+	if err != nil {
+		return err
+	}
+	run, err := s.loadRun(r, a)
+	if err != nil {
+		return err
+	}
+	rules, err := inspect.RulesVersion(r.Context(), s.db, run.RulesVersion)
+	if err != nil {
+		return err
+	}
+	var sums []ruleSummary
+	for _, rule := range rules.Rules {
+		sum := ruleSummary{Rule: rule}
+		for _, u := range run.Units {
+			n := 0
+			for _, f := range u.Findings {
+				if f.Rule == rule.ID {
+					n++
+				}
+			}
+			sum.Count += n
+			if n > 0 {
+				sum.Units++
+			}
+		}
+		sums = append(sums, sum)
+	}
+	units := slices.Clone(run.Units)
+	if r.URL.Query().Get("sort") == "score" {
+		slices.SortStableFunc(units, func(x, y inspect.UnitResult) int {
+			switch {
+			case x.Score < y.Score:
+				return -1
+			case x.Score > y.Score:
+				return 1
+			}
+			return 0
+		})
+	}
+	p := s.adminPage(r, "admin.inspect", "inspect")
+	p.Title = p.T("inspect.run_title", run.ID)
+	names := map[string]string{}
+	for _, rule := range rules.Rules {
+		names[rule.ID] = rule.Name
+		if p.Lang == i18n.En {
+			names[rule.ID] = rule.NameEn
+		}
+	}
+	p.Data = map[string]any{"Run": run, "Units": units, "Rules": sums, "RuleNames": names}
+	s.render(w, r, http.StatusOK, "inspect_run", p)
+	return nil
+}
+
+func (s *Server) loadRun(r *http.Request, a *auth.Account) (*inspect.Run, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, errNotFoundPage
+	}
+	return inspect.LoadRun(r.Context(), s.db, id, *a)
+}
+
+// inspectRulesPage shows the rules in force and, to those who may, the
+// form to change them.
+func (s *Server) inspectRulesPage(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAccount(r)
+	if err != nil {
+		return err
+	}
+	return s.inspectRules(w, r, s.adminPage(r, "inspect.rules", "inspect"), a, http.StatusOK)
+}
+
+func (s *Server) inspectRules(w http.ResponseWriter, r *http.Request, p *page, a *auth.Account, status int) error {
+	var rules inspect.RuleSet
+	err := s.db.InTx(r.Context(), func(tx *db.Tx) error {
+		var err error
+		rules, err = inspect.CurrentRules(r.Context(), tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(p.Form) == 0 {
+		p.Form = map[string][]string{}
+		for _, rule := range rules.Rules {
+			p.Form.Set("weight_"+rule.ID, fmtPoints(rule.Weight))
+			p.Form.Set("deduction_"+rule.ID, fmtPoints(rule.Deduction))
+			if rule.Enabled {
+				p.Form.Set("enabled_"+rule.ID, "on")
+			}
+		}
+	}
+	p.Data = map[string]any{"Rules": rules, "CanEdit": inspect.CanEditRules(*a)}
+	s.render(w, r, status, "inspect_rules", p)
+	return nil
+}
+
+func fmtPoints(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
+
+// inspectRulesSave saves a new version of the rules from the form.
+func (s *Server) inspectRulesSave(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAccount(r)
+	if err != nil {
+		return err
+	}
+	if !inspect.CanEditRules(*a) {
+		return errs.New(errs.Forbidden, "error.forbidden")
+	}
+	if err := r.ParseForm(); err != nil {
+		return errs.New(errs.Invalid, "error.bad_form")
+	}
+	p := s.adminPage(r, "inspect.rules", "inspect")
+	p.Form = r.PostForm
+	var changes []inspect.RuleChange
+	var bad errs.Multi
+	for _, rule := range inspect.DefaultRules() {
+		wt, err1 := strconv.ParseFloat(strings.TrimSpace(r.PostForm.Get("weight_"+rule.ID)), 64)
+		de, err2 := strconv.ParseFloat(strings.TrimSpace(r.PostForm.Get("deduction_"+rule.ID)), 64)
+		if err1 != nil || err2 != nil {
+			bad = append(bad, errs.InvalidField("rule_"+rule.ID, "inspect.rule_points", rule.Name))
+			continue
+		}
+		changes = append(changes, inspect.RuleChange{ID: rule.ID, Enabled: r.PostForm.Get("enabled_"+rule.ID) != "", Weight: wt, Deduction: de})
+	}
+	var ferr error = bad.Err()
+	if ferr == nil {
+		ferr = s.db.InTx(r.Context(), func(tx *db.Tx) error {
+			_, err := inspect.EditRules(r.Context(), tx, *a, changes, r.PostForm.Get("comment"))
+			return err
+		})
+	}
+	if ferr != nil {
+		if errs.KindOf(ferr) != errs.Invalid {
+			return ferr
+		}
+		p.Error = i18n.Error(p.Lang, ferr)
+		p.Errors = fieldErrors(p.Lang, ferr)
+		return s.inspectRules(w, r, p, a, http.StatusBadRequest)
+	}
+	http.Redirect(w, r, "/admin/inspect/rules?saved=1", http.StatusSeeOther)
+	return nil
+}
+
+// apiInspect runs an inspection: POST /api/v1/admin/inspect with
+// {"scope": CODE, "as_of": DATE}; it answers as `gongkai inspect run --json`.
+func (s *Server) apiInspect(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAccount(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Scope string `json:"scope"`
+		AsOf  string `json:"as_of"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	run, err := s.startInspection(r, a, in.Scope, in.AsOf)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, runJSON(run))
+	return nil
+}
+
+// apiInspectRun returns a saved run, the units in the caller's scope.
+func (s *Server) apiInspectRun(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAccount(r)
+	if err != nil {
+		return err
+	}
+	run, err := s.loadRun(r, a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, runJSON(run))
+	return nil
+}
+
+func runJSON(run *inspect.Run) map[string]any {
+	return map[string]any{"run": run.ID, "scope": run.ScopeCode, "as_of": run.AsOf, "rules_version": run.RulesVersion, "units": run.Units}
+}

@@ -1,0 +1,113 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/db"
+	"gongkai/internal/db/dbtest"
+)
+
+func TestInspectionConsole(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		city := e.asDemo(auth.PublicOfficeCity)
+		district := e.asDemo(auth.PublicOfficeDistrict)
+		editor := e.asDemo(auth.UnitEditor)
+
+		// Bad input is refused, keeps what was typed and saves nothing.
+		res := city.postForm("/admin/inspect", url.Values{"scope": {"440100"}, "as_of": {"2026-13-01"}})
+		if res.StatusCode != http.StatusBadRequest || attr(t, res.Body, "#as_of", "value") != "2026-13-01" || !strings.Contains(res.Body, "2026-13-01") {
+			t.Fatalf("bad date: %d", res.StatusCode)
+		}
+		if res := city.get("/admin/inspect"); len(find(t, res.Body, "tbody tr")) != 0 {
+			t.Error("a refused inspection was saved")
+		}
+		// A district office inspects its district, not another.
+		if res := district.postForm("/admin/inspect", url.Values{"scope": {"440104"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("海珠 office inspected 越秀: %d", res.StatusCode)
+		}
+		if res := editor.postForm("/admin/inspect", url.Values{"scope": {"440105-001"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("an editor ran an inspection: %d", res.StatusCode)
+		}
+		res = district.postForm("/admin/inspect", url.Values{"scope": {"440105"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("district run: %d %s", res.StatusCode, excerpt(res.Body, "error"))
+		}
+		hzRun := res.Header.Get("Location")
+		// The city office runs the whole city.
+		res = city.postForm("/admin/inspect", url.Values{"scope": {"440100"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("city run: %d", res.StatusCode)
+		}
+		cityRun := res.Header.Get("Location")
+		page := city.get(cityRun)
+		cityRows := len(find(t, page.Body, "table.scores tbody tr"))
+		if page.StatusCode != http.StatusOK || cityRows < 50 || !strings.Contains(page.Body, "赤岗街道办事处") || !strings.Contains(page.Body, "越秀区人民政府") {
+			t.Fatalf("city run page: %d, %d units", page.StatusCode, cityRows)
+		}
+		// The district office sees its district's units in the city run,
+		// the unit itself only, another district's office nothing of 海珠's run.
+		if body := district.get(cityRun).Body; strings.Contains(body, "越秀区人民政府") || !strings.Contains(body, "赤岗街道办事处") {
+			t.Error("海珠 office sees outside its district in the city run")
+		}
+		body := editor.get(cityRun).Body
+		if n := len(find(t, body, "table.scores tbody tr")); n != 1 || !strings.Contains(body, "赤岗街道办事处") {
+			t.Errorf("赤岗 editor sees %d units of the city run", n)
+		}
+		if res := editor.get(hzRun); res.StatusCode != http.StatusOK {
+			t.Errorf("赤岗 editor reads 海珠's run: %d", res.StatusCode)
+		}
+		if res := e.client().get(cityRun); res.StatusCode == http.StatusOK {
+			t.Error("an anonymous visitor read a run")
+		}
+		// The API answers as the command line does, in scope.
+		var js struct {
+			Run   int64
+			Units []struct {
+				Code     string
+				Score    float64
+				Findings []struct{ Rule, Target, Expected, Actual string }
+			}
+		}
+		id := strings.TrimPrefix(cityRun, "/admin/inspect/")
+		decode(t, district.get("/api/v1/admin/inspect/"+id), &js)
+		for _, u := range js.Units {
+			if !strings.HasPrefix(u.Code, "440105") {
+				t.Errorf("海珠 office got %s from the API", u.Code)
+			}
+		}
+		if len(js.Units) == 0 {
+			t.Error("API run: no units")
+		}
+		if res := district.sendJSON("POST", "/api/v1/admin/inspect", map[string]string{"scope": "440104"}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("API: 海珠 office inspected 越秀: %d", res.StatusCode)
+		}
+		res = city.sendJSON("POST", "/api/v1/admin/inspect", map[string]string{"scope": "440105-001", "as_of": "2026-01-05"})
+		if res.StatusCode != http.StatusCreated || !strings.Contains(res.Body, `"as_of":"2026-01-05"`) {
+			t.Errorf("API run: %d %s", res.StatusCode, res.Body)
+		}
+
+		// Rules: the city office edits, with a reason; others only read.
+		if res := district.postForm("/admin/inspect/rules", url.Values{"comment": {"x"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("海珠 office edited rules: %d", res.StatusCode)
+		}
+		form := formValues(t, city.get("/admin/inspect/rules").Body, "form input")
+		form.Set("deduction_privacy", "30")
+		res = city.postForm("/admin/inspect/rules", form)
+		if res.StatusCode != http.StatusBadRequest || attr(t, res.Body, "#deduction_privacy", "value") != "30" {
+			t.Errorf("deduction above the weight: %d", res.StatusCode)
+		}
+		form.Set("deduction_privacy", "8")
+		form.Set("comment", "加重个人信息问题扣分")
+		if res := city.postForm("/admin/inspect/rules", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save rules: %d %s", res.StatusCode, excerpt(res.Body, "error"))
+		}
+		if body := city.get("/admin/inspect/rules?saved=1").Body; attr(t, body, "#deduction_privacy", "value") != "8" || !strings.Contains(body, "加重个人信息问题扣分") {
+			t.Error("saved rules not shown")
+		}
+	})
+}
