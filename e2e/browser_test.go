@@ -520,7 +520,8 @@ func waitDone(t *testing.T, ctx context.Context, what string) {
 }
 
 // The district office runs an inspection of its district from the form,
-// reads the scores and opens a unit's findings; the rules page is readable.
+// reads the scores and sends 赤岗 a rectification notice; the unit answers;
+// the office re-checks and publishes the results, which the portal shows.
 func TestInspectionJourney(t *testing.T) {
 	ctx := tab(t)
 	da := demoAccount(t, auth.PublicOfficeDistrict)
@@ -536,6 +537,7 @@ func TestInspectionJourney(t *testing.T) {
 	if !strings.Contains(loc, "/admin/inspect/") {
 		t.Fatalf("after running: %s", loc)
 	}
+	runPath := strings.TrimPrefix(loc, baseURL)
 	checkAxe(t, ctx, "inspection results")
 	var units int
 	var opened bool
@@ -548,5 +550,53 @@ func TestInspectionJourney(t *testing.T) {
 		t.Errorf("results: %d units, findings opened %v", units, opened)
 	}
 	checkAxe(t, ctx, "inspection results with findings open")
+	// A notice to 赤岗 within 10 working days.
+	must(t, ctx,
+		chromedp.Click(`form:has(input[name=unit][value="440105-001"]) button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`ol.findings`, chromedp.ByQuery),
+		chromedp.Location(&loc),
+	)
+	noticePath := strings.TrimPrefix(loc, baseURL)
+	checkAxe(t, ctx, "rectification notice (office)")
+	visit(t, ctx, "/admin/rectification")
+
+	// The unit answers its first finding: fixed. (Tabs share cookies, so
+	// one tab signs in as each in turn.)
+	logout(t, ctx)
+	unit := ctx
+	ed := demoAccount(t, auth.UnitEditor)
+	login(t, unit, ed.Login, ed.Password)
+	visit(t, unit, noticePath)
+	var flash string
+	must(t, unit,
+		chromedp.Click(`ol.findings form input[value=fixed]`, chromedp.ByQuery),
+		chromedp.Click(`ol.findings form button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`p.flash`, chromedp.ByQuery),
+		chromedp.Text(`ol.findings li`, &flash, chromedp.ByQuery),
+	)
+	if !strings.Contains(flash, "已整改") {
+		t.Errorf("the answer is not shown: %q", flash)
+	}
+	checkAxe(t, unit, "rectification notice (unit)")
+
+	// The office re-checks, then publishes; the portal shows the results.
+	logout(t, ctx)
+	login(t, ctx, da.Login, da.Password)
+	visit(t, ctx, noticePath)
+	must(t, ctx,
+		chromedp.Click(`form[action$="/recheck"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`p.flash`, chromedp.ByQuery),
+		chromedp.Navigate(baseURL+runPath),
+		chromedp.Click(`form[action$="/publish"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`p.flash`, chromedp.ByQuery),
+	)
 	visit(t, ctx, "/admin/inspect/rules")
+	id := strings.TrimPrefix(runPath, "/admin/inspect/")
+	visit(t, ctx, "/zwgk/pingyi/")
+	visit(t, ctx, "/zwgk/pingyi/"+id+"/")
+	var charts int
+	must(t, ctx, chromedp.Evaluate(`document.querySelectorAll('svg.chart').length`, &charts))
+	if charts != 2 {
+		t.Errorf("%d charts on the results page", charts)
+	}
 }

@@ -1,12 +1,15 @@
 package inspect_test
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
@@ -360,6 +363,144 @@ func TestPermissions(t *testing.T) {
 		yxOffice := auth.Account{Login: "yx", Role: auth.PublicOfficeDistrict, Unit: w.yx}
 		if _, err := inspect.LoadRun(ctx, d, hzRun.ID, yxOffice); errs.KindOf(err) != errs.NotFound {
 			t.Errorf("越秀 office read 海珠's run: %v", err)
+		}
+	})
+}
+
+func TestRectification(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		ctx := context.Background()
+		run := w.run(t, &w.cityOffice, w.city, "", true)
+		send := func(a auth.Account, u org.Unit, days int) (inspect.Notice, error) {
+			var n inspect.Notice
+			err := d.InTx(ctx, func(tx *db.Tx) error {
+				var err error
+				n, err = inspect.SendNotice(ctx, tx, w.cal, a, run.ID, u, days, "请于期限内整改并答复")
+				return err
+			})
+			return n, err
+		}
+		if _, err := send(w.hzOffice, w.bj, 10); errs.KindOf(err) != errs.Forbidden {
+			t.Errorf("海珠 office sent a notice to 北京街道: %v", err)
+		}
+		if _, err := send(w.cgEd, w.cg, 10); errs.KindOf(err) != errs.Forbidden {
+			t.Errorf("an editor sent a notice: %v", err)
+		}
+		if _, err := send(w.hzOffice, w.cg, 0); errs.KindOf(err) != errs.Invalid {
+			t.Errorf("a notice of 0 days: %v", err)
+		}
+		n, err := send(w.hzOffice, w.cg, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Ten working days from Friday 20 November 2026.
+		if n.Due != "2026-12-04" || len(n.Findings) != 5 || n.Open != 5 {
+			t.Fatalf("notice due %s with %d findings (%d open)", n.Due, len(n.Findings), n.Open)
+		}
+		if _, err := send(w.hzOffice, w.cg, 10); errs.KindOf(err) != errs.Conflict {
+			t.Errorf("a second notice for the same run: %v", err)
+		}
+		if !n.Overdue(calendar.Date{Year: 2026, Month: 12, Day: 7}) || n.Overdue(calendar.Date{Year: 2026, Month: 12, Day: 4}) {
+			t.Error("overdue only after the due day")
+		}
+		byRule := map[string]int64{}
+		for _, f := range n.Findings {
+			byRule[f.Rule] = f.ID
+		}
+		answer := func(a auth.Account, id int64, ans, note string) error {
+			return d.InTx(ctx, func(tx *db.Tx) error { return inspect.AnswerFinding(ctx, tx, a, id, ans, note) })
+		}
+		other := auth.Account{Login: "bj-editor", Role: auth.UnitEditor, Unit: w.bj}
+		if err := answer(other, byRule[inspect.Privacy], inspect.AnswerFixed, ""); errs.KindOf(err) != errs.NotFound {
+			t.Errorf("北京街道 answered 赤岗's finding: %v", err)
+		}
+		if err := answer(w.cgEd, byRule[inspect.Timeliness], inspect.AnswerDisputed, " "); errs.KindOf(err) != errs.Invalid {
+			t.Errorf("a dispute without reason: %v", err)
+		}
+		if err := answer(w.cgEd, byRule[inspect.Timeliness], "maybe", ""); errs.KindOf(err) != errs.Invalid {
+			t.Errorf("an unknown answer: %v", err)
+		}
+		for rule, ans := range map[string]string{inspect.Privacy: inspect.AnswerFixed, inspect.ValidityMarking: inspect.AnswerFixed, inspect.Timeliness: inspect.AnswerDisputed} {
+			if err := answer(w.cgEd, byRule[rule], ans, "已核实"); err != nil {
+				t.Fatalf("answer %s: %v", rule, err)
+			}
+		}
+		// The unit masks the mobile number; the validity marks stay wrong
+		// (it answered one of the two fixed).
+		if err := d.InTx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE info_records SET body_text = '联系人：张先生，电话138****5678' WHERE index_no = 'cg-4'`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := inspect.Recheck(ctx, d, w.cal, w.cgEd, n.ID); errs.KindOf(err) != errs.Forbidden {
+			t.Errorf("the unit re-checked itself: %v", err)
+		}
+		n, err = inspect.Recheck(ctx, d, w.cal, w.hzOffice, n.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := map[string]string{}
+		for _, f := range n.Findings {
+			states[f.Rule] += f.State + " "
+		}
+		if states[inspect.Privacy] != "closed " || states[inspect.ValidityMarking] != "open reopened " || states[inspect.Timeliness] != "open open " {
+			t.Errorf("after the re-check: %v", states)
+		}
+		if n.ClosedAt.Valid || n.Open != 4 || n.RecheckID == 0 {
+			t.Errorf("notice after re-check: closed %v, %d open, re-check run %d", n.ClosedAt.Valid, n.Open, n.RecheckID)
+		}
+		if err := answer(w.cgEd, byRule[inspect.Privacy], inspect.AnswerFixed, ""); errs.KindOf(err) != errs.Conflict {
+			t.Errorf("answered a closed finding: %v", err)
+		}
+		if ns, err := inspect.Notices(ctx, d, w.cgEd, 10); err != nil || len(ns) != 1 {
+			t.Errorf("the unit's notices: %d %v", len(ns), err)
+		}
+		if ns, err := inspect.Notices(ctx, d, auth.Account{Unit: w.yx}, 10); err != nil || len(ns) != 0 {
+			t.Errorf("越秀 sees %d notices, %v", len(ns), err)
+		}
+
+		// Results are published by the office of the run's scope, once.
+		publish := func(a auth.Account) error {
+			return d.InTx(ctx, func(tx *db.Tx) error { return inspect.Publish(ctx, tx, a, run.ID) })
+		}
+		if _, err := inspect.LoadPublished(ctx, d, run.ID); errs.KindOf(err) != errs.NotFound {
+			t.Errorf("unpublished results readable: %v", err)
+		}
+		if err := publish(w.hzOffice); errs.KindOf(err) != errs.Forbidden {
+			t.Errorf("海珠 office published the city's results: %v", err)
+		}
+		if err := publish(w.cityOffice); err != nil {
+			t.Fatal(err)
+		}
+		if err := publish(w.cityOffice); errs.KindOf(err) != errs.Conflict {
+			t.Errorf("published twice: %v", err)
+		}
+		pub, err := inspect.LoadPublished(ctx, d, run.ID)
+		if err != nil || len(pub.Units) != 6 {
+			t.Fatalf("published run: %v", err)
+		}
+		if runs, err := inspect.PublishedRuns(ctx, d); err != nil || len(runs) != 1 || runs[0].ID != run.ID {
+			t.Errorf("published runs: %+v %v", runs, err)
+		}
+		// The workbook holds every unit's score and every finding.
+		var buf bytes.Buffer
+		if err := inspect.WriteXLSX(&buf, pub, map[string]string{inspect.Privacy: "个人信息保护"}); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scores, _ := f.GetRows("得分")
+		details, _ := f.GetRows("问题清单")
+		total := 0
+		for _, u := range pub.Units {
+			total += len(u.Findings)
+		}
+		if len(scores) != len(pub.Units)+1 || len(details) != total+1 || scores[0][2] != "得分" {
+			t.Errorf("workbook: %d score rows, %d finding rows for %d units and %d findings", len(scores), len(details), len(pub.Units), total)
 		}
 	})
 }

@@ -21,13 +21,21 @@ import (
 
 // Finding is one thing a rule found wrong at a unit.
 type Finding struct {
+	ID       int64   `json:"id,omitempty"`
 	Rule     string  `json:"rule"`
 	Unit     string  `json:"-"`
 	Target   string  `json:"target"`
 	Expected string  `json:"expected"`
 	Actual   string  `json:"actual"`
 	Points   float64 `json:"points"`
-	unitID   int64
+	// Rectification, once a notice was sent: the state (open, closed,
+	// reopened), the unit's answer (fixed or disputed) and its note.
+	NoticeID   int64  `json:"notice,omitempty"`
+	State      string `json:"state,omitempty"`
+	Answer     string `json:"answer,omitempty"`
+	AnswerNote string `json:"answer_note,omitempty"`
+	AnsweredBy string `json:"-"`
+	unitID     int64
 }
 
 // UnitResult is a unit's score and findings in a run.
@@ -50,6 +58,8 @@ type Run struct {
 	StartedAt      time.Time    `json:"started_at"`
 	FinishedAt     time.Time    `json:"finished_at"`
 	Units          []UnitResult `json:"units"`
+	PublishedAt    sql.NullTime `json:"-"`
+	PublishedBy    string       `json:"-"`
 	UnitCount      int          `json:"-"`
 	FindingCount   int          `json:"-"`
 	rules          RuleSet
@@ -257,9 +267,10 @@ type RunSummary struct {
 	StartedAt    time.Time
 	Units        int
 	Findings     int
+	PublishedAt  sql.NullTime
 }
 
-const runCols = `r.id, r.scope_unit_id, r.as_of, r.ruleset_version, r.started_by, r.started_at, r.finished_at, r.units, r.findings`
+const runCols = `r.id, r.scope_unit_id, r.as_of, r.ruleset_version, r.started_by, r.started_at, r.finished_at, r.units, r.findings, r.published_at, r.published_by`
 
 // visibleRun is the condition that a run touches the subtree at path: its
 // scope is inside the subtree, or the subtree inside its scope.
@@ -267,8 +278,12 @@ const visibleRun = `(s.path LIKE ? OR ? LIKE s.path || '%')`
 
 // Runs lists the newest saved runs that touch a's scope.
 func Runs(ctx context.Context, q db.Querier, a auth.Account, limit int) ([]RunSummary, error) {
-	rows, err := q.Query(ctx, `SELECT r.id, r.scope_unit_id, r.as_of, r.ruleset_version, r.started_by, r.started_at, r.units, r.findings
-		FROM inspect_runs r JOIN units s ON s.id = r.scope_unit_id WHERE `+visibleRun+` ORDER BY r.id DESC LIMIT ?`, a.Unit.Path+"%", a.Unit.Path, limit)
+	return runs(ctx, q, visibleRun+` ORDER BY r.id DESC LIMIT ?`, a.Unit.Path+"%", a.Unit.Path, limit)
+}
+
+func runs(ctx context.Context, q db.Querier, where string, args ...any) ([]RunSummary, error) {
+	rows, err := q.Query(ctx, `SELECT r.id, r.scope_unit_id, r.as_of, r.ruleset_version, r.started_by, r.started_at, r.units, r.findings, r.published_at
+		FROM inspect_runs r JOIN units s ON s.id = r.scope_unit_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}
@@ -276,7 +291,7 @@ func Runs(ctx context.Context, q db.Querier, a auth.Account, limit int) ([]RunSu
 	var out []RunSummary
 	for rows.Next() {
 		var s RunSummary
-		if err := rows.Scan(&s.ID, &s.Scope.ID, &s.AsOf, &s.RulesVersion, &s.StartedBy, &s.StartedAt, &s.Units, &s.Findings); err != nil {
+		if err := rows.Scan(&s.ID, &s.Scope.ID, &s.AsOf, &s.RulesVersion, &s.StartedBy, &s.StartedAt, &s.Units, &s.Findings, &s.PublishedAt); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
@@ -295,11 +310,26 @@ func Runs(ctx context.Context, q db.Querier, a auth.Account, limit int) ([]RunSu
 // LoadRun returns a saved run with the scores and findings of the units
 // in a's scope: an office sees its district or city, a unit itself.
 func LoadRun(ctx context.Context, q db.Querier, id int64, a auth.Account) (*Run, error) {
+	return loadRun(ctx, q, id, a.Unit.Path, "")
+}
+
+// LoadPublished returns a run whose results were published, whole.
+func LoadPublished(ctx context.Context, q db.Querier, id int64) (*Run, error) {
+	return loadRun(ctx, q, id, "", ` AND r.published_at IS NOT NULL`)
+}
+
+// PublishedRuns lists the runs whose results were published, newest first.
+func PublishedRuns(ctx context.Context, q db.Querier) ([]RunSummary, error) {
+	return runs(ctx, q, `r.published_at IS NOT NULL ORDER BY r.published_at DESC LIMIT 200`)
+}
+
+// loadRun loads a run with the units under path; cond narrows the runs.
+func loadRun(ctx context.Context, q db.Querier, id int64, path, cond string) (*Run, error) {
 	run := &Run{ID: id}
 	var scopeID int64
-	var units, findings int
-	err := q.QueryRow(ctx, `SELECT `+runCols+` FROM inspect_runs r JOIN units s ON s.id = r.scope_unit_id WHERE r.id = ? AND `+visibleRun, id, a.Unit.Path+"%", a.Unit.Path).
-		Scan(&run.ID, &scopeID, &run.AsOf, &run.RulesVersion, &run.StartedBy, &run.StartedAt, &run.FinishedAt, &units, &findings)
+	var units, findingCount int
+	err := q.QueryRow(ctx, `SELECT `+runCols+` FROM inspect_runs r JOIN units s ON s.id = r.scope_unit_id WHERE r.id = ? AND `+visibleRun+cond, id, path+"%", path).
+		Scan(&run.ID, &scopeID, &run.AsOf, &run.RulesVersion, &run.StartedBy, &run.StartedAt, &run.FinishedAt, &units, &findingCount, &run.PublishedAt, &run.PublishedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.New(errs.NotFound, "inspect.run_not_found", id)
 	}
@@ -314,7 +344,7 @@ func LoadRun(ctx context.Context, q db.Querier, id int64, a auth.Account) (*Run,
 		return nil, err
 	}
 	rows, err := q.Query(ctx, `SELECT sc.unit_id, sc.score FROM inspect_scores sc JOIN units u ON u.id = sc.unit_id
-		WHERE sc.run_id = ? AND u.path LIKE ? ORDER BY u.path`, id, a.Unit.Path+"%")
+		WHERE sc.run_id = ? AND u.path LIKE ? ORDER BY u.path`, id, path+"%")
 	if err != nil {
 		return nil, fmt.Errorf("load scores: %w", err)
 	}
@@ -342,22 +372,36 @@ func LoadRun(ctx context.Context, q db.Querier, id int64, a auth.Account) (*Run,
 		run.unitByID[uid] = len(run.Units)
 		run.Units = append(run.Units, UnitResult{Unit: u, Code: u.Code, Name: u.Name, Score: scores[i], Findings: []Finding{}})
 	}
-	rows, err = q.Query(ctx, `SELECT f.unit_id, f.rule, f.target, f.expected, f.actual, f.points FROM inspect_findings f JOIN units u ON u.id = f.unit_id
-		WHERE f.run_id = ? AND u.path LIKE ? ORDER BY f.id`, id, a.Unit.Path+"%")
+	fs, err := findings(ctx, q, `f.run_id = ? AND u.path LIKE ?`, id, path+"%")
 	if err != nil {
-		return nil, fmt.Errorf("load findings: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var f Finding
-		if err := rows.Scan(&f.unitID, &f.Rule, &f.Target, &f.Expected, &f.Actual, &f.Points); err != nil {
-			return nil, err
-		}
+	for _, f := range fs {
 		if i, ok := run.unitByID[f.unitID]; ok {
 			f.Unit = run.Units[i].Code
 			run.Units[i].Findings = append(run.Units[i].Findings, f)
 		}
 	}
-	run.UnitCount, run.FindingCount = units, findings
-	return run, rows.Err()
+	run.UnitCount, run.FindingCount = units, findingCount
+	return run, nil
+}
+
+// findings returns the saved findings matching a condition on f and their
+// unit u, in the order they were found.
+func findings(ctx context.Context, q db.Querier, where string, args ...any) ([]Finding, error) {
+	rows, err := q.Query(ctx, `SELECT f.id, f.unit_id, f.rule, f.target, f.expected, f.actual, f.points, COALESCE(f.notice_id, 0), f.state, f.answer, f.answer_note, f.answered_by
+		FROM inspect_findings f JOIN units u ON u.id = f.unit_id WHERE `+where+` ORDER BY f.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load findings: %w", err)
+	}
+	defer rows.Close()
+	var out []Finding
+	for rows.Next() {
+		var f Finding
+		if err := rows.Scan(&f.ID, &f.unitID, &f.Rule, &f.Target, &f.Expected, &f.Actual, &f.Points, &f.NoticeID, &f.State, &f.Answer, &f.AnswerNote, &f.AnsweredBy); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -117,15 +119,7 @@ type ruleSummary struct {
 // inspectRunPage shows a run: scores of the units the account may see,
 // findings by rule and each unit's findings.
 func (s *Server) inspectRunPage(w http.ResponseWriter, r *http.Request) error {
-	a, err := requireAccount(r)
-	if err != nil {
-		return err
-	}
-	run, err := s.loadRun(r, a)
-	if err != nil {
-		return err
-	}
-	rules, err := inspect.RulesVersion(r.Context(), s.db, run.RulesVersion)
+	a, run, rules, err := s.accountRun(r)
 	if err != nil {
 		return err
 	}
@@ -158,18 +152,208 @@ func (s *Server) inspectRunPage(w http.ResponseWriter, r *http.Request) error {
 			return 0
 		})
 	}
+	notices, err := inspect.RunNotices(r.Context(), s.db, run.ID)
+	if err != nil {
+		return err
+	}
+	notify := map[int64]bool{}
+	for _, u := range run.Units {
+		notify[u.Unit.ID] = len(u.Findings) > 0 && notices[u.Unit.ID] == 0 && inspect.CanRun(*a, u.Unit)
+	}
 	p := s.adminPage(r, "admin.inspect", "inspect")
 	p.Title = p.T("inspect.run_title", run.ID)
+	if r.URL.Query().Get("published") != "" {
+		p.Flash = p.T("inspect.published_flash")
+	}
+	p.Data = map[string]any{"Run": run, "Units": units, "Rules": sums, "RuleNames": ruleNames(p.Lang, rules),
+		"Notices": notices, "Notify": notify, "CanPublish": inspect.CanRun(*a, run.Scope) && !run.PublishedAt.Valid}
+	s.render(w, r, http.StatusOK, "inspect_run", p)
+	return nil
+}
+
+// ruleNames names the rules of a rule set in lang.
+func ruleNames(lang i18n.Lang, rules inspect.RuleSet) map[string]string {
 	names := map[string]string{}
 	for _, rule := range rules.Rules {
 		names[rule.ID] = rule.Name
-		if p.Lang == i18n.En {
+		if lang == i18n.En {
 			names[rule.ID] = rule.NameEn
 		}
 	}
-	p.Data = map[string]any{"Run": run, "Units": units, "Rules": sums, "RuleNames": names}
-	s.render(w, r, http.StatusOK, "inspect_run", p)
+	return names
+}
+
+// inspectXLSX downloads a run's scores and findings, as the account sees
+// them.
+func (s *Server) inspectXLSX(w http.ResponseWriter, r *http.Request) error {
+	_, run, rules, err := s.accountRun(r)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := inspect.WriteXLSX(&buf, run, ruleNames(i18n.Zh, rules)); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="inspection-%d.xlsx"`, run.ID))
+	w.Write(buf.Bytes())
 	return nil
+}
+
+// inspectPublish publishes a run's results on the portal.
+func (s *Server) inspectPublish(w http.ResponseWriter, r *http.Request) error {
+	a, id, err := accountAndID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.db.InTx(r.Context(), func(tx *db.Tx) error { return inspect.Publish(r.Context(), tx, *a, id) }); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/inspect/%d?published=1", id), http.StatusSeeOther)
+	return nil
+}
+
+// noticeSend sends a unit its findings in a run, to fix within a number
+// of working days.
+func (s *Server) noticeSend(w http.ResponseWriter, r *http.Request) error {
+	a, id, err := accountAndID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errs.New(errs.Invalid, "error.bad_form")
+	}
+	if _, err := inspect.LoadRun(r.Context(), s.db, id, *a); err != nil {
+		return err
+	}
+	u, err := s.unitByCode(r.Context(), r.PostForm.Get("unit"))
+	if err != nil {
+		return errs.InvalidField("unit", "unit.not_found", r.PostForm.Get("unit"))
+	}
+	days, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("days")))
+	if err != nil {
+		days = -1
+	}
+	var n inspect.Notice
+	err = s.db.InTx(r.Context(), func(tx *db.Tx) error {
+		var err error
+		n, err = inspect.SendNotice(r.Context(), tx, s.cfg.Calendar(), *a, id, u, days, r.PostForm.Get("note"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/rectification/%d", n.ID), http.StatusSeeOther)
+	return nil
+}
+
+// noticesPage lists the rectification notices in the account's scope,
+// open ones first, overdue ones marked.
+func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAccount(r)
+	if err != nil {
+		return err
+	}
+	ns, err := inspect.Notices(r.Context(), s.db, *a, 500)
+	if err != nil {
+		return err
+	}
+	p := s.adminPage(r, "inspect.notices", "inspect")
+	p.Data = map[string]any{"Notices": ns, "Today": s.today()}
+	s.render(w, r, http.StatusOK, "inspect_notices", p)
+	return nil
+}
+
+func (s *Server) today() calendar.Date { return calendar.DateOf(s.db.Now().In(calendar.China)) }
+
+// noticePage shows a notice: the findings with the unit's answers, the
+// answer forms for the unit and the re-check for the office.
+func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAccount(r)
+	if err != nil {
+		return err
+	}
+	return s.notice(w, r, s.adminPage(r, "inspect.notice", "inspect"), a, http.StatusOK)
+}
+
+func (s *Server) notice(w http.ResponseWriter, r *http.Request, p *page, a *auth.Account, status int) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errNotFoundPage
+	}
+	n, err := inspect.NoticeByID(r.Context(), s.db, id, *a)
+	if err != nil {
+		return err
+	}
+	var rules inspect.RuleSet
+	if run, err := inspect.LoadRun(r.Context(), s.db, n.RunID, *a); err == nil {
+		rules, _ = inspect.RulesVersion(r.Context(), s.db, run.RulesVersion)
+	}
+	p.Title = p.T("inspect.notice_title", n.ID, n.Unit.Name)
+	switch {
+	case r.URL.Query().Get("rechecked") != "":
+		p.Flash = p.T("inspect.rechecked", n.Open)
+	case r.URL.Query().Get("answered") != "":
+		p.Flash = p.T("inspect.answered")
+	}
+	p.Data = map[string]any{"Notice": n, "RuleNames": ruleNames(p.Lang, rules), "CanAnswer": a.Writes(n.Unit) && !n.ClosedAt.Valid,
+		"CanRecheck": inspect.CanRun(*a, n.Unit) && !n.ClosedAt.Valid, "Overdue": n.Overdue(s.today())}
+	s.render(w, r, status, "inspect_notice", p)
+	return nil
+}
+
+// findingAnswer records a unit's answer to a finding.
+func (s *Server) findingAnswer(w http.ResponseWriter, r *http.Request) error {
+	a, fid, err := accountAndID(r, "finding")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errs.New(errs.Invalid, "error.bad_form")
+	}
+	ferr := s.db.InTx(r.Context(), func(tx *db.Tx) error {
+		return inspect.AnswerFinding(r.Context(), tx, *a, fid, r.PostForm.Get("answer"), r.PostForm.Get("note"))
+	})
+	if ferr != nil {
+		if errs.KindOf(ferr) != errs.Invalid {
+			return ferr
+		}
+		p := s.adminPage(r, "inspect.notice", "inspect")
+		p.Form = r.PostForm
+		p.Error = i18n.Error(p.Lang, ferr)
+		p.Errors = map[string]string{"finding": r.PathValue("finding")}
+		return s.notice(w, r, p, a, http.StatusBadRequest)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/rectification/%s?answered=1#f%d", r.PathValue("id"), fid), http.StatusSeeOther)
+	return nil
+}
+
+// noticeRecheck re-inspects the notice's unit and settles its findings.
+func (s *Server) noticeRecheck(w http.ResponseWriter, r *http.Request) error {
+	a, id, err := accountAndID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := inspect.Recheck(r.Context(), s.db, s.cfg.Calendar(), *a, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/rectification/%d?rechecked=1", id), http.StatusSeeOther)
+	return nil
+}
+
+// accountRun returns the signed-in account, the run in the path as it
+// sees it, and the rules the run used.
+func (s *Server) accountRun(r *http.Request) (*auth.Account, *inspect.Run, inspect.RuleSet, error) {
+	a, err := requireAccount(r)
+	if err != nil {
+		return nil, nil, inspect.RuleSet{}, err
+	}
+	run, err := s.loadRun(r, a)
+	if err != nil {
+		return nil, nil, inspect.RuleSet{}, err
+	}
+	rules, err := inspect.RulesVersion(r.Context(), s.db, run.RulesVersion)
+	return a, run, rules, err
 }
 
 func (s *Server) loadRun(r *http.Request, a *auth.Account) (*inspect.Run, error) {
@@ -299,4 +483,18 @@ func (s *Server) apiInspectRun(w http.ResponseWriter, r *http.Request) error {
 
 func runJSON(run *inspect.Run) map[string]any {
 	return map[string]any{"run": run.ID, "scope": run.ScopeCode, "as_of": run.AsOf, "rules_version": run.RulesVersion, "units": run.Units}
+}
+
+// accountAndID returns the signed-in account and the number in the path
+// segment name.
+func accountAndID(r *http.Request, name string) (*auth.Account, int64, error) {
+	a, err := requireAccount(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil {
+		return nil, 0, errNotFoundPage
+	}
+	return a, id, nil
 }

@@ -109,5 +109,72 @@ func TestInspectionConsole(t *testing.T) {
 		if body := city.get("/admin/inspect/rules?saved=1").Body; attr(t, body, "#deduction_privacy", "value") != "8" || !strings.Contains(body, "加重个人信息问题扣分") {
 			t.Error("saved rules not shown")
 		}
+
+		// Rectification: the district office sends 赤岗 its findings of
+		// the city run, the unit answers, the office re-checks.
+		if res := editor.postForm(cityRun+"/notices", url.Values{"unit": {"440105-001"}, "days": {"10"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("an editor sent a notice: %d", res.StatusCode)
+		}
+		if res := district.postForm(cityRun+"/notices", url.Values{"unit": {"440104-001"}, "days": {"10"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("海珠 office sent 越秀's street a notice: %d", res.StatusCode)
+		}
+		if res := district.postForm(cityRun+"/notices", url.Values{"unit": {"440105-001"}, "days": {"0"}}); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("a notice of 0 days: %d", res.StatusCode)
+		}
+		res = district.postForm(cityRun+"/notices", url.Values{"unit": {"440105-001"}, "days": {"10"}, "note": {"请整改"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("send notice: %d %s", res.StatusCode, excerpt(res.Body, "error"))
+		}
+		notice := res.Header.Get("Location")
+		page = editor.get(notice)
+		forms := find(t, page.Body, `ol.findings form`)
+		if page.StatusCode != http.StatusOK || len(forms) == 0 {
+			t.Fatalf("notice page for the unit: %d, %d answer forms", page.StatusCode, len(forms))
+		}
+		var answerURL string
+		for _, a := range forms[0].Attr {
+			if a.Key == "action" {
+				answerURL = a.Val
+			}
+		}
+		res = editor.postForm(answerURL, url.Values{"answer": {"disputed"}, "note": {""}})
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(res.Body, "理由") {
+			t.Errorf("a dispute without reason: %d", res.StatusCode)
+		}
+		if res := editor.postForm(answerURL, url.Values{"answer": {"fixed"}}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("answer: %d %s", res.StatusCode, excerpt(res.Body, "error"))
+		}
+		other := e.as("gz-office", "gongkai-city-2026")
+		if res := district.postForm(notice+"/recheck", nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("re-check: %d %s", res.StatusCode, excerpt(res.Body, "error"))
+		}
+		if body := other.get("/admin/rectification").Body; !strings.Contains(body, "赤岗街道办事处") {
+			t.Error("the city office does not see the notice")
+		}
+		if res := editor.postForm(notice+"/recheck", nil); res.StatusCode != http.StatusForbidden {
+			t.Errorf("the unit re-checked itself: %d", res.StatusCode)
+		}
+
+		// Publishing: not the district for the city's run; the city does.
+		if res := district.postForm(cityRun+"/publish", nil); res.StatusCode != http.StatusForbidden {
+			t.Errorf("海珠 office published the city run: %d", res.StatusCode)
+		}
+		if res := e.client().get("/zwgk/pingyi/" + id + "/"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("unpublished results on the portal: %d", res.StatusCode)
+		}
+		if res := city.postForm(cityRun+"/publish", nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("publish: %d", res.StatusCode)
+		}
+		pub := e.client().get("/zwgk/pingyi/" + id + "/")
+		if pub.StatusCode != http.StatusOK || len(find(t, pub.Body, "svg.chart")) != 2 || !strings.Contains(pub.Body, "海珠区人民政府") || len(find(t, pub.Body, "table.scores tbody tr")) != cityRows {
+			t.Errorf("published results: %d", pub.StatusCode)
+		}
+		if list := e.client().get("/zwgk/pingyi/").Body; !strings.Contains(list, "/zwgk/pingyi/"+id+"/") {
+			t.Error("the results are not listed")
+		}
+		x := city.get(cityRun + "/results.xlsx")
+		if x.StatusCode != http.StatusOK || !strings.HasPrefix(x.Body, "PK") {
+			t.Errorf("XLSX export: %d", x.StatusCode)
+		}
 	})
 }

@@ -23,6 +23,7 @@ var homeEntries = []homeEntry{
 	{"col.fdzdgknr", "/zwgk/fdzdgknr/"},
 	{"col.bzh", "/zwgk/bzh/"},
 	{"col.nb", "/zwgk/nb/"},
+	{"col.pingyi", "/zwgk/pingyi/"},
 	{"col.ysqgk", "/ysqgk/"},
 	{"col.hudong", "/hudong/"},
 	{"col.bmfw", "/bmfw/"},
