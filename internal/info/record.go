@@ -101,6 +101,7 @@ type Record struct {
 	Items          []ItemRef `json:"items,omitempty"`
 	// tokens caches the search tokens Prepare made.
 	tokens      string
+	personal    string       // what screening found, set by Prepare
 	Attachments []Attachment `json:"attachments,omitempty"`
 }
 

@@ -13,6 +13,7 @@ import (
 	"gongkai/internal/calendar"
 	"gongkai/internal/db"
 	"gongkai/internal/org"
+	"gongkai/internal/screen"
 )
 
 // searchText is everything a record is found by.
@@ -47,6 +48,9 @@ func indexRecord(ctx context.Context, tx *db.Tx, r Record, fresh bool) error {
 			_, err = tx.Exec(ctx, `INSERT INTO info_fts (rowid, tokens) VALUES (?, ?)`, r.ID, tokens)
 		}
 	}
+	if err == nil {
+		_, err = tx.Exec(ctx, `UPDATE info_records SET personal_data = ? WHERE id = ?`, r.personal, r.ID)
+	}
 	if err != nil {
 		return fmt.Errorf("index record: %w", err)
 	}
@@ -61,6 +65,11 @@ func (r *Record) Prepare() {
 		r.BodyText = textOf(r.Body)
 	}
 	r.tokens = strings.Join(uniqueTokens(Tokens(r.searchText())), " ")
+	var fs []screen.Finding
+	for _, f := range r.Findings() {
+		fs = append(fs, f.Finding)
+	}
+	r.personal = screen.Summary(fs)
 }
 
 // uniqueTokens keeps the first occurrence of each token. The index keeps no
@@ -79,7 +88,7 @@ func uniqueTokens(ts []string) []string {
 
 // tokenVersion names what Tokens makes; it changes whenever Tokens does,
 // so that a database indexed before is indexed again.
-const tokenVersion = "2: bigrams, words, 文号"
+const tokenVersion = "3: bigrams, words, 文号; personal data"
 
 // EnsureIndex rebuilds the full-text index of every published record when
 // it was made by another version of Tokens: it empties the index, then

@@ -7,6 +7,7 @@
 package screen
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -58,34 +59,95 @@ var provinces = map[string]bool{
 // account number rather than some other figure.
 var cardWords = []string{"卡号", "银行卡", "账号", "帐号", "账户", "帐户", "储蓄卡", "借记卡", "信用卡", "存折", "开户"}
 
+// findIn runs re over the spans of s, giving indexes into s.
+func findIn(re *regexp.Regexp, s string, spans [][2]int) [][]int {
+	var out [][]int
+	for _, sp := range spans {
+		for _, m := range re.FindAllStringIndex(s[sp[0]:sp[1]], -1) {
+			out = append(out, []int{sp[0] + m[0], sp[0] + m[1]})
+		}
+	}
+	return out
+}
+
+// digitRuns returns the spans of s holding 11 or more digits in a row,
+// counted across single spaces and hyphens, with a + before and an X after:
+// the fewest an ID, mobile or card number has, and all any of them can
+// hold. Most government text has none and is not searched further.
+func digitRuns(s string) [][2]int {
+	var out [][2]int
+	start, n, sep := -1, 0, false
+	end := func(i int) {
+		if n >= 11 {
+			a, b := start, i
+			if a > 0 && s[a-1] == '+' {
+				a--
+			}
+			for b > a && (s[b-1] == ' ' || s[b-1] == '-') {
+				b--
+			}
+			if b < len(s) && (s[b] == 'X' || s[b] == 'x') {
+				b++
+			}
+			out = append(out, [2]int{a, b})
+		}
+		start, n, sep = -1, 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if start < 0 {
+				start = i
+			}
+			n++
+			sep = false
+		case (c == ' ' || c == '-') && n > 0 && !sep:
+			sep = true
+		default:
+			end(i)
+		}
+	}
+	end(len(s))
+	return out
+}
+
 // Text returns the personal data found in s, in order.
 func Text(s string) []Finding {
 	var fs []Finding
 	add := func(k Kind, a, b int) {
 		fs = append(fs, Finding{Kind: k, byteStart: a, byteEnd: b, Text: s[a:b]})
 	}
-	for _, m := range reID18.FindAllStringIndex(s, -1) {
+	runs := digitRuns(s)
+	mail := strings.IndexByte(s, '@') >= 0
+	if len(runs) == 0 && !mail {
+		return nil
+	}
+	for _, m := range findIn(reID18, s, runs) {
 		if isolated(s, m[0], m[1]) && !followedBy(s, m[1], "/") && validID18(s[m[0]:m[1]]) {
 			add(ResidentID, m[0], m[1])
 		}
 	}
-	for _, m := range reID15.FindAllStringIndex(s, -1) {
+	for _, m := range findIn(reID15, s, runs) {
 		if isolated(s, m[0], m[1]) && !followedBy(s, m[1], "/") && validID15(s[m[0]:m[1]]) {
 			add(ResidentID, m[0], m[1])
 		}
 	}
-	for _, m := range reCard.FindAllStringIndex(s, -1) {
+	for _, m := range findIn(reCard, s, runs) {
 		digits := onlyDigits(s[m[0]:m[1]])
 		if isolated(s, m[0], m[1]) && len(digits) >= 16 && len(digits) <= 19 && luhn(digits) && nearWord(s, m[0], cardWords, 24) {
 			add(BankCard, m[0], m[1])
 		}
 	}
-	for _, m := range reMobile.FindAllStringIndex(s, -1) {
+	for _, m := range findIn(reMobile, s, runs) {
 		if isolated(s, m[0], m[1]) && !amount(s, m[1]) {
 			add(Mobile, m[0], m[1])
 		}
 	}
-	for _, m := range reEmail.FindAllStringIndex(s, -1) {
+	var whole [][2]int
+	if mail {
+		whole = [][2]int{{0, len(s)}}
+	}
+	for _, m := range findIn(reEmail, s, whole) {
 		addr := strings.ToLower(s[m[0]:m[1]])
 		if strings.HasSuffix(addr, ".gov.cn") {
 			continue // an office mailbox, published on purpose
@@ -289,4 +351,25 @@ func Mask(s string, fs []Finding) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// kindNames are the kinds in Chinese, for summaries.
+var kindNames = map[Kind]string{ResidentID: "身份证号", Mobile: "手机号", BankCard: "银行卡号", Email: "电子邮箱"}
+
+// Summary says what was found, in Chinese, by kind in order of first
+// appearance: 手机号2处，电子邮箱1处. It is empty when nothing was.
+func Summary(fs []Finding) string {
+	count := map[Kind]int{}
+	var order []Kind
+	for _, f := range fs {
+		if count[f.Kind] == 0 {
+			order = append(order, f.Kind)
+		}
+		count[f.Kind]++
+	}
+	parts := make([]string, len(order))
+	for i, k := range order {
+		parts[i] = fmt.Sprintf("%s%d处", kindNames[k], count[k])
+	}
+	return strings.Join(parts, "，")
 }
