@@ -19,6 +19,7 @@ import (
 	"gongkai/internal/catalog"
 	"gongkai/internal/db"
 	"gongkai/internal/info"
+	"gongkai/internal/inspect"
 	"gongkai/internal/web"
 )
 
@@ -178,6 +179,13 @@ func (a *App) runJobs(ctx context.Context) {
 			a.cfg.Log.Error("scheduled publishing", "err", err)
 		} else if n > 0 {
 			a.cfg.Log.Info("scheduled records published", "n", n)
+		}
+		if runs, err := inspect.RunScheduled(ctx, a.DB, a.Calendar()); err != nil && ctx.Err() == nil {
+			a.cfg.Log.Error("scheduled inspection", "err", err)
+		} else {
+			for _, r := range runs {
+				a.cfg.Log.Info("scheduled inspection", "run", r.ID, "scope", r.ScopeCode, "units", r.UnitCount, "findings", r.FindingCount)
+			}
 		}
 		select {
 		case <-ctx.Done():

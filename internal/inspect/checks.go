@@ -28,6 +28,7 @@ var checks = map[string]check{
 	EmptyColumn:         checkEmptyColumns,
 	StaleColumn:         checkStaleColumns,
 	Privacy:             checkPrivacy,
+	DeadLink:            checkLinks,
 }
 
 // inScope is the condition that a record r belongs to a unit under the
@@ -391,6 +392,46 @@ func checkPrivacy(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule) er
 		run.add(r, r.Deduction, unitID, indexNo, "个人信息已遮盖或经审核人书面决定公开", "未遮盖："+found)
 	}
 	return rows.Err()
+}
+
+// checkLinks fetches the addresses that published information links to
+// instead of holding the text, and lists those that do not answer.
+func checkLinks(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule) error {
+	rows, err := d.Query(ctx, `SELECT r.unit_id, r.index_no, r.link_url FROM info_records r
+		WHERE r.link_url <> '' AND `+inScope+` AND r.status = 'published' AND r.published_at < ?`, run.Scope.Path+"%", run.end)
+	if err != nil {
+		return fmt.Errorf("load links: %w", err)
+	}
+	type link struct {
+		unitID       int64
+		indexNo, url string
+	}
+	var links []link
+	var urls []string
+	for rows.Next() {
+		var l link
+		if err := rows.Scan(&l.unitID, &l.indexNo, &l.url); err != nil {
+			rows.Close()
+			return err
+		}
+		links, urls = append(links, l), append(urls, l.url)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(links) == 0 {
+		return err
+	}
+	checker := run.Links
+	if checker == nil {
+		checker = &LinkChecker{Timeout: time.Duration(r.Params["timeout_seconds"] * float64(time.Second)),
+			Retries: int(r.Params["retries"]), Concurrency: int(r.Params["concurrency"])}
+	}
+	results := checker.Check(ctx, urls)
+	for _, l := range links {
+		if res := results[l.url]; !res.OK {
+			run.add(r, r.Deduction, l.unitID, l.indexNo, "链接可以打开："+l.url, res.Error)
+		}
+	}
+	return nil
 }
 
 // timeOf reads an aggregate of a timestamp column: PostgreSQL gives a time,

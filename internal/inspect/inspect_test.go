@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"math"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -502,6 +506,174 @@ func TestRectification(t *testing.T) {
 		}
 		if len(scores) != len(pub.Units)+1 || len(details) != total+1 || scores[0][2] != "得分" {
 			t.Errorf("workbook: %d score rows, %d finding rows for %d units and %d findings", len(scores), len(details), len(pub.Units), total)
+		}
+	})
+}
+
+func TestCompareRuns(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		ctx := context.Background()
+		first := w.run(t, &w.cityOffice, w.city, "2026-10-09", true)
+		// By 20 November 赤岗 published its late record and its quarterly
+		// result; mask nothing.
+		second := w.run(t, &w.cityOffice, w.hz, "", true)
+		a, err := inspect.LoadRun(ctx, d, first.ID, w.cityOffice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := inspect.LoadRun(ctx, d, second.ID, w.cityOffice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := inspect.Compare(a, b)
+		keys := func(fs []inspect.Finding) map[string]bool {
+			m := map[string]bool{}
+			for _, f := range fs {
+				m[f.Unit+" "+f.Rule+" "+f.Target] = true
+			}
+			return m
+		}
+		n, fx, p := keys(c.New), keys(c.Fixed), keys(c.Persisting)
+		if !n["440105-001 timeliness cg-4"] || !n["440105-001 privacy cg-4"] {
+			t.Errorf("new: %v", n)
+		}
+		if !fx["440105-001 periodic 养老服务：补贴发放结果"] {
+			t.Errorf("fixed: %v", fx)
+		}
+		if !p["440105-001 timeliness cg-2"] {
+			t.Errorf("persisting: %v", p)
+		}
+		for k := range n {
+			if strings.HasPrefix(k, "440104") {
+				t.Errorf("a unit outside the later run compared: %s", k)
+			}
+		}
+		for k := range fx {
+			if strings.HasPrefix(k, "440104") {
+				t.Errorf("a unit outside the later run counted fixed: %s", k)
+			}
+		}
+	})
+}
+
+func TestLinkChecker(t *testing.T) {
+	var mu sync.Mutex
+	hits := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		n := hits[r.URL.Path]
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/ok":
+		case "/slow":
+			select {
+			case <-time.After(2 * time.Second):
+			case <-r.Context().Done():
+			}
+		case "/missing":
+			http.NotFound(w, r)
+		case "/moved":
+			http.Redirect(w, r, "/ok", http.StatusMovedPermanently)
+		case "/loop":
+			http.Redirect(w, r, "/loop", http.StatusFound)
+		case "/flaky":
+			if n == 1 {
+				w.WriteHeader(http.StatusServiceUnavailable)
+			}
+		}
+	}))
+	defer srv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String() + "/"
+	ln.Close()
+	c := inspect.LinkChecker{Timeout: 300 * time.Millisecond, Retries: 1, Concurrency: 3}
+	u := func(p string) string { return srv.URL + p }
+	res := c.Check(context.Background(), []string{u("/ok"), u("/ok"), u("/slow"), u("/missing"), u("/moved"), u("/loop"), u("/flaky"), closed, "ftp://example.org/x"})
+	for url, want := range map[string]string{
+		u("/ok"): "", u("/moved"): "", u("/flaky"): "",
+		u("/slow"): "秒内无响应", u("/missing"): "HTTP 404", u("/loop"): "重定向次数过多", closed: "无法访问", "ftp://example.org/x": "不是有效的网址",
+	} {
+		got := res[url]
+		if got.OK != (want == "") || !strings.Contains(got.Error, want) {
+			t.Errorf("%s: %+v, want %q", url, got, want)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if hits["/ok"] != 2 || hits["/missing"] != 1 || hits["/slow"] != 2 || hits["/flaky"] != 2 {
+		t.Errorf("requests: %v (a URL once per run, a 404 without retry, a timeout retried once, /ok once more after /moved)", hits)
+	}
+}
+
+func TestDeadLinkRule(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/ok" {
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		ctx := context.Background()
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE info_records SET link_url = ? WHERE index_no = 'cg-zn'`, srv.URL+"/gone")
+			if err == nil {
+				_, err = tx.Exec(ctx, `UPDATE info_records SET link_url = ? WHERE index_no = 'xg-zd'`, srv.URL+"/ok")
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := inspect.Inspect(ctx, d, w.cal, nil, inspect.Options{Scope: w.hz, Links: &inspect.LinkChecker{Timeout: time.Second, Retries: 1, Concurrency: 2}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := targets(unitOf(t, run, "440105-001"), inspect.DeadLink); strings.Join(got, "|") != "cg-zn" {
+			t.Errorf("dead links at 赤岗: %q", got)
+		}
+		if got := targets(unitOf(t, run, "440105-002"), inspect.DeadLink); len(got) != 0 {
+			t.Errorf("dead links at 新港, whose link answers: %q", got)
+		}
+	})
+}
+
+func TestScheduledRuns(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		ctx := context.Background()
+		set := func(a auth.Account, day int) error {
+			return d.InTx(ctx, func(tx *db.Tx) error { return inspect.SetScheduleDay(ctx, tx, a, day) })
+		}
+		if runs, err := inspect.RunScheduled(ctx, d, w.cal); err != nil || len(runs) != 0 {
+			t.Fatalf("no schedule: %d runs, %v", len(runs), err)
+		}
+		if err := set(w.hzOffice, 20); errs.KindOf(err) != errs.Forbidden {
+			t.Errorf("a district office set the schedule: %v", err)
+		}
+		if err := set(w.cityOffice, 31); errs.KindOf(err) != errs.Invalid {
+			t.Errorf("day 31: %v", err)
+		}
+		if err := set(w.cityOffice, 19); err != nil {
+			t.Fatal(err)
+		}
+		if runs, _ := inspect.RunScheduled(ctx, d, w.cal); len(runs) != 0 {
+			t.Error("ran on the 20th for the 19th")
+		}
+		if err := set(w.cityOffice, 20); err != nil {
+			t.Fatal(err)
+		}
+		runs, err := inspect.RunScheduled(ctx, d, w.cal)
+		if err != nil || len(runs) != 1 || runs[0].StartedBy != "schedule" || runs[0].ID == 0 || runs[0].ScopeCode != "440100" {
+			t.Fatalf("scheduled run: %+v %v", runs, err)
+		}
+		if again, _ := inspect.RunScheduled(ctx, d, w.cal); len(again) != 0 {
+			t.Error("ran twice on the same day")
 		}
 	})
 }

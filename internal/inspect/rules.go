@@ -45,6 +45,7 @@ const (
 	EmptyColumn         = "empty_column"
 	StaleColumn         = "stale_column"
 	Privacy             = "privacy"
+	DeadLink            = "dead_link"
 )
 
 // DefaultRules is the rule set an office starts from.
@@ -83,6 +84,11 @@ func DefaultRules() []Rule {
 			DescEn:      "Columns are updated within the set number of days (国办秘函〔2019〕19号); information without a publication date counts as not updated.",
 			Weight:      10, Deduction: 2, Enabled: true,
 			Params: map[string]float64{"zn_days": 365, "zd_days": 365, "fdzdgknr_days": 180, "nb_days": 400}},
+		{ID: DeadLink, Name: "链接可用性", NameEn: "Dead links",
+			Description: "链接到其他网站的信息能够打开：每个网址限时访问，失败后重试，仍失败才计为问题。",
+			DescEn:      "Information linked to other sites answers: each address is fetched with a time limit and tried again before it counts as dead.",
+			Weight:      10, Deduction: 1, Enabled: true,
+			Params: map[string]float64{"timeout_seconds": 15, "retries": 2, "concurrency": 8}},
 		{ID: Privacy, Name: "个人信息保护", NameEn: "Personal data",
 			Description: "已发布信息中没有未遮盖的身份证号、手机号、银行卡号、电子邮箱（经审核人书面决定的除外）。",
 			DescEn:      "Published information holds no unmasked ID, mobile, bank card numbers or e-mail addresses, unless a reviewer decided so in writing.",
@@ -111,12 +117,28 @@ func (s RuleSet) Rule(id string) (Rule, bool) {
 
 // CurrentRules returns the newest rule set, making version 1 from the
 // defaults when there is none.
+// A rule added to the program after the newest version was saved joins
+// the rules as a new version, so that past runs keep theirs.
 func CurrentRules(ctx context.Context, tx *db.Tx) (RuleSet, error) {
 	s, err := ruleSet(ctx, tx, `ORDER BY version DESC LIMIT 1`)
 	if errors.Is(err, sql.ErrNoRows) {
 		return saveRules(ctx, tx, "system", 1, DefaultRules(), "默认规则")
 	}
-	return s, err
+	if err != nil {
+		return s, err
+	}
+	var added []string
+	rules := s.Rules
+	for _, r := range DefaultRules() {
+		if _, ok := s.Rule(r.ID); !ok {
+			rules = append(rules, r)
+			added = append(added, r.ID)
+		}
+	}
+	if len(added) == 0 {
+		return s, nil
+	}
+	return saveRules(ctx, tx, "system", s.Version+1, rules, "新增规则："+strings.Join(added, "、"))
 }
 
 // RulesVersion returns one version of the rules.

@@ -65,7 +65,8 @@ type Run struct {
 	rules          RuleSet
 	cal            *calendar.Calendar
 	asOf           calendar.Date
-	end            time.Time // the instant after the as-of day, in China
+	end            time.Time    // the instant after the as-of day, in China
+	Links          *LinkChecker `json:"-"`
 	unitByID       map[int64]int
 	catalogDomains map[int64]map[string]bool // unit → domain codes with a published catalog
 }
@@ -89,13 +90,17 @@ type Options struct {
 	AsOf calendar.Date
 	// Save keeps the run, its scores and findings.
 	Save bool
+	// Links checks links instead of the rule's settings; nil uses them.
+	Links *LinkChecker
+	// By names who started a run without an account: "cli" when empty.
+	By string
 }
 
 // Inspect runs the current rules over the units under o.Scope. actor is
 // the account, or nil for the command line. The calendar counts working
 // days for the time limits.
 func Inspect(ctx context.Context, d *db.DB, cal *calendar.Calendar, actor *auth.Account, o Options) (*Run, error) {
-	by := "cli"
+	by := cmp.Or(o.By, "cli")
 	if actor != nil {
 		if !CanRun(*actor, o.Scope) {
 			return nil, errs.New(errs.Forbidden, "error.forbidden")
@@ -109,7 +114,7 @@ func Inspect(ctx context.Context, d *db.DB, cal *calendar.Calendar, actor *auth.
 	if o.AsOf.After(today) {
 		return nil, errs.InvalidField("as_of", "inspect.as_of_future", o.AsOf.String())
 	}
-	run := &Run{Scope: o.Scope, ScopeCode: o.Scope.Code, AsOf: o.AsOf.String(), StartedBy: by, StartedAt: d.Now(), cal: cal, asOf: o.AsOf}
+	run := &Run{Scope: o.Scope, ScopeCode: o.Scope.Code, AsOf: o.AsOf.String(), StartedBy: by, StartedAt: d.Now(), cal: cal, asOf: o.AsOf, Links: o.Links}
 	a := o.AsOf.AddDays(1)
 	// UTC, as the databases keep instants: SQLite compares them as text.
 	run.end = time.Date(a.Year, a.Month, a.Day, 0, 0, 0, 0, calendar.China).UTC()
@@ -404,4 +409,58 @@ func findings(ctx context.Context, q db.Querier, where string, args ...any) ([]F
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// Comparison is what changed between an earlier and a later run: findings
+// new in the later one, fixed since the earlier, and persisting. Findings
+// are the same when rule, unit and target are.
+type Comparison struct {
+	Earlier, Later *Run
+	New, Fixed     []Finding
+	Persisting     []Finding
+}
+
+// Compare compares two runs, over the units both hold.
+func Compare(earlier, later *Run) Comparison {
+	c := Comparison{Earlier: earlier, Later: later}
+	key := func(f Finding) string { return f.Unit + "\x00" + f.Rule + "\x00" + f.Target }
+	units := map[string]bool{}
+	before := map[string]bool{}
+	for _, u := range earlier.Units {
+		units[u.Code] = true
+		for _, f := range u.Findings {
+			before[key(f)] = true
+		}
+	}
+	after := map[string]bool{}
+	for _, u := range later.Units {
+		if !units[u.Code] {
+			continue
+		}
+		for _, f := range u.Findings {
+			after[key(f)] = true
+			if before[key(f)] {
+				c.Persisting = append(c.Persisting, f)
+			} else {
+				c.New = append(c.New, f)
+			}
+		}
+	}
+	for _, u := range earlier.Units {
+		for _, f := range u.Findings {
+			if !after[key(f)] && later.hasUnit(u.Code) {
+				c.Fixed = append(c.Fixed, f)
+			}
+		}
+	}
+	return c
+}
+
+func (run *Run) hasUnit(code string) bool {
+	for _, u := range run.Units {
+		if u.Code == code {
+			return true
+		}
+	}
+	return false
 }

@@ -14,6 +14,7 @@ import (
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
+	"gongkai/internal/inspect"
 	"gongkai/internal/org"
 )
 
@@ -166,6 +167,26 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		data["Review"] = review
+	}
+	if a.Role != auth.DomainSupervisor {
+		// Open rectification notices, the overdue ones first: an office
+		// sees its units', a unit its own.
+		ns, err := inspect.Notices(ctx, s.db, *a, 200)
+		if err != nil {
+			return err
+		}
+		today := s.today()
+		var open, overdue []inspect.Notice
+		for _, n := range ns {
+			switch {
+			case n.ClosedAt.Valid:
+			case n.Overdue(today):
+				overdue = append(overdue, n)
+			default:
+				open = append(open, n)
+			}
+		}
+		data["Rectification"], data["Overdue"] = append(overdue, open...), len(overdue)
 	}
 	data["Clock"] = s.clockToday(p.Lang)
 	p.Data = data

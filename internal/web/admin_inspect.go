@@ -160,13 +160,23 @@ func (s *Server) inspectRunPage(w http.ResponseWriter, r *http.Request) error {
 	for _, u := range run.Units {
 		notify[u.Unit.ID] = len(u.Findings) > 0 && notices[u.Unit.ID] == 0 && inspect.CanRun(*a, u.Unit)
 	}
+	all, err := inspect.Runs(r.Context(), s.db, *a, 50)
+	if err != nil {
+		return err
+	}
+	var earlier []inspect.RunSummary
+	for _, o := range all {
+		if o.ID < run.ID {
+			earlier = append(earlier, o)
+		}
+	}
 	p := s.adminPage(r, "admin.inspect", "inspect")
 	p.Title = p.T("inspect.run_title", run.ID)
 	if r.URL.Query().Get("published") != "" {
 		p.Flash = p.T("inspect.published_flash")
 	}
 	p.Data = map[string]any{"Run": run, "Units": units, "Rules": sums, "RuleNames": ruleNames(p.Lang, rules),
-		"Notices": notices, "Notify": notify, "CanPublish": inspect.CanRun(*a, run.Scope) && !run.PublishedAt.Valid}
+		"Notices": notices, "Notify": notify, "CanPublish": inspect.CanRun(*a, run.Scope) && !run.PublishedAt.Valid, "Earlier": earlier}
 	s.render(w, r, http.StatusOK, "inspect_run", p)
 	return nil
 }
@@ -394,8 +404,43 @@ func (s *Server) inspectRules(w http.ResponseWriter, r *http.Request, p *page, a
 			}
 		}
 	}
-	p.Data = map[string]any{"Rules": rules, "CanEdit": inspect.CanEditRules(*a)}
+	day, err := inspect.ScheduleDay(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	if p.V("day") == "" {
+		p.Form.Set("day", strconv.Itoa(day))
+	}
+	p.Data = map[string]any{"Rules": rules, "CanEdit": inspect.CanEditRules(*a), "Day": day}
 	s.render(w, r, status, "inspect_rules", p)
+	return nil
+}
+
+// inspectSchedule sets the day of the month the city is inspected on.
+func (s *Server) inspectSchedule(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAccount(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errs.New(errs.Invalid, "error.bad_form")
+	}
+	day, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("day")))
+	if err != nil {
+		day = -1
+	}
+	ferr := s.db.InTx(r.Context(), func(tx *db.Tx) error { return inspect.SetScheduleDay(r.Context(), tx, *a, day) })
+	if ferr != nil {
+		if errs.KindOf(ferr) != errs.Invalid {
+			return ferr
+		}
+		p := s.adminPage(r, "inspect.rules", "inspect")
+		p.Form = r.PostForm
+		p.Error = i18n.Error(p.Lang, ferr)
+		p.Errors = fieldErrors(p.Lang, ferr)
+		return s.inspectRules(w, r, p, a, http.StatusBadRequest)
+	}
+	http.Redirect(w, r, "/admin/inspect/rules?scheduled=1", http.StatusSeeOther)
 	return nil
 }
 
@@ -497,4 +542,26 @@ func accountAndID(r *http.Request, name string) (*auth.Account, int64, error) {
 		return nil, 0, errNotFoundPage
 	}
 	return a, id, nil
+}
+
+// inspectCompare compares the run in the path with another
+// (?with=ID): new, fixed and persisting findings, in the account's scope.
+func (s *Server) inspectCompare(w http.ResponseWriter, r *http.Request) error {
+	a, later, rules, err := s.accountRun(r)
+	if err != nil {
+		return err
+	}
+	with, err := strconv.ParseInt(r.URL.Query().Get("with"), 10, 64)
+	if err != nil {
+		return errs.InvalidField("with", "inspect.compare_pick")
+	}
+	earlier, err := inspect.LoadRun(r.Context(), s.db, with, *a)
+	if err != nil {
+		return err
+	}
+	p := s.adminPage(r, "inspect.compare", "inspect")
+	p.Title = p.T("inspect.compare_title", earlier.ID, later.ID)
+	p.Data = map[string]any{"Cmp": inspect.Compare(earlier, later), "RuleNames": ruleNames(p.Lang, rules)}
+	s.render(w, r, http.StatusOK, "inspect_compare", p)
+	return nil
 }

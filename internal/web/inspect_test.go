@@ -126,6 +126,9 @@ func TestInspectionConsole(t *testing.T) {
 			t.Fatalf("send notice: %d %s", res.StatusCode, excerpt(res.Body, "error"))
 		}
 		notice := res.Header.Get("Location")
+		if dash := editor.get("/admin/").Body; !strings.Contains(dash, `href="`+notice+`"`) {
+			t.Error("the unit's dashboard does not list its notice")
+		}
 		page = editor.get(notice)
 		forms := find(t, page.Body, `ol.findings form`)
 		if page.StatusCode != http.StatusOK || len(forms) == 0 {
@@ -171,6 +174,27 @@ func TestInspectionConsole(t *testing.T) {
 		}
 		if list := e.client().get("/zwgk/pingyi/").Body; !strings.Contains(list, "/zwgk/pingyi/"+id+"/") {
 			t.Error("the results are not listed")
+		}
+		// The schedule: the city office sets the day, bad days are refused.
+		if res := city.postForm("/admin/inspect/schedule", url.Values{"day": {"31"}}); res.StatusCode != http.StatusBadRequest || attr(t, res.Body, "#day", "value") != "31" {
+			t.Errorf("schedule day 31: %d", res.StatusCode)
+		}
+		if res := district.postForm("/admin/inspect/schedule", url.Values{"day": {"5"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("海珠 office set the schedule: %d", res.StatusCode)
+		}
+		if res := city.postForm("/admin/inspect/schedule", url.Values{"day": {"5"}}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("schedule: %d", res.StatusCode)
+		}
+		if body := district.get("/admin/inspect/rules").Body; !strings.Contains(body, "5日") {
+			t.Error("the schedule is not shown")
+		}
+		// Two runs compared: the district's against the city's, in scope.
+		cmp := district.get(cityRun + "/compare?with=" + strings.TrimPrefix(hzRun, "/admin/inspect/"))
+		if cmp.StatusCode != http.StatusOK || len(find(t, cmp.Body, "main h2")) != 3 || strings.Contains(cmp.Body, "440104-") {
+			t.Errorf("compare: %d", cmp.StatusCode)
+		}
+		if res := district.get(cityRun + "/compare?with=x"); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("compare with nothing: %d", res.StatusCode)
 		}
 		x := city.get(cityRun + "/results.xlsx")
 		if x.StatusCode != http.StatusOK || !strings.HasPrefix(x.Body, "PK") {
