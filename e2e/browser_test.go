@@ -583,9 +583,18 @@ func TestInspectionJourney(t *testing.T) {
 	logout(t, ctx)
 	login(t, ctx, da.Login, da.Password)
 	visit(t, ctx, noticePath)
+	var recheck string
 	must(t, ctx,
 		chromedp.Click(`form[action$="/recheck"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`p.flash`, chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll('main a')].map(a => a.getAttribute('href')).filter(h => /^\/admin\/inspect\/\d+$/.test(h))[1] || ''`, &recheck),
+	)
+	if recheck == "" {
+		t.Fatal("no link to the re-check run")
+	}
+	checkAxe(t, ctx, "rectification notice after the re-check")
+	visit(t, ctx, recheck+"/compare?with="+strings.TrimPrefix(runPath, "/admin/inspect/"))
+	must(t, ctx,
 		chromedp.Navigate(baseURL+runPath),
 		chromedp.Click(`form[action$="/publish"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`p.flash`, chromedp.ByQuery),

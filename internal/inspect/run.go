@@ -464,3 +464,33 @@ func (run *Run) hasUnit(code string) bool {
 	}
 	return false
 }
+
+// TrendPoint is the average score of the units in a scope in one run.
+type TrendPoint struct {
+	RunID int64
+	AsOf  string
+	Avg   float64
+	Units int
+}
+
+// Trend returns, for the newest runs touching a's scope, the average
+// score of the units of a's scope in each, oldest first.
+func Trend(ctx context.Context, q db.Querier, a auth.Account, limit int) ([]TrendPoint, error) {
+	rows, err := q.Query(ctx, `SELECT r.id, r.as_of, AVG(sc.score), COUNT(*) FROM inspect_runs r
+		JOIN inspect_scores sc ON sc.run_id = r.id JOIN units u ON u.id = sc.unit_id
+		WHERE u.path LIKE ? GROUP BY r.id, r.as_of ORDER BY r.id DESC LIMIT ?`, a.Unit.Path+"%", limit)
+	if err != nil {
+		return nil, fmt.Errorf("trend: %w", err)
+	}
+	defer rows.Close()
+	var out []TrendPoint
+	for rows.Next() {
+		var p TrendPoint
+		if err := rows.Scan(&p.RunID, &p.AsOf, &p.Avg, &p.Units); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	slices.Reverse(out)
+	return out, rows.Err()
+}

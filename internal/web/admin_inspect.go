@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -58,7 +59,19 @@ func (s *Server) inspectList(w http.ResponseWriter, r *http.Request, p *page, a 
 	if len(p.Form) == 0 {
 		p.Form = map[string][]string{"as_of": {calendar.DateOf(s.db.Now().In(calendar.China)).String()}}
 	}
-	p.Data = map[string]any{"Runs": runs, "Scopes": scopes, "CanEditRules": inspect.CanEditRules(*a)}
+	trend, err := inspect.Trend(r.Context(), s.db, *a, 12)
+	if err != nil {
+		return err
+	}
+	var bars []bar
+	for _, t := range trend {
+		bars = append(bars, bar{Label: p.T("inspect.run_title", t.RunID) + " · " + t.AsOf, Value: t.Avg, Text: fmt.Sprintf("%.1f", t.Avg)})
+	}
+	data := map[string]any{"Runs": runs, "Scopes": scopes, "CanEditRules": inspect.CanEditRules(*a), "Trend": trend}
+	if len(bars) > 0 {
+		data["TrendChart"] = barChart(p.T("inspect.trend"), bars, 100)
+	}
+	p.Data = data
 	s.render(w, r, status, "inspect", p)
 	return nil
 }
@@ -175,7 +188,24 @@ func (s *Server) inspectRunPage(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("published") != "" {
 		p.Flash = p.T("inspect.published_flash")
 	}
-	p.Data = map[string]any{"Run": run, "Units": units, "Rules": sums, "RuleNames": ruleNames(p.Lang, rules),
+	dir, err := s.units(r.Context())
+	if err != nil {
+		return err
+	}
+	var groupBars, ruleBars []bar
+	for _, g := range scoreGroups(dir, run) {
+		groupBars = append(groupBars, bar{Label: g.Unit.Name, Value: g.Avg, Text: fmt.Sprintf("%.1f", g.Avg)})
+	}
+	names, most := ruleNames(p.Lang, rules), 0
+	for _, sum := range sums {
+		if sum.Count > 0 {
+			ruleBars = append(ruleBars, bar{Label: names[sum.Rule.ID], Value: float64(sum.Count), Text: strconv.Itoa(sum.Count)})
+			most = max(most, sum.Count)
+		}
+	}
+	slices.SortStableFunc(ruleBars, func(x, y bar) int { return cmp.Compare(y.Value, x.Value) })
+	p.Data = map[string]any{"Run": run, "Units": units, "Rules": sums, "RuleNames": names,
+		"GroupChart": barChart(p.T("inspect.chart_groups"), groupBars, 100), "KindChart": barChart(p.T("inspect.chart_kinds"), ruleBars, float64(most)),
 		"Notices": notices, "Notify": notify, "CanPublish": inspect.CanRun(*a, run.Scope) && !run.PublishedAt.Valid, "Earlier": earlier}
 	s.render(w, r, http.StatusOK, "inspect_run", p)
 	return nil

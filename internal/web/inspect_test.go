@@ -46,6 +46,12 @@ func TestInspectionConsole(t *testing.T) {
 		cityRun := res.Header.Get("Location")
 		page := city.get(cityRun)
 		cityRows := len(find(t, page.Body, "table.scores tbody tr"))
+		if len(find(t, page.Body, "svg.chart")) != 2 {
+			t.Error("the run page lacks its charts")
+		}
+		if list := district.get("/admin/inspect").Body; len(find(t, list, "svg.chart rect")) != 2 {
+			t.Error("the trend chart does not show the district's two runs")
+		}
 		if page.StatusCode != http.StatusOK || cityRows < 50 || !strings.Contains(page.Body, "赤岗街道办事处") || !strings.Contains(page.Body, "越秀区人民政府") {
 			t.Fatalf("city run page: %d, %d units", page.StatusCode, cityRows)
 		}
