@@ -459,6 +459,23 @@ func TestRectification(t *testing.T) {
 		if err := answer(w.cgEd, byRule[inspect.Privacy], inspect.AnswerFixed, ""); errs.KindOf(err) != errs.Conflict {
 			t.Errorf("answered a closed finding: %v", err)
 		}
+		// The next run settles the notice too: the unit fixes the validity
+		// marks; a look at the past changes nothing.
+		if err := d.InTx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE info_records SET validity_date = '2021-01-01', replaced_by = '' WHERE index_no = 'cg-6'`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		w.run(t, &w.cityOffice, w.city, "2026-11-01", true)
+		if again, _ := inspect.NoticeByID(ctx, d, n.ID, w.cityOffice); again.Open != 4 {
+			t.Errorf("a run as of the past settled the notice: %d open", again.Open)
+		}
+		w.run(t, &w.cityOffice, w.city, "", true)
+		n, _ = inspect.NoticeByID(ctx, d, n.ID, w.cityOffice)
+		if n.Open != 2 || n.ClosedAt.Valid {
+			t.Errorf("after the next run: %d open (want the two late records), closed %v", n.Open, n.ClosedAt.Valid)
+		}
 		if ns, err := inspect.Notices(ctx, d, w.cgEd, 10); err != nil || len(ns) != 1 {
 			t.Errorf("the unit's notices: %d %v", len(ns), err)
 		}

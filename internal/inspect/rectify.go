@@ -213,46 +213,81 @@ func Recheck(ctx context.Context, d *db.DB, cal *calendar.Calendar, a auth.Accou
 	if n.ClosedAt.Valid {
 		return Notice{}, errs.New(errs.Conflict, "inspect.notice_closed")
 	}
-	run, err := Inspect(ctx, d, cal, &a, Options{Scope: n.Unit, Save: true})
-	if err != nil {
-		return Notice{}, err
-	}
-	still := map[string]bool{}
-	for _, u := range run.Units {
-		if u.Unit.ID != n.Unit.ID {
-			continue
-		}
-		for _, f := range u.Findings {
-			still[f.Rule+"\x00"+f.Target] = true
-		}
-	}
-	err = d.InTx(ctx, func(tx *db.Tx) error {
-		open := 0
-		for _, f := range n.Findings {
-			state := StateClosed
-			if still[f.Rule+"\x00"+f.Target] {
-				state, open = StateOpen, open+1
-				if f.Answer == AnswerFixed {
-					state = StateReopened
-				}
-			}
-			if _, err := tx.Exec(ctx, `UPDATE inspect_findings SET state = ? WHERE id = ?`, state, f.ID); err != nil {
-				return err
-			}
-		}
-		var closed any
-		if open == 0 {
-			closed = tx.Now()
-		}
-		if _, err := tx.Exec(ctx, `UPDATE inspect_notices SET recheck_run_id = ?, closed_at = ? WHERE id = ?`, run.ID, closed, n.ID); err != nil {
-			return err
-		}
-		return audit.Append(ctx, tx, a.Login, "inspect.recheck", "inspect_notice", fmt.Sprint(n.ID), map[string]any{"run": run.ID, "open": open})
-	})
-	if err != nil {
+	// Saving the run settles the unit's open notices, this one included.
+	if _, err := Inspect(ctx, d, cal, &a, Options{Scope: n.Unit, Save: true}); err != nil {
 		return Notice{}, err
 	}
 	return NoticeByID(ctx, d, noticeID, a)
+}
+
+// settle settles the open notices of the units a saved run inspected, by
+// what the run found: a finding no longer found is closed, one found again
+// stays open (or is reopened if the unit said it was fixed), and a notice
+// with none left open closes. The run's own notices are not settled.
+func (run *Run) settle(ctx context.Context, tx *db.Tx) error {
+	if run.AsOf != calendar.DateOf(run.StartedAt.In(calendar.China)).String() {
+		return nil // a look at the past settles nothing now
+	}
+	rows, err := tx.Query(ctx, `SELECT f.id, f.unit_id, f.notice_id, f.rule, f.target, f.answer FROM inspect_findings f
+		JOIN inspect_notices n ON n.id = f.notice_id JOIN units u ON u.id = f.unit_id
+		WHERE n.closed_at IS NULL AND n.run_id <> ? AND u.path LIKE ? ORDER BY f.notice_id`, run.ID, run.Scope.Path+"%")
+	if err != nil {
+		return fmt.Errorf("open notices: %w", err)
+	}
+	type open struct {
+		id, unitID, notice   int64
+		rule, target, answer string
+	}
+	var fs []open
+	for rows.Next() {
+		var f open
+		if err := rows.Scan(&f.id, &f.unitID, &f.notice, &f.rule, &f.target, &f.answer); err != nil {
+			rows.Close()
+			return err
+		}
+		fs = append(fs, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(fs) == 0 {
+		return err
+	}
+	still := map[string]bool{}
+	for _, u := range run.Units {
+		for _, f := range u.Findings {
+			still[fmt.Sprint(u.Unit.ID)+"\x00"+f.Rule+"\x00"+f.Target] = true
+		}
+	}
+	left := map[int64]int{}
+	for _, f := range fs {
+		if _, ok := run.unitByID[f.unitID]; !ok {
+			continue // a unit this run did not inspect
+		}
+		state := StateClosed
+		left[f.notice] += 0
+		if still[fmt.Sprint(f.unitID)+"\x00"+f.rule+"\x00"+f.target] {
+			state = StateOpen
+			if f.answer == AnswerFixed {
+				state = StateReopened
+			}
+			left[f.notice]++
+		}
+		if _, err := tx.Exec(ctx, `UPDATE inspect_findings SET state = ? WHERE id = ?`, state, f.id); err != nil {
+			return err
+		}
+	}
+	for notice, n := range left {
+		var closed any
+		if n == 0 {
+			closed = tx.Now()
+		}
+		if _, err := tx.Exec(ctx, `UPDATE inspect_notices SET recheck_run_id = ?, closed_at = ? WHERE id = ?`, run.ID, closed, notice); err != nil {
+			return err
+		}
+		if err := audit.Append(ctx, tx, run.StartedBy, "inspect.recheck", "inspect_notice", fmt.Sprint(notice), map[string]any{"run": run.ID, "open": n}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Publish makes a run's results public on the portal (评议结果). The office

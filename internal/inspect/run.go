@@ -240,8 +240,11 @@ func (run *Run) save(ctx context.Context, tx *db.Tx) error {
 	if err := insertRows(ctx, tx, `inspect_findings (run_id, unit_id, rule, target, expected, actual, points)`, findings); err != nil {
 		return err
 	}
-	return audit.Append(ctx, tx, run.StartedBy, "inspect.run", "inspect_run", fmt.Sprint(id),
-		map[string]any{"scope": run.ScopeCode, "as_of": run.AsOf, "rules": run.RulesVersion, "units": run.UnitCount, "findings": run.FindingCount})
+	if err := audit.Append(ctx, tx, run.StartedBy, "inspect.run", "inspect_run", fmt.Sprint(id),
+		map[string]any{"scope": run.ScopeCode, "as_of": run.AsOf, "rules": run.RulesVersion, "units": run.UnitCount, "findings": run.FindingCount}); err != nil {
+		return err
+	}
+	return run.settle(ctx, tx)
 }
 
 // insertRows inserts rows into table (with its column list) a few hundred
