@@ -130,7 +130,7 @@ func (in *inputs) load(ctx context.Context, d *db.DB, run *Run) error {
 		names[c.ID] = c.Domain.Name
 	}
 	rows, err := d.Query(ctx, `SELECT i.catalog_id, i.item_key, r.unit_id, r.index_no, r.formed_date, r.published_at
-		FROM info_items i JOIN info_records r ON r.id = i.record_id
+		FROM info_items i JOIN info_records r`+indexedBy(d, "info_records_lite")+` ON r.id = i.record_id
 		WHERE `+inScope+` AND r.status = 'published' AND r.published_at < ?`, run.Scope.Path+"%", run.end)
 	if err != nil {
 		return fmt.Errorf("load item links: %w", err)

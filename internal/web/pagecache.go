@@ -16,6 +16,10 @@ type pageCache struct {
 	mu      sync.RWMutex
 	entries map[string]*cachedPage
 	gen     func() uint64
+	// flights are the pages being rendered: a request for one waits for it
+	// instead of rendering it again, so that a page expiring under load
+	// costs one rendering, not one per waiting reader.
+	flights map[string]chan struct{}
 }
 
 type cachedPage struct {
@@ -33,7 +37,7 @@ const (
 )
 
 func newPageCache(gen func() uint64) *pageCache {
-	return &pageCache{entries: map[string]*cachedPage{}, gen: gen}
+	return &pageCache{entries: map[string]*cachedPage{}, gen: gen, flights: map[string]chan struct{}{}}
 }
 
 // cacheable reports whether a request's answer may be shared.
@@ -80,6 +84,28 @@ func (w *recorder) Write(b []byte) (int, error) {
 
 func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// serve answers from the cache if it holds the page fresh and rendered
+// after every commit before gen.
+func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, gen uint64) bool {
+	c.mu.RLock()
+	e := c.entries[key]
+	c.mu.RUnlock()
+	if e == nil || e.gen < gen || !time.Now().Before(e.expires) {
+		return false
+	}
+	h := w.Header()
+	for k, v := range e.header {
+		h[k] = v
+	}
+	if etag := e.header.Get("ETag"); etag != "" && r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	w.WriteHeader(e.status)
+	w.Write(e.body)
+	return true
+}
+
 // middleware serves cached pages and caches fresh ones.
 func (c *pageCache) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -92,28 +118,37 @@ func (c *pageCache) middleware(next http.Handler) http.Handler {
 			key += "\x00" + l.Value
 		}
 		gen := c.gen()
-		c.mu.RLock()
-		e := c.entries[key]
-		c.mu.RUnlock()
-		if e != nil && e.gen == gen && time.Now().Before(e.expires) {
-			h := w.Header()
-			for k, v := range e.header {
-				h[k] = v
-			}
-			if etag := e.header.Get("ETag"); etag != "" && r.Header.Get("If-None-Match") == etag {
-				w.WriteHeader(http.StatusNotModified)
+		if c.serve(w, r, key, gen) {
+			return
+		}
+		c.mu.Lock()
+		if flight, ok := c.flights[key]; ok {
+			c.mu.Unlock()
+			select {
+			case <-flight:
+			case <-r.Context().Done():
 				return
 			}
-			w.WriteHeader(e.status)
-			w.Write(e.body)
-			return
+			if c.serve(w, r, key, gen) {
+				return
+			}
+		} else {
+			flight = make(chan struct{})
+			c.flights[key] = flight
+			c.mu.Unlock()
+			defer func() {
+				c.mu.Lock()
+				delete(c.flights, key)
+				c.mu.Unlock()
+				close(flight)
+			}()
 		}
 		rec := &recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		if rec.status != http.StatusOK || rec.skip || w.Header().Get("Set-Cookie") != "" {
 			return
 		}
-		e = &cachedPage{status: rec.status, header: w.Header().Clone(), body: rec.buf.Bytes(), expires: time.Now().Add(pageTTL), gen: gen}
+		e := &cachedPage{status: rec.status, header: w.Header().Clone(), body: rec.buf.Bytes(), expires: time.Now().Add(pageTTL), gen: gen}
 		c.mu.Lock()
 		if len(c.entries) >= maxCached {
 			c.entries = map[string]*cachedPage{}
