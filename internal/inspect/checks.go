@@ -397,7 +397,7 @@ func checkPrivacy(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule) er
 // checkLinks fetches the addresses that published information links to
 // instead of holding the text, and lists those that do not answer.
 func checkLinks(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule) error {
-	rows, err := d.Query(ctx, `SELECT r.unit_id, r.index_no, r.link_url FROM info_records r
+	rows, err := d.Query(ctx, `SELECT r.unit_id, r.index_no, r.link_url FROM info_records r`+indexedBy(d, "info_records_links")+`
 		WHERE r.link_url <> '' AND `+inScope+` AND r.status = 'published' AND r.published_at < ?`, run.Scope.Path+"%", run.end)
 	if err != nil {
 		return fmt.Errorf("load links: %w", err)
