@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gongkai/internal/calendar"
+	"gongkai/internal/i18n"
 )
 
 // LimitKind says how a catalog item's 公开时限 is counted.
@@ -71,6 +72,17 @@ var periodWords = []struct{ word, period string }{
 	{"每半年", PeriodHalfYear}, {"半年度", PeriodHalfYear}, {"半年", PeriodHalfYear},
 	{"每月", PeriodMonth}, {"按月", PeriodMonth}, {"月度", PeriodMonth},
 	{"每年", PeriodYear}, {"按年", PeriodYear}, {"年度", PeriodYear}, {"每一年", PeriodYear},
+}
+
+// Words says the limit rule in lang: 20个工作日, 每季度….
+func (l Limit) Words(lang i18n.Lang) string {
+	switch l.Kind {
+	case WorkingDays:
+		return i18n.T(lang, "limit.working_days", l.Days)
+	case CalendarDays:
+		return i18n.T(lang, "limit.calendar_days", l.Days)
+	}
+	return i18n.T(lang, "limit."+string(l.Kind))
 }
 
 // Due is the last day information formed or changed on formed (a date

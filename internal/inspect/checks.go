@@ -158,7 +158,7 @@ func (in *inputs) load(ctx context.Context, d *db.DB, run *Run) error {
 		}
 		if due, ok := it.Limit.Due(run.cal, formed); ok && pub.After(due) {
 			in.late = append(in.late, late{unitID: unitID, indexNo: indexNo, due: due, published: pub, formed: formed,
-				rule: limitWords(it.Limit), catalog: names[ref.catalogID], itemNm: it.Name()})
+				rule: it.Limit.Words(i18n.Zh), catalog: names[ref.catalogID], itemNm: it.Name()})
 		}
 	}
 	rows.Close()
@@ -194,17 +194,6 @@ func (in *inputs) load(ctx context.Context, d *db.DB, run *Run) error {
 		in.columns[unitID][code] = c
 	}
 	return rows.Err()
-}
-
-// limitWords says a limit in Chinese, for findings.
-func limitWords(l catalog.Limit) string {
-	switch l.Kind {
-	case catalog.WorkingDays:
-		return fmt.Sprintf("%d个工作日", l.Days)
-	case catalog.CalendarDays:
-		return fmt.Sprintf("%d日", l.Days)
-	}
-	return l.Text
 }
 
 func itemTarget(domain string, it catalog.Item) string { return domain + "：" + it.Name() }

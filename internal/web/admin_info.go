@@ -55,7 +55,7 @@ func (s *Server) deadlines(ctx context.Context, lang i18n.Lang, u org.Unit) ([]i
 					row.Overdue = r.Status != info.Published && today.After(d)
 				}
 			}
-			row.Rule = limitText(lang, it.Limit)
+			row.Rule = it.Limit.Words(lang)
 			out = append(out, row)
 		}
 	}
@@ -66,17 +66,6 @@ func (s *Server) deadlines(ctx context.Context, lang i18n.Lang, u org.Unit) ([]i
 // item.
 func latestForItem(ctx context.Context, q db.Querier, catalogID int64, key string) ([]info.Record, error) {
 	return info.ItemAny(ctx, q, catalogID, key, 1)
-}
-
-// limitText says a limit rule in words.
-func limitText(lang i18n.Lang, l catalog.Limit) string {
-	switch l.Kind {
-	case catalog.WorkingDays:
-		return i18n.T(lang, "limit.working_days", l.Days)
-	case catalog.CalendarDays:
-		return i18n.T(lang, "limit.calendar_days", l.Days)
-	}
-	return i18n.T(lang, "limit."+string(l.Kind))
 }
 
 // infoListPage lists the records in the account's scope.
