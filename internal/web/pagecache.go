@@ -49,7 +49,9 @@ func cacheable(r *http.Request) bool {
 		return false
 	}
 	p := r.URL.Path
-	return !strings.HasPrefix(p, "/admin") && !strings.HasPrefix(p, "/api/v1/admin") && p != "/metrics" && p != "/healthz"
+	// An applicant's own pages (/ysqgk/cx/, /api/v1/foi/) are private.
+	return !strings.HasPrefix(p, "/admin") && !strings.HasPrefix(p, "/api/v1/admin") && !strings.HasPrefix(p, "/ysqgk/cx/") &&
+		!strings.HasPrefix(p, "/api/v1/foi") && p != "/metrics" && p != "/healthz"
 }
 
 // recorder captures a response while passing it on.

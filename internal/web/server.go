@@ -54,7 +54,8 @@ type Server struct {
 	handler http.Handler
 	ready   atomic.Bool
 
-	unitCache unitCache
+	unitCache  unitCache
+	foiLimiter lookupLimiter
 }
 
 // New builds the server and its routes.
