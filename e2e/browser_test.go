@@ -308,15 +308,31 @@ func TestPhoneLayout(t *testing.T) {
 			t.Errorf("%s has no navigation on a phone", what)
 		}
 	}
-	for _, p := range []string{"/", "/zwgk/bzh/", "/zwgk/bzh/440105-001/21/", "/admin/login"} {
+	for _, p := range []string{"/", "/zwgk/bzh/", "/zwgk/bzh/440105-001/21/", "/ysqgk/", "/ysqgk/sq/", "/ysqgk/cx/", "/admin/login"} {
 		visit(t, ctx, p)
 		check(p)
 	}
+	// The application form showing its errors.
+	visit(t, ctx, "/ysqgk/sq/")
+	must(t, ctx,
+		chromedp.SetValue(`#unit`, "440105-001", chromedp.ByQuery),
+		chromedp.SendKeys(`#name`, "王小明", chromedp.ByQuery),
+		chromedp.SendKeys(`#id_number`, "123456", chromedp.ByQuery),
+		chromedp.SendKeys(`#phone`, "13800138000", chromedp.ByQuery),
+		chromedp.SendKeys(`#description`, "长者饭堂补贴标准", chromedp.ByQuery),
+		chromedp.Click(`form[action="/ysqgk/sq/"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#id_number-error`, chromedp.ByQuery))
+	checkAxe(t, ctx, "application form with errors")
+	check("application form with errors")
 	da := demoAccount(t, auth.PublicOfficeDistrict)
 	login(t, ctx, da.Login, da.Password)
 	check("dashboard")
 	visit(t, ctx, "/admin/catalogs/440105-002/21")
 	check("catalog review")
+	visit(t, ctx, "/admin/foi")
+	check("applications")
+	visit(t, ctx, "/admin/foi/new")
+	check("application registration")
 }
 
 // phone is a narrow touch screen.
@@ -608,4 +624,97 @@ func TestInspectionJourney(t *testing.T) {
 	if charts != 2 {
 		t.Errorf("%d charts on the results page", charts)
 	}
+}
+
+// A citizen applies for information on the portal; 赤岗's editor confirms
+// receipt and asks for a correction; the citizen, back with the tracking
+// number and query code, corrects it; the editor consults a third party,
+// records its answer and replies; the citizen reads the reply notice.
+func TestApplicationJourney(t *testing.T) {
+	ctx := tab(t)
+	visit(t, ctx, "/ysqgk/")
+	visit(t, ctx, "/ysqgk/sq/?unit=440105-001")
+	var no, code string
+	must(t, ctx,
+		chromedp.SendKeys(`#name`, "王小明", chromedp.ByQuery),
+		chromedp.SendKeys(`#id_number`, "11010519491231002X", chromedp.ByQuery),
+		chromedp.SendKeys(`#phone`, "13800138000", chromedp.ByQuery),
+		chromedp.SendKeys(`#email`, "wxm@example.com", chromedp.ByQuery),
+		chromedp.SendKeys(`#description`, "赤岗街道长者饭堂的补贴标准", chromedp.ByQuery),
+		chromedp.Click(`input[name=delivery][value=email]`, chromedp.ByQuery),
+		chromedp.Click(`form[action="/ysqgk/sq/"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#query-code`, chromedp.ByQuery),
+		chromedp.Text(`#tracking-no`, &no, chromedp.ByQuery),
+		chromedp.Text(`#query-code`, &code, chromedp.ByQuery),
+	)
+	checkAxe(t, ctx, "application submitted")
+	must(t, ctx, network.ClearBrowserCookies())
+
+	ed := demoAccount(t, auth.UnitEditor)
+	login(t, ctx, ed.Login, ed.Password)
+	visit(t, ctx, "/admin/foi")
+	var appPath string
+	must(t, ctx,
+		chromedp.Click(`//a[text()="`+no+`"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`form[action$="/confirm"]`, chromedp.ByQuery),
+		chromedp.Location(&appPath),
+	)
+	appPath = strings.TrimPrefix(appPath, baseURL)
+	checkAxe(t, ctx, "application awaiting receipt")
+	press(t, ctx, "/confirm", "confirm")
+	must(t, ctx, chromedp.SendKeys(`#corr-note`, "请说明需要哪一年的补贴标准", chromedp.ByQuery))
+	press(t, ctx, "/correction", "correction")
+	checkAxe(t, ctx, "application awaiting correction")
+	logout(t, ctx)
+
+	// The citizen comes back with the number and the code.
+	must(t, ctx, network.ClearBrowserCookies())
+	visit(t, ctx, "/ysqgk/cx/")
+	var state string
+	must(t, ctx,
+		chromedp.SendKeys(`#no`, no, chromedp.ByQuery),
+		chromedp.SendKeys(`#code`, code, chromedp.ByQuery),
+		chromedp.Click(`form[action="/ysqgk/cx/"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#correction`, chromedp.ByQuery),
+	)
+	checkAxe(t, ctx, "applicant asked to correct")
+	must(t, ctx,
+		chromedp.SendKeys(`#correction`, "需要2026年的补贴标准", chromedp.ByQuery),
+		chromedp.Click(`form[action$="/correct"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitNotPresent(`#correction`, chromedp.ByQuery),
+		chromedp.Text(`dl.meta`, &state, chromedp.ByQuery),
+	)
+	if !strings.Contains(state, "办理中") {
+		t.Fatalf("after the correction: %q", state)
+	}
+
+	login(t, ctx, ed.Login, ed.Password)
+	visit(t, ctx, appPath)
+	must(t, ctx, chromedp.SendKeys(`#consult-party`, "广州市某某餐饮管理有限公司", chromedp.ByQuery))
+	press(t, ctx, "/consult", "consult")
+	must(t, ctx, chromedp.Click(`input[name=outcome][value=agree]`, chromedp.ByQuery))
+	press(t, ctx, "/consulted", "consulted")
+	must(t, ctx,
+		chromedp.SetValue(`#reply-result`, "granted", chromedp.ByQuery),
+		chromedp.SendKeys(`#reply-text`, "补贴标准为每餐5元，详见附件。", chromedp.ByQuery),
+	)
+	press(t, ctx, "/reply", "reply")
+	checkAxe(t, ctx, "answered application")
+	visit(t, ctx, appPath+"/notice")
+	logout(t, ctx)
+
+	// The citizen reads the notice.
+	visit(t, ctx, "/ysqgk/cx/"+no+"/")
+	var notice string
+	must(t, ctx,
+		chromedp.Click(`a[href$="/notice/"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`article.notice-doc`, chromedp.ByQuery),
+		chromedp.Text(`article.notice-doc`, &notice, chromedp.ByQuery),
+	)
+	for _, want := range []string{"王小明：", "本机关予以公开。补贴标准为每餐5元，详见附件。", "书面征求了第三方意见", "海珠区人民政府申请行政复议"} {
+		if !strings.Contains(notice, want) {
+			t.Errorf("notice lacks %q:\n%s", want, notice)
+		}
+	}
+	checkAxe(t, ctx, "reply notice (applicant)")
 }

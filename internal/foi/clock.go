@@ -172,6 +172,9 @@ const DueSoonDays = 3
 // Overdue reports whether the date has passed.
 func (u Urgency) Overdue() bool { return u.Due != "" && u.Left < 0 }
 
+// Late returns how many working days overdue the date is.
+func (u Urgency) Late() int { return -u.Left }
+
 // Soon reports whether the date is within DueSoonDays working days.
 func (u Urgency) Soon() bool { return u.Due != "" && u.Left >= 0 && u.Left <= DueSoonDays }
 

@@ -10,6 +10,7 @@ import (
 	"gongkai/internal/catalog"
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
+	"gongkai/internal/foi"
 	"gongkai/internal/i18n"
 	"gongkai/internal/info"
 	"gongkai/internal/org"
@@ -29,6 +30,7 @@ var checks = map[string]check{
 	StaleColumn:         checkStaleColumns,
 	Privacy:             checkPrivacy,
 	DeadLink:            checkLinks,
+	FOIOverdue:          checkFOIOverdue,
 }
 
 // inScope is the condition that a record r belongs to a unit under the
@@ -444,4 +446,21 @@ func parseStored(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("inspect: unreadable time %q", s)
+}
+
+// checkFOIOverdue lists applications for disclosure answered late or
+// unanswered past their deadline.
+func checkFOIOverdue(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule) error {
+	late, err := foi.LateOn(ctx, d, run.cal, run.Scope, run.asOf)
+	if err != nil {
+		return fmt.Errorf("load applications: %w", err)
+	}
+	for _, l := range late {
+		actual := "截至" + run.asOf.String() + "尚未答复"
+		if l.Result != "" && l.ResultDate <= run.asOf.String() {
+			actual = l.ResultDate + "答复"
+		}
+		run.add(r, r.Deduction, l.Unit.ID, "申请 "+l.TrackingNo, l.Deadline.String()+"前答复", actual)
+	}
+	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"gongkai/internal/db"
 	"gongkai/internal/db/dbtest"
 	"gongkai/internal/errs"
+	"gongkai/internal/foi"
 	"gongkai/internal/info"
 	"gongkai/internal/inspect"
 	"gongkai/internal/org"
@@ -691,6 +692,63 @@ func TestScheduledRuns(t *testing.T) {
 		}
 		if again, _ := inspect.RunScheduled(ctx, d, w.cal); len(again) != 0 {
 			t.Error("ran twice on the same day")
+		}
+	})
+}
+
+// Applications answered after their deadline, or unanswered past it, are
+// findings of foi_overdue; one answered on its last day is not.
+func TestFOIOverdueRule(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		ctx := context.Background()
+		at := func(day string) {
+			dd, _ := calendar.ParseDate(day)
+			d.SetClock(func() time.Time { return time.Date(dd.Year, dd.Month, dd.Day, 9, 0, 0, 0, calendar.China) })
+		}
+		in := foi.Input{UnitCode: "440105-001", Description: "高龄津贴发放名单", Medium: "paper", Delivery: "pickup",
+			Applicant: foi.Applicant{Type: foi.NaturalPerson, Name: "李明", IDType: "resident_id", IDNumber: "11010519491231002X", Phone: "13800000000"}}
+		apply := func(received, answered string) string {
+			t.Helper()
+			at(received)
+			var app foi.Application
+			err := d.InTx(ctx, func(tx *db.Tx) error {
+				var err error
+				app, _, err = foi.Register(ctx, tx, w.cgEd, in, foi.InPerson, received, "")
+				return err
+			})
+			if err == nil && answered != "" {
+				at(answered) // a transaction's day is the day it starts
+				err = d.InTx(ctx, func(tx *db.Tx) error {
+					_, err := foi.Answer(ctx, tx, w.cgEd, app, foi.Reply{Result: foi.Granted, Text: "见附件"})
+					return err
+				})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return app.TrackingNo
+		}
+		// Received before 中秋/国庆: the 20th working day is 22 October.
+		apply("2026-09-18", "2026-10-22")
+		late := apply("2026-09-18", "2026-10-23")
+		// Received 16 October: due 13 November, still open on 20 November.
+		open := apply("2026-10-16", "")
+		at("2026-11-20")
+		run := w.run(t, nil, w.hz, "2026-11-20", false)
+		got := targets(unitOf(t, run, "440105-001"), inspect.FOIOverdue)
+		if strings.Join(got, "|") != "申请 "+late+"|申请 "+open {
+			t.Errorf("foi_overdue at 赤岗: %q; want %s and %s", got, late, open)
+		}
+		for _, f := range unitOf(t, run, "440105-001").Findings {
+			if f.Rule == inspect.FOIOverdue && f.Target == "申请 "+open && (f.Expected != "2026-11-13前答复" || f.Actual != "截至2026-11-20尚未答复") {
+				t.Errorf("open finding: %+v", f)
+			}
+		}
+		// As of 12 November the open one is not yet late.
+		run = w.run(t, nil, w.hz, "2026-11-12", false)
+		if got := targets(unitOf(t, run, "440105-001"), inspect.FOIOverdue); strings.Join(got, "|") != "申请 "+late {
+			t.Errorf("foi_overdue as of 12 November: %q", got)
 		}
 	})
 }

@@ -46,6 +46,7 @@ const (
 	StaleColumn         = "stale_column"
 	Privacy             = "privacy"
 	DeadLink            = "dead_link"
+	FOIOverdue          = "foi_overdue"
 )
 
 // DefaultRules is the rule set an office starts from.
@@ -89,6 +90,10 @@ func DefaultRules() []Rule {
 			DescEn:      "Information linked to other sites answers: each address is fetched with a time limit and tried again before it counts as dead.",
 			Weight:      10, Deduction: 1, Enabled: true,
 			Params: map[string]float64{"timeout_seconds": 15, "retries": 2, "concurrency": 8}},
+		{ID: FOIOverdue, Name: "依申请公开答复时限", NameEn: "Replies to applications on time",
+			Description: "依申请公开在法定期限内答复：自收到申请起20个工作日，补正后重新计算，征求意见和缴费期间不计入，延长至多20个工作日；近一年逾期答复和逾期未答复的申请逐件列出。",
+			DescEn:      "Applications for disclosure are answered within the statutory period: 20 working days from receipt, restarted by a correction, without consultations and fee waits, extended once by at most 20; late replies of the past year and overdue open applications are listed one by one.",
+			Weight:      10, Deduction: 2, Enabled: true},
 		{ID: Privacy, Name: "个人信息保护", NameEn: "Personal data",
 			Description: "已发布信息中没有未遮盖的身份证号、手机号、银行卡号、电子邮箱（经审核人书面决定的除外）。",
 			DescEn:      "Published information holds no unmasked ID, mobile, bank card numbers or e-mail addresses, unless a reviewer decided so in writing.",

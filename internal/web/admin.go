@@ -13,6 +13,7 @@ import (
 	"gongkai/internal/catalog"
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
+	"gongkai/internal/foi"
 	"gongkai/internal/i18n"
 	"gongkai/internal/inspect"
 	"gongkai/internal/org"
@@ -188,6 +189,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 		data["Rectification"], data["Overdue"] = append(overdue, open...), len(overdue)
 	}
+	// Applications for disclosure due soon or overdue in the scope.
+	urgent, err := foi.Urgent(ctx, s.db, s.cfg.Calendar(), a.Unit, s.today())
+	if err != nil {
+		return err
+	}
+	data["FOI"] = urgent
 	data["Clock"] = s.clockToday(p.Lang)
 	p.Data = data
 	s.render(w, r, http.StatusOK, "dashboard", p)

@@ -1,0 +1,68 @@
+package foi
+
+import (
+	"context"
+
+	"gongkai/internal/calendar"
+	"gongkai/internal/db"
+	"gongkai/internal/org"
+)
+
+// Late is an application answered after its deadline, or still unanswered
+// past it.
+type Late struct {
+	Application
+	Deadline calendar.Date
+}
+
+// LateOn returns the applications to units in scope that, seen on day asOf,
+// were answered after their deadline within the year before asOf, or were
+// still unanswered after it. Imported applications are left out: their
+// pauses and extensions were not carried over, so their deadlines are not
+// known; so are those closed as abandoned, which have no reply to be late.
+// A past asOf sees today's record of pauses and extensions.
+func LateOn(ctx context.Context, q db.Querier, cal *calendar.Calendar, scope org.Unit, asOf calendar.Date) ([]Late, error) {
+	yearAgo := asOf.AddDays(-365).String()
+	rows, err := q.Query(ctx, `SELECT `+appCols+` FROM foi_applications a JOIN units u ON u.id = a.unit_id
+		WHERE u.path LIKE ? AND a.imported = ? AND a.clock_start <> '' AND a.received_date <= ?
+		AND (a.result = '' OR a.result_date > ? OR (a.result_date > ? AND a.result NOT IN (?, ?)))
+		ORDER BY a.id`, scope.Path+"%", false, asOf.String(), asOf.String(), yearAgo, OtherNoCorrection, OtherNoFee)
+	if err != nil {
+		return nil, err
+	}
+	var apps []Application
+	for rows.Next() {
+		a, err := scanApp(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		apps = append(apps, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	dir, err := org.LoadDirectory(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []Late
+	for _, a := range apps {
+		if a.Unit, err = dir.ByID(a.Unit.ID); err != nil {
+			return nil, err
+		}
+		if a.Pauses, err = pausesOf(ctx, q, a.ID); err != nil {
+			return nil, err
+		}
+		d, ok, err := a.Deadline(cal)
+		if err != nil || !ok {
+			continue // waiting for the applicant or a consulted party
+		}
+		answered := a.Result != "" && a.ResultDate <= asOf.String()
+		if (answered && a.ResultDate > d.String()) || (!answered && asOf.After(d)) {
+			out = append(out, Late{Application: a, Deadline: d})
+		}
+	}
+	return out, nil
+}
