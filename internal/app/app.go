@@ -18,8 +18,10 @@ import (
 	"gongkai/internal/calendar/calstore"
 	"gongkai/internal/catalog"
 	"gongkai/internal/db"
+	"gongkai/internal/foi"
 	"gongkai/internal/info"
 	"gongkai/internal/inspect"
+	"gongkai/internal/mail"
 	"gongkai/internal/web"
 )
 
@@ -34,6 +36,9 @@ type Config struct {
 	Log  *slog.Logger
 	// ShutdownTimeout bounds how long in-flight requests may take to finish.
 	ShutdownTimeout time.Duration
+	// SMTPURL is the mail relay (GONGKAI_SMTP_URL, see package mail); empty
+	// turns mail off.
+	SMTPURL string
 }
 
 // App is a running gongkai: an open database, the calendar and the server.
@@ -42,6 +47,8 @@ type App struct {
 	DB     *db.DB
 	Server *web.Server
 	cal    atomic.Pointer[calendar.Calendar]
+	// mail sends reminders; nil while mail is off.
+	mail foi.Sender
 	// Listener is set once Run is listening, so that tests can find the port.
 	addr atomic.Value
 }
@@ -99,6 +106,16 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.ReloadCalendar(ctx); err != nil {
 		d.Close()
 		return nil, err
+	}
+	if cfg.SMTPURL == "" {
+		cfg.Log.Info("mail is off: GONGKAI_SMTP_URL is not set, so no reminders are sent")
+	} else {
+		mc, err := mail.ParseURL(cfg.SMTPURL)
+		if err != nil {
+			d.Close()
+			return nil, err
+		}
+		a.mail = mail.NewSender(mc)
 	}
 	a.Server, err = web.New(web.Config{DB: d, Log: cfg.Log, Calendar: a.Calendar, ReloadCalendar: a.ReloadCalendar, Files: cfg.FilesDir()})
 	if err != nil {
@@ -170,11 +187,17 @@ func (a *App) Run(ctx context.Context) error {
 }
 
 // runJobs runs the periodic work until ctx is done: publishing the records
-// whose scheduled time has come.
+// whose scheduled time has come, scheduled inspections, and once a day the
+// work on applications for disclosure.
 func (a *App) runJobs(ctx context.Context) {
 	t := time.NewTicker(30 * time.Second)
 	defer t.Stop()
+	var foiDay calendar.Date // the last day the foi work ran in this process
 	for {
+		if today := calendar.DateOf(a.DB.Now().In(calendar.China)); today != foiDay {
+			foiDay = today
+			a.runFOI(ctx, today)
+		}
 		if n, err := info.PublishDue(ctx, a.DB); err != nil && ctx.Err() == nil {
 			a.cfg.Log.Error("scheduled publishing", "err", err)
 		} else if n > 0 {
@@ -192,6 +215,19 @@ func (a *App) runJobs(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// runFOI closes the applications whose applicants let a period run out and
+// sends the day's reminders. Reminders already sent are recorded, so a
+// restart on the same day sends only what failed or is new.
+func (a *App) runFOI(ctx context.Context, today calendar.Date) {
+	res, err := foi.Daily(ctx, a.DB, a.Calendar(), a.mail, today)
+	if err != nil && ctx.Err() == nil {
+		a.cfg.Log.Error("applications for disclosure: daily work", "err", err)
+	}
+	if res.Closed > 0 || res.Sent > 0 {
+		a.cfg.Log.Info("applications for disclosure: daily work", "closed", res.Closed, "reminders", res.Sent)
 	}
 }
 

@@ -15,8 +15,10 @@ import (
 
 	"gongkai/internal/app"
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/db"
 	"gongkai/internal/db/dbtest"
+	"gongkai/internal/foi"
 	"gongkai/internal/org"
 )
 
@@ -141,4 +143,38 @@ func TestShutdownLetsRequestsFinish(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not return after the last request")
 	}
+}
+
+// The demo's applications load once, at every stage, with one group asked
+// for often enough to disclose proactively.
+func TestDemoApplications(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := app.LoadDemo(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []bool{true, false} {
+			loaded, err := app.LoadDemoApplications(ctx, d)
+			if err != nil || loaded != want {
+				t.Fatalf("load %d: %v %v", i+1, loaded, err)
+			}
+		}
+		city, _ := org.ByCode(ctx, d, "440100")
+		today := calendar.DateOf(d.Now().In(calendar.China))
+		ls, total, err := foi.List(ctx, d, calendar.Default().AssumeWeekends(), foi.Filter{Scope: city, Limit: 100}, today)
+		if err != nil || total != 9 {
+			t.Fatalf("%d applications, %v", total, err)
+		}
+		states := map[string]int{}
+		for _, l := range ls {
+			states[l.Status]++
+		}
+		if states[foi.StatusDelivered] != 6 || states[foi.StatusPending] != 1 || states[foi.StatusCorrection] != 1 || states[foi.StatusConsulting] != 1 {
+			t.Errorf("states: %v", states)
+		}
+		cs, err := foi.Candidates(ctx, d, city, today)
+		if err != nil || len(cs) != 1 || cs[0].Applicants != 3 {
+			t.Errorf("candidates for proactive disclosure: %+v, %v", cs, err)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,14 +34,23 @@ func (e *env) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-// readTableFile reads a CSV or XLSX file as a catalog table.
-func readTableFile(path string) (*catalog.Table, error) {
+// openFile opens a file named on the command line; its errors say which.
+func openFile(path string) (*os.File, error) {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
 		return nil, errs.New(errs.Invalid, "cli.no_file", path)
 	}
 	if err != nil {
 		return nil, errs.New(errs.Invalid, "cli.cannot_read", path, err.Error())
+	}
+	return f, nil
+}
+
+// readTableFile reads a CSV or XLSX file as a catalog table.
+func readTableFile(path string) (*catalog.Table, error) {
+	f, err := openFile(path)
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 	return catalog.ReadTable(filepath.Base(path), f)
@@ -96,8 +106,11 @@ func runImport(e *env, args []string) error {
 	if len(args) > 0 && args[0] == "info" {
 		return runImportInfo(e, args[1:])
 	}
+	if len(args) > 0 && args[0] == "foi" {
+		return runImportFOI(e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "catalog" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "catalog, info"))
+		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "catalog, info, foi"))
 	}
 	fs, data := e.flags("import catalog")
 	unit := fs.String("unit", "", "unit code")
@@ -139,23 +152,26 @@ func (e *env) inTx(dataDir string, fn func(tx *db.Tx) error) error {
 	return d.InTx(e.ctx, fn)
 }
 
+// importFile parses an import subcommand's flags and opens the one file it
+// names.
+func (e *env) importFile(fs *flag.FlagSet, args []string) (*os.File, error) {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != 1 {
+		return nil, usagef("%s", i18n.T(e.lang, "cli.args", 1))
+	}
+	return openFile(pos[0])
+}
+
 // runImportInfo loads records published elsewhere from a JSON Lines file.
 func runImportInfo(e *env, args []string) error {
 	fs, data := e.flags("import info")
 	unit := fs.String("unit", "", "unit of lines without one")
-	pos, err := parseInterspersed(fs, args)
+	f, err := e.importFile(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return usagef("%s", i18n.T(e.lang, "cli.args", 1))
-	}
-	f, err := os.Open(pos[0])
-	if os.IsNotExist(err) {
-		return errs.New(errs.Invalid, "cli.no_file", pos[0])
-	}
-	if err != nil {
-		return errs.New(errs.Invalid, "cli.cannot_read", pos[0], err.Error())
 	}
 	defer f.Close()
 	var res info.ImportResult

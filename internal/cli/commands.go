@@ -58,7 +58,7 @@ func runServe(e *env, args []string) error {
 		// pprof registers itself on the default mux, which nothing else uses.
 		go http.Serve(ln, http.DefaultServeMux) //nolint:errcheck // ends when ln closes
 	}
-	a, err := app.New(e.ctx, app.Config{DataDir: *data, DatabaseURL: databaseURL(), Addr: *addr, Log: log})
+	a, err := app.New(e.ctx, app.Config{DataDir: *data, DatabaseURL: databaseURL(), Addr: *addr, Log: log, SMTPURL: os.Getenv("GONGKAI_SMTP_URL")})
 	if err != nil {
 		return err
 	}
@@ -66,6 +66,9 @@ func runServe(e *env, args []string) error {
 	if *demo {
 		loaded, err := app.LoadDemo(e.ctx, a.DB)
 		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		if _, err := app.LoadDemoApplications(e.ctx, a.DB); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		if loaded {

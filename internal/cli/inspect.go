@@ -6,6 +6,7 @@ import (
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calstore"
+	"gongkai/internal/db"
 	"gongkai/internal/i18n"
 	"gongkai/internal/inspect"
 	"gongkai/internal/org"
@@ -39,20 +40,9 @@ func runInspect(e *env, args []string) error {
 		return err
 	}
 	defer d.Close()
-	var root org.Unit
-	if *scope != "" {
-		if root, err = org.ByCode(e.ctx, d, *scope); err != nil {
-			return err
-		}
-	} else {
-		roots, err := org.Roots(e.ctx, d)
-		if err != nil {
-			return err
-		}
-		if len(roots) == 0 {
-			return usagef("%s", i18n.T(e.lang, "inspect.no_units"))
-		}
-		root = roots[0]
+	root, err := e.scope(d, *scope)
+	if err != nil {
+		return err
 	}
 	cal, err := calstore.Load(e.ctx, d)
 	if err != nil {
@@ -71,4 +61,20 @@ func runInspect(e *env, args []string) error {
 		fmt.Fprintf(w, "%s\t%s\t%.1f\t%d\n", u.Code, u.Name, u.Score, len(u.Findings))
 	}
 	return w.Flush()
+}
+
+// scope returns the unit of code, or the city (the first root) when code
+// is empty.
+func (e *env) scope(d *db.DB, code string) (org.Unit, error) {
+	if code != "" {
+		return org.ByCode(e.ctx, d, code)
+	}
+	roots, err := org.Roots(e.ctx, d)
+	if err != nil {
+		return org.Unit{}, err
+	}
+	if len(roots) == 0 {
+		return org.Unit{}, usagef("%s", i18n.T(e.lang, "inspect.no_units"))
+	}
+	return roots[0], nil
 }

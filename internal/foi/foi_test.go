@@ -15,6 +15,7 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/foi"
 	"gongkai/internal/org"
+	"gongkai/internal/orgtest"
 )
 
 func TestMain(m *testing.M) {
@@ -52,30 +53,13 @@ func newWorld(t *testing.T, d *db.DB) *world {
 	ctx := context.Background()
 	w := &world{d: d, cal: calendar.Default()}
 	err := d.InTx(ctx, func(tx *db.Tx) error {
-		mk := func(n org.NewUnit) org.Unit {
-			u, err := org.Create(ctx, tx, "test", nil, n)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return u
-		}
-		mk(org.NewUnit{Code: "440100", Name: "广州市", Kind: org.City})
-		w.hz = mk(org.NewUnit{Code: "440105", Name: "海珠区", Kind: org.District, ParentCode: "440100"})
-		w.yx = mk(org.NewUnit{Code: "440104", Name: "越秀区", Kind: org.District, ParentCode: "440100"})
-		w.cg = mk(org.NewUnit{Code: "440105-001", Name: "赤岗街道", Kind: org.Street, ParentCode: "440105"})
-		w.bj = mk(org.NewUnit{Code: "440104-001", Name: "北京街道", Kind: org.Street, ParentCode: "440104"})
-		acct := func(login string, role auth.Role, u org.Unit) auth.Account {
-			a, err := auth.CreateAccount(ctx, tx, "test", nil, auth.NewAccount{Login: login, DisplayName: login, Password: "password-2026", Role: role, UnitCode: u.Code})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return a
-		}
-		w.cgEd = acct("cg-editor", auth.UnitEditor, w.cg)
-		w.cgRev = acct("cg-reviewer", auth.UnitReviewer, w.cg)
-		w.hzOffice = acct("hz-office", auth.PublicOfficeDistrict, w.hz)
-		w.yxOffice = acct("yx-office", auth.PublicOfficeDistrict, w.yx)
-		w.bjEd = acct("bj-editor", auth.UnitEditor, w.bj)
+		c := orgtest.Build(t, ctx, tx)
+		w.hz, w.yx, w.cg, w.bj = c.Haizhu, c.Yuexiu, c.Chigang, c.Beijing
+		w.cgEd = orgtest.Account(t, ctx, tx, "cg-editor", "", auth.UnitEditor, w.cg)
+		w.cgRev = orgtest.Account(t, ctx, tx, "cg-reviewer", "", auth.UnitReviewer, w.cg)
+		w.hzOffice = orgtest.Account(t, ctx, tx, "hz-office", "", auth.PublicOfficeDistrict, w.hz)
+		w.yxOffice = orgtest.Account(t, ctx, tx, "yx-office", "", auth.PublicOfficeDistrict, w.yx)
+		w.bjEd = orgtest.Account(t, ctx, tx, "bj-editor", "", auth.UnitEditor, w.bj)
 		return nil
 	})
 	if err != nil {

@@ -104,14 +104,19 @@ func fill(ctx context.Context, q db.Querier, cal *calendar.Calendar, ls []Listed
 // Urgent returns the open applications in scope whose dates are due within
 // DueSoonDays working days or past, the most overdue first.
 func Urgent(ctx context.Context, q db.Querier, cal *calendar.Calendar, scope org.Unit, t calendar.Date) ([]Listed, error) {
-	ls, _, err := List(ctx, q, cal, Filter{Scope: scope, Status: "open", Limit: 500}, t)
-	if err != nil {
-		return nil, err
-	}
 	var out []Listed
-	for _, l := range ls {
-		if l.Urgency.Overdue() || l.Urgency.Soon() {
-			out = append(out, l)
+	for offset := 0; ; offset += 500 {
+		ls, total, err := List(ctx, q, cal, Filter{Scope: scope, Status: "open", Limit: 500, Offset: offset}, t)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			if l.Urgency.Overdue() || l.Urgency.Soon() {
+				out = append(out, l)
+			}
+		}
+		if offset+len(ls) >= total || len(ls) == 0 {
+			break
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Urgency.Left < out[j].Urgency.Left })

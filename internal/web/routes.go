@@ -95,6 +95,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/foi/{id}/notice", s.h(s.foiAdminNotice(false)))
 	mux.Handle("GET /admin/foi/{id}/notice.docx", s.h(s.foiAdminNotice(true)))
 
+	// Applications asked for repeatedly, to publish proactively (依申请转主动).
+	mux.Handle("GET /admin/foi/proactive", s.h(s.foiProactivePage))
+	mux.Handle("POST /admin/foi/proactive", s.h(s.foiProactiveMark))
 
 	mux.Handle("GET /admin/inspect", s.h(s.inspectPage))
 	mux.Handle("POST /admin/inspect", s.h(s.inspectRun))
@@ -110,6 +113,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/rectification/{id}", s.h(s.noticePage))
 	mux.Handle("POST /admin/rectification/{id}/recheck", s.h(s.noticeRecheck))
 	mux.Handle("POST /admin/rectification/{id}/findings/{finding}", s.h(s.findingAnswer))
+	mux.Handle("GET /admin/reports", s.h(s.reportsPage))
+	mux.Handle("POST /admin/reports", s.h(s.reportsPost))
+	mux.Handle("GET /admin/reports/{unit}/{file}", s.h(s.reportFile))
 	mux.Handle("GET /admin/domain", s.h(s.domainPage))
 	mux.Handle("POST /admin/domain/grades", s.h(s.domainGrade))
 	mux.Handle("GET /admin/domain.xlsx", s.h(s.domainReport))
@@ -126,6 +132,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/admin/foi/{id}", s.h(s.apiFOIApplication))
 	mux.Handle("POST /api/v1/admin/inspect", s.h(s.apiInspect))
 	mux.Handle("GET /api/v1/admin/inspect/{id}", s.h(s.apiInspectRun))
+	mux.Handle("GET /api/v1/admin/reports/annual", s.h(s.apiAnnualReport))
 	mux.Handle("GET /api/v1/admin/units", s.h(s.apiUnits))
 	mux.Handle("POST /api/v1/admin/units", s.h(s.apiUnitCreate))
 	mux.Handle("GET /api/v1/admin/units/{code}", s.h(s.apiUnit))

@@ -1,0 +1,274 @@
+package foi
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
+	"gongkai/internal/db"
+	"gongkai/internal/errs"
+	"gongkai/internal/i18n"
+	"gongkai/internal/org"
+)
+
+// Sender sends one plain-text message; *mail.Sender is the real one.
+type Sender interface {
+	Send(ctx context.Context, to, subject, body string) error
+}
+
+// DailyResult is what the daily work did.
+type DailyResult struct {
+	Closed int // applications Sweep closed as abandoned
+	Sent   int // reminder messages sent
+}
+
+// Daily does the work of day today: it closes the applications whose
+// correction or fee period ran out (Sweep), then reminds the handlers of
+// what is due (Remind), unless s is nil because mail is off. A failed
+// message is returned after the others have gone out.
+func Daily(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, today calendar.Date) (DailyResult, error) {
+	var closed int
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		closed, err = Sweep(ctx, tx, today)
+		return err
+	})
+	if err != nil {
+		return DailyResult{}, err
+	}
+	res := DailyResult{Closed: closed}
+	if s == nil {
+		return res, nil
+	}
+	res.Sent, err = Remind(ctx, d, cal, s, today)
+	return res, err
+}
+
+// due is an application a recipient is reminded of.
+type due struct {
+	Listed
+	kind string // what is due and whether it is overdue: "reply.overdue"
+}
+
+// recipient is an address with the applications to remind it of.
+type recipient struct {
+	email string
+	name  string
+	items []due
+}
+
+// Remind sends, as of day today, one message to each person with open
+// applications due within DueSoonDays working days or overdue: the
+// application's handler, or, when it has none or the handler has no
+// e-mail address, the editors and reviewers of its unit. Each
+// (application, kind, day, recipient) sent is recorded in foi_reminders and
+// not sent again; a failed message records nothing, so the next run tries
+// again, and the others still go out. It returns how many messages went
+// out and the failures joined.
+func Remind(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, today calendar.Date) (sent int, err error) {
+	items, err := dueOn(ctx, d, cal, today)
+	if err != nil {
+		return 0, err
+	}
+	rs, err := recipients(ctx, d, items)
+	if err != nil {
+		return 0, err
+	}
+	var failed []error
+	for _, r := range rs {
+		if r.items, err = unsent(ctx, d, r, today); err != nil {
+			return sent, err
+		}
+		if len(r.items) == 0 {
+			continue
+		}
+		subject, body := reminderText(r, today)
+		if err := s.Send(ctx, r.email, subject, body); err != nil {
+			failed = append(failed, fmt.Errorf("remind %s: %w", r.email, err))
+			continue
+		}
+		if err := recordSent(ctx, d, r, today); err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	return sent, errors.Join(failed...)
+}
+
+// dueOn returns every open application due soon or overdue on day today.
+func dueOn(ctx context.Context, q db.Querier, cal *calendar.Calendar, today calendar.Date) ([]due, error) {
+	roots, err := org.Roots(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	const page = 500
+	var out []due
+	for _, root := range roots {
+		for off := 0; ; off += page {
+			ls, total, err := List(ctx, q, cal, Filter{Scope: root, Status: "open", Limit: page, Offset: off}, today)
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range ls {
+				switch {
+				case l.Urgency.Overdue():
+					out = append(out, due{l, l.Urgency.What + ".overdue"})
+				case l.Urgency.Soon():
+					out = append(out, due{l, l.Urgency.What + ".soon"})
+				}
+			}
+			if off+page >= total {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// recipients sorts the applications by whom to remind, in a stable order.
+func recipients(ctx context.Context, q db.Querier, items []due) ([]*recipient, error) {
+	handlers := map[string][]auth.Account{}
+	units := map[int64][]auth.Account{}
+	byEmail := map[string]*recipient{}
+	var out []*recipient
+	for _, it := range items {
+		to, err := handlerOf(ctx, q, handlers, it.Handler)
+		if err != nil {
+			return nil, err
+		}
+		if len(to) == 0 {
+			if to, err = unitStaff(ctx, q, units, it.Unit); err != nil {
+				return nil, err
+			}
+		}
+		for _, a := range to {
+			key := strings.ToLower(a.Email)
+			r := byEmail[key]
+			if r == nil {
+				r = &recipient{email: a.Email, name: cmp.Or(a.DisplayName, a.Login)}
+				byEmail[key] = r
+				out = append(out, r)
+			}
+			r.items = append(r.items, it)
+		}
+	}
+	for _, r := range out {
+		slices.SortStableFunc(r.items, func(x, y due) int {
+			return cmp.Or(cmp.Compare(x.Urgency.Left, y.Urgency.Left), cmp.Compare(x.TrackingNo, y.TrackingNo))
+		})
+	}
+	slices.SortFunc(out, func(x, y *recipient) int { return cmp.Compare(x.email, y.email) })
+	return out, nil
+}
+
+// handlerOf returns the handler's account as a recipient, or none if there
+// is no handler, it is disabled or has no e-mail address.
+func handlerOf(ctx context.Context, q db.Querier, cache map[string][]auth.Account, login string) ([]auth.Account, error) {
+	if login == "" {
+		return nil, nil
+	}
+	if to, ok := cache[login]; ok {
+		return to, nil
+	}
+	a, err := auth.ByLogin(ctx, q, login)
+	var to []auth.Account
+	switch {
+	case errs.KindOf(err) == errs.NotFound: // the handler's account is gone
+	case err != nil:
+		return nil, err
+	case a.Email != "" && !a.Disabled:
+		to = []auth.Account{a}
+	}
+	cache[login] = to
+	return to, nil
+}
+
+// unitStaff returns the enabled editors and reviewers of unit u itself
+// (not of the units under it) that have an e-mail address.
+func unitStaff(ctx context.Context, q db.Querier, cache map[int64][]auth.Account, u org.Unit) ([]auth.Account, error) {
+	if to, ok := cache[u.ID]; ok {
+		return to, nil
+	}
+	all, err := auth.InScope(ctx, q, u)
+	if err != nil {
+		return nil, err
+	}
+	var to []auth.Account
+	for _, a := range all {
+		if a.Unit.ID == u.ID && (a.Role == auth.UnitEditor || a.Role == auth.UnitReviewer) && a.Email != "" && !a.Disabled {
+			to = append(to, a)
+		}
+	}
+	cache[u.ID] = to
+	return to, nil
+}
+
+// unsent returns r's applications not yet reminded of on day today.
+func unsent(ctx context.Context, q db.Querier, r *recipient, today calendar.Date) ([]due, error) {
+	rows, err := q.Query(ctx, `SELECT application_id, kind FROM foi_reminders WHERE recipient = ? AND day = ?`, strings.ToLower(r.email), today.String())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	done := map[string]bool{}
+	for rows.Next() {
+		var id int64
+		var kind string
+		if err := rows.Scan(&id, &kind); err != nil {
+			return nil, err
+		}
+		done[fmt.Sprint(id, kind)] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []due
+	for _, it := range r.items {
+		if !done[fmt.Sprint(it.ID, it.kind)] {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// recordSent records the reminders of a message that went out.
+func recordSent(ctx context.Context, d *db.DB, r *recipient, today calendar.Date) error {
+	return d.InTx(ctx, func(tx *db.Tx) error {
+		for _, it := range r.items {
+			if _, err := tx.Exec(ctx, `INSERT INTO foi_reminders (application_id, kind, day, recipient, sent_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+				it.ID, it.kind, today.String(), strings.ToLower(r.email), tx.Now()); err != nil {
+				return fmt.Errorf("record reminder: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// reminderText writes the message to r, in Chinese: the staff's language.
+func reminderText(r *recipient, today calendar.Date) (subject, body string) {
+	t := func(key string, args ...any) string { return i18n.T(i18n.Zh, key, args...) }
+	var b strings.Builder
+	b.WriteString(t("foi.reminder.greeting", r.name) + "\n\n")
+	b.WriteString(t("foi.reminder.intro", today.String()) + "\n")
+	for i, it := range r.items {
+		u := it.Urgency
+		what := t("foi.urgency." + u.What)
+		b.WriteString("\n" + t("foi.reminder.item", i+1, it.TrackingNo, it.Unit.Name) + "\n")
+		switch {
+		case u.Left < 0:
+			b.WriteString(t("foi.reminder.overdue", what, u.Due, -u.Left))
+		case u.Left == 0:
+			b.WriteString(t("foi.reminder.due_today", what, u.Due))
+		default:
+			b.WriteString(t("foi.reminder.due_soon", what, u.Due, u.Left))
+		}
+		b.WriteString("\n" + t("foi.reminder.link", fmt.Sprintf("/admin/foi/%d", it.ID)) + "\n")
+	}
+	b.WriteString("\n" + t("foi.reminder.footer") + "\n")
+	return t("foi.reminder.subject", len(r.items), today.String()), b.String()
+}
