@@ -1,8 +1,9 @@
 package foi
 
 import (
+	"cmp"
 	"context"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -102,7 +103,8 @@ func fill(ctx context.Context, q db.Querier, cal *calendar.Calendar, ls []Listed
 }
 
 // Urgent returns the open applications in scope whose dates are due within
-// DueSoonDays working days or past, the most overdue first.
+// DueSoonDays working days or past, the most overdue first, then in the
+// order they arrived.
 func Urgent(ctx context.Context, q db.Querier, cal *calendar.Calendar, scope org.Unit, t calendar.Date) ([]Listed, error) {
 	var out []Listed
 	for offset := 0; ; offset += 500 {
@@ -119,6 +121,8 @@ func Urgent(ctx context.Context, q db.Querier, cal *calendar.Calendar, scope org
 			break
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Urgency.Left < out[j].Urgency.Left })
+	slices.SortFunc(out, func(x, y Listed) int {
+		return cmp.Or(cmp.Compare(x.Urgency.Left, y.Urgency.Left), cmp.Compare(x.ID, y.ID))
+	})
 	return out, nil
 }

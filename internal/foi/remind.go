@@ -106,25 +106,18 @@ func dueOn(ctx context.Context, q db.Querier, cal *calendar.Calendar, today cale
 	if err != nil {
 		return nil, err
 	}
-	const page = 500
 	var out []due
 	for _, root := range roots {
-		for off := 0; ; off += page {
-			ls, total, err := List(ctx, q, cal, Filter{Scope: root, Status: "open", Limit: page, Offset: off}, today)
-			if err != nil {
-				return nil, err
+		urgent, err := Urgent(ctx, q, cal, root, today)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range urgent {
+			kind := l.Urgency.What + ".soon"
+			if l.Urgency.Overdue() {
+				kind = l.Urgency.What + ".overdue"
 			}
-			for _, l := range ls {
-				switch {
-				case l.Urgency.Overdue():
-					out = append(out, due{l, l.Urgency.What + ".overdue"})
-				case l.Urgency.Soon():
-					out = append(out, due{l, l.Urgency.What + ".soon"})
-				}
-			}
-			if off+page >= total {
-				break
-			}
+			out = append(out, due{l, kind})
 		}
 	}
 	return out, nil
@@ -159,7 +152,7 @@ func recipients(ctx context.Context, q db.Querier, items []due) ([]*recipient, e
 	}
 	for _, r := range out {
 		slices.SortStableFunc(r.items, func(x, y due) int {
-			return cmp.Or(cmp.Compare(x.Urgency.Left, y.Urgency.Left), cmp.Compare(x.TrackingNo, y.TrackingNo))
+			return cmp.Or(cmp.Compare(x.Urgency.Left, y.Urgency.Left), cmp.Compare(x.ID, y.ID))
 		})
 	}
 	slices.SortFunc(out, func(x, y *recipient) int { return cmp.Compare(x.email, y.email) })

@@ -37,7 +37,17 @@ func newRemindWorld(t *testing.T, d *db.DB) *remindWorld {
 	}
 	w.soon = w.register(t, w.cgEd, w.cg, 1, back(ReplyDays-2), "赤岗街道2025年低保发放名单")
 	w.late = w.register(t, w.cgEd, w.cg, 2, back(ReplyDays+3), "赤岗街道临时救助审批材料")
-	w.noHandler = w.register(t, w.cgEd, w.cg, 3, back(ReplyDays+3), "赤岗街道老旧小区改造方案")
+	// Registered applications have a handler from the start (the clerk);
+	// an imported one has none.
+	w.tx(t, func(tx *db.Tx) error {
+		ctx := context.Background()
+		_, err := Import(ctx, tx, "test", strings.NewReader("id,unit,received_date,applicant_type,channel,description,result,result_date\n"+
+			"N-3,440105-001,"+back(ReplyDays+3)+",natural_person,in_person,赤岗街道老旧小区改造方案,,\n"))
+		if err == nil {
+			w.noHandler, err = load(ctx, tx, `a.tracking_no = ?`, "N-3")
+		}
+		return err
+	})
 	w.bareHandler = w.register(t, w.cgEd, w.cg, 4, back(ReplyDays+1), "赤岗街道垃圾分类考核结果")
 	w.fresh = w.register(t, w.xgEd, w.xg, 5, w.today.String(), "新港街道道路改造计划")
 	w.unreachable = w.register(t, w.bjEd, w.bj, 6, back(ReplyDays+5), "北京街道文物保护名录")

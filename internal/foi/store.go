@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"gongkai/internal/audit"
 	"gongkai/internal/auth"
@@ -116,17 +115,19 @@ func create(ctx context.Context, tx *db.Tx, actor string, in Input, channel, rec
 	}
 	code := newQueryCode()
 	now := tx.Now()
-	status, start := StatusProcessing, received
+	// The clerk who registers an application handles it until someone is
+	// assigned; an online one waits for whoever confirms its receipt.
+	status, start, handler := StatusProcessing, received, actor
 	if received == "" {
-		status = StatusPending
+		status, handler = StatusPending, ""
 	}
 	ap := in.Applicant
 	var id int64
 	err = tx.QueryRow(ctx, `INSERT INTO foi_applications (tracking_no, query_hash, unit_id, applicant_type, applicant_name, id_type, id_number, legal_rep, contact_name,
-		phone, email, address, postcode, description, purpose, medium, delivery, channel, submitted_at, received_date, receipt_note, status, clock_start, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		phone, email, address, postcode, description, purpose, medium, delivery, channel, submitted_at, received_date, receipt_note, status, clock_start, handler, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		"new:"+code, hashCode(code), u.ID, ap.Type, ap.Name, ap.IDType, ap.IDNumber, ap.LegalRep, ap.Contact,
-		ap.Phone, ap.Email, ap.Address, ap.Postcode, in.Description, in.Purpose, in.Medium, in.Delivery, channel, now, received, note, status, start, actor, now, now).Scan(&id)
+		ap.Phone, ap.Email, ap.Address, ap.Postcode, in.Description, in.Purpose, in.Medium, in.Delivery, channel, now, received, note, status, start, handler, actor, now, now).Scan(&id)
 	if err != nil {
 		return Application{}, "", fmt.Errorf("save application: %w", err)
 	}
@@ -559,9 +560,9 @@ type FeeQuote struct {
 	Amount int // yuan
 }
 
-// QuoteFee computes the fee for app: by item, counting the applicant's
-// earlier applications in the same natural month to any unit of this
-// system; by page, for this application alone.
+// QuoteFee computes the fee for app: by item, counting the applications the
+// applicant made earlier in the natural month of its receipt to any unit of
+// this system; by page, for this application alone.
 func QuoteFee(ctx context.Context, q db.Querier, app Application, mode string, count int) (FeeQuote, error) {
 	if mode != "item" && mode != "page" {
 		return FeeQuote{}, errs.InvalidField("mode", "foi.fee_mode")
@@ -571,10 +572,12 @@ func QuoteFee(ctx context.Context, q db.Querier, app Application, mode string, c
 	}
 	fq := FeeQuote{Mode: mode, Count: count}
 	if mode == "item" {
-		sub := app.SubmittedAt.In(calendar.China)
-		first := time.Date(sub.Year(), sub.Month(), 1, 0, 0, 0, 0, calendar.China).UTC()
-		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM foi_applications WHERE id_number = ? AND applicant_type = ? AND submitted_at >= ? AND id < ?`,
-			app.Applicant.IDNumber, app.Applicant.Type, first, app.ID).Scan(&fq.Prior); err != nil {
+		if len(app.ReceivedDate) < 7 {
+			return FeeQuote{}, errs.New(errs.Conflict, "foi.wrong_status", errs.Msg("foi.status."+app.Status))
+		}
+		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM foi_applications WHERE id_number = ? AND applicant_type = ? AND received_date LIKE ?
+			AND (received_date < ? OR (received_date = ? AND id < ?))`,
+			app.Applicant.IDNumber, app.Applicant.Type, app.ReceivedDate[:7]+"-%", app.ReceivedDate, app.ReceivedDate, app.ID).Scan(&fq.Prior); err != nil {
 			return FeeQuote{}, err
 		}
 		all, err := FeeFor(mode, fq.Prior+count)
