@@ -3,6 +3,7 @@ package foi
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"gongkai/internal/calendar"
 )
@@ -129,6 +130,18 @@ func (a Application) Steps(cal *calendar.Calendar) []Step {
 		add(a.DeliveredDate, "送达：%s", a.DeliveryNote)
 	}
 	return out
+}
+
+// PublicSteps are the steps as the applicant sees them: a third party
+// consulted is not named.
+func (a Application) PublicSteps(cal *calendar.Calendar) []Step {
+	a.Pauses = slices.Clone(a.Pauses)
+	for i := range a.Pauses {
+		if a.Pauses[i].Kind == ThirdParty {
+			a.Pauses[i].Party = "第三方"
+		}
+	}
+	return a.Steps(cal)
 }
 
 func feeModeText(mode string) string {

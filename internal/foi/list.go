@@ -59,24 +59,29 @@ func List(ctx context.Context, q db.Querier, cal *calendar.Calendar, f Filter, t
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	rows, err := q.Query(ctx, `SELECT `+appCols+from+` ORDER BY a.id DESC LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+	out, err := listed(ctx, q, `SELECT `+appCols+from+` ORDER BY a.id DESC LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, err
+	}
+	return out, total, fill(ctx, q, cal, out, t)
+}
+
+// listed runs a query for applications.
+func listed(ctx context.Context, q db.Querier, query string, args ...any) ([]Listed, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []Listed
 	for rows.Next() {
 		a, err := scanApp(rows)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		out = append(out, Listed{Application: a})
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	rows.Close()
-	return out, total, fill(ctx, q, cal, out, t)
+	return out, rows.Err()
 }
 
 // fill loads each listed application's unit and pauses and works out its
@@ -86,14 +91,22 @@ func fill(ctx context.Context, q db.Querier, cal *calendar.Calendar, ls []Listed
 	if err != nil {
 		return err
 	}
+	var open []int64
 	for i := range ls {
 		if ls[i].Unit, err = dir.ByID(ls[i].Unit.ID); err != nil {
 			return err
 		}
 		if Open(ls[i].Status) {
-			if ls[i].Pauses, err = pausesOf(ctx, q, ls[i].ID); err != nil {
-				return err
-			}
+			open = append(open, ls[i].ID)
+		}
+	}
+	pauses, err := pausesOfMany(ctx, q, open)
+	if err != nil {
+		return err
+	}
+	for i := range ls {
+		if Open(ls[i].Status) {
+			ls[i].Pauses = pauses[ls[i].ID]
 			// A date the calendar cannot count (a year without data) leaves
 			// the urgency unknown rather than failing the list.
 			ls[i].Urgency, _ = ls[i].UrgencyOn(cal, t)
@@ -102,23 +115,77 @@ func fill(ctx context.Context, q db.Querier, cal *calendar.Calendar, ls []Listed
 	return nil
 }
 
+// pausesOfMany returns the pauses of the applications ids, by application,
+// reading them 500 at a time.
+func pausesOfMany(ctx context.Context, q db.Querier, ids []int64) (map[int64][]Pause, error) {
+	out := map[int64][]Pause{}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		ids = ids[n:]
+		rows, err := q.Query(ctx, `SELECT application_id, seq, kind, party, from_date, due_date, to_date, note, outcome FROM foi_pauses
+			WHERE application_id IN (?`+strings.Repeat(", ?", n-1)+`) ORDER BY application_id, seq`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var p Pause
+			if err := rows.Scan(&id, &p.Seq, &p.Kind, &p.Party, &p.From, &p.Due, &p.To, &p.Note, &p.Outcome); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = append(out[id], p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // Urgent returns the open applications in scope whose dates are due within
 // DueSoonDays working days or past, the most overdue first, then in the
 // order they arrived.
 func Urgent(ctx context.Context, q db.Querier, cal *calendar.Calendar, scope org.Unit, t calendar.Date) ([]Listed, error) {
-	var out []Listed
-	for offset := 0; ; offset += 500 {
-		ls, total, err := List(ctx, q, cal, Filter{Scope: scope, Status: "open", Limit: 500, Offset: offset}, t)
-		if err != nil {
+	// Only what a due list shows and the clocks need: a city may have
+	// thousands of applications open.
+	const from = ` FROM foi_applications a JOIN units u ON u.id = a.unit_id WHERE u.path LIKE ? AND a.status NOT IN (?, ?)`
+	args := []any{scope.Path + "%", StatusReplied, StatusDelivered}
+	var n int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&n); err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT a.id, a.tracking_no, a.unit_id, a.applicant_name, a.channel, a.submitted_at, a.received_date, a.status, a.clock_start,
+		a.correction_date, a.correction_due, a.corrected_date, a.extension_days, a.handler`+from, args...)
+	if err != nil {
+		return nil, err
+	}
+	open := make([]Listed, 0, n) // one allocation: an application is large
+	for rows.Next() {
+		var a Application
+		if err := rows.Scan(&a.ID, &a.TrackingNo, &a.Unit.ID, &a.Applicant.Name, &a.Channel, &a.SubmittedAt, &a.ReceivedDate, &a.Status, &a.ClockStart,
+			&a.Correction.Date, &a.Correction.Due, &a.Correction.Corrected, &a.Extension.Days, &a.Handler); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		for _, l := range ls {
-			if l.Urgency.Overdue() || l.Urgency.Soon() {
-				out = append(out, l)
-			}
-		}
-		if offset+len(ls) >= total || len(ls) == 0 {
-			break
+		open = append(open, Listed{Application: a})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := fill(ctx, q, cal, open, t); err != nil {
+		return nil, err
+	}
+	var out []Listed
+	for _, l := range open {
+		if l.Urgency.Overdue() || l.Urgency.Soon() {
+			out = append(out, l)
 		}
 	}
 	slices.SortFunc(out, func(x, y Listed) int {

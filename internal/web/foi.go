@@ -175,6 +175,14 @@ func (l *lookupLimiter) blocked(ip string, now time.Time) bool {
 func (l *lookupLimiter) fail(ip string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if len(l.fails) > 10000 {
+		// Many addresses at once: forget those whose window has passed.
+		for k, ts := range l.fails {
+			if now.Sub(ts[len(ts)-1]) > lookupWindow {
+				delete(l.fails, k)
+			}
+		}
+	}
 	l.fails[ip] = append(l.fails[ip], now)
 }
 
@@ -265,7 +273,7 @@ func (s *Server) foiStatus(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) foiStatusRender(w http.ResponseWriter, r *http.Request, p *page, app foi.Application, status int) error {
 	cal := s.cfg.Calendar()
 	deadline, ok, _ := app.Deadline(cal)
-	data := map[string]any{"App": app, "Steps": app.Steps(cal)}
+	data := map[string]any{"App": app, "Steps": app.PublicSteps(cal)}
 	if ok {
 		data["Deadline"] = deadline.String()
 	}

@@ -48,8 +48,11 @@ func (s *Server) toFOIJSON(app foi.Application, staff, steps bool) foiJSON {
 		ap := app.Applicant
 		j.Applicant = &ap
 	}
-	if steps {
+	switch {
+	case steps && staff:
 		j.Steps = app.Steps(cal)
+	case steps:
+		j.Steps = app.PublicSteps(cal)
 	}
 	return j
 }

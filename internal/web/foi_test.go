@@ -146,6 +146,13 @@ func TestFOIJourney(t *testing.T) {
 
 		// Consultation; an editor may not extend, the reviewer may.
 		mustSee(editor.postForm(app+"/consult", url.Values{"kind": {"third_party"}, "party": {"广州市某某养老服务有限公司"}}), "consult")
+		// The applicant sees the consultation, not whom it consults.
+		if res := citizen.get(status); !strings.Contains(res.Body, "征求第三方意见") || strings.Contains(res.Body, "某某养老服务") {
+			t.Error("the applicant's page names the third party, or not the consultation")
+		}
+		if res := editor.get(app); !strings.Contains(res.Body, "某某养老服务") {
+			t.Error("the staff page does not name the third party")
+		}
 		res = editor.postForm(app+"/extend", url.Values{"days": {"10"}, "reason": {"需要调取档案"}})
 		if res.StatusCode != http.StatusForbidden || attr(t, res.Body, "#ext-reason", "value") != "" {
 			// the form is not offered to editors at all
