@@ -71,23 +71,17 @@ func seedOpen(b *testing.B, d *db.DB) org.Unit {
 // BenchmarkUrgent lists what is due in the whole city, as the city office's
 // dashboard and the daily reminders do.
 func BenchmarkUrgent(b *testing.B) {
-	for _, engine := range []struct {
-		name string
-		open func(testing.TB) *db.DB
-	}{{"sqlite", dbtest.SQLite}, {"postgres", dbtest.Postgres}} {
-		b.Run(engine.name, func(b *testing.B) {
-			d := engine.open(b)
-			city := seedOpen(b, d)
-			cal, today := calendar.Default(), mustDate("2026-11-20")
-			b.ResetTimer()
-			for b.Loop() {
-				ls, err := foi.Urgent(context.Background(), d, cal, city, today)
-				if err != nil || len(ls) == 0 {
-					b.Fatal(len(ls), err)
-				}
+	dbtest.EnginesB(b, func(b *testing.B, d *db.DB) {
+		city := seedOpen(b, d)
+		cal, today := calendar.Default(), mustDate("2026-11-20")
+		b.ResetTimer()
+		for b.Loop() {
+			ls, err := foi.Urgent(context.Background(), d, cal, city, today)
+			if err != nil || len(ls) == 0 {
+				b.Fatal(len(ls), err)
 			}
-		})
-	}
+		}
+	})
 }
 
 // BenchmarkSteps explains one application's dates: a consultation, a fee

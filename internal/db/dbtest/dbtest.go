@@ -34,6 +34,14 @@ func Engines(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
 
+// EnginesB runs fn as a sub-benchmark on each engine, with a fresh migrated
+// database.
+func EnginesB(b *testing.B, fn func(b *testing.B, d *db.DB)) {
+	b.Helper()
+	b.Run("sqlite", func(b *testing.B) { fn(b, SQLite(b)) })
+	b.Run("postgres", func(b *testing.B) { fn(b, Postgres(b)) })
+}
+
 // SQLite returns a fresh migrated SQLite database in a temporary directory.
 func SQLite(t testing.TB) *db.DB {
 	t.Helper()
