@@ -195,6 +195,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data["FOI"] = urgent
+	if a.Role == auth.UnitEditor || a.Role == auth.UnitReviewer {
+		// Information asked for repeatedly, flagged to the unit (依申请转主动).
+		cs, err := foi.Candidates(ctx, s.db, a.Unit, s.today())
+		if err != nil {
+			return err
+		}
+		data["Proactive"] = len(cs)
+	}
 	data["Clock"] = s.clockToday(p.Lang)
 	p.Data = data
 	s.render(w, r, http.StatusOK, "dashboard", p)

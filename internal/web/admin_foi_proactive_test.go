@@ -128,6 +128,10 @@ func TestFOIProactive(t *testing.T) {
 		}
 
 		ed := e.asDemo(auth.UnitEditor) // 赤岗街道
+		// The unit's dashboard flags the group.
+		if got := text(t, ed.get("/admin/").Body, "#proactive-h + p"); !strings.Contains(got, "有1组信息") {
+			t.Errorf("dashboard flag: %q", got)
+		}
 		form := func(prefix, state, note string) url.Values {
 			return url.Values{"group": {ids[prefix][0]}, "id": ids[prefix], "state": {state}, "note": {note}}
 		}
