@@ -211,6 +211,20 @@ func TestReplyClock(t *testing.T) {
 		if got := w.deadline(t, app); got != "2026-11-06" {
 			t.Errorf("deadline after consultation = %s, want 2026-11-06", got)
 		}
+		// An answer recorded after the party's 15 working days ends the
+		// pause on the last of them.
+		cons := w.register(t, "2026-03-02")
+		w.on("2026-03-03")
+		cons = w.tx(t, func(tx *db.Tx) (foi.Application, error) {
+			return foi.Consult(ctx, tx, w.cal, w.cgEd, cons, foi.Agency, "海珠区民政局", "")
+		})
+		w.on("2026-06-01")
+		cons = w.tx(t, func(tx *db.Tx) (foi.Application, error) {
+			return foi.EndConsultation(ctx, tx, w.cal, w.cgEd, cons, "agree", "2026-06-01", "")
+		})
+		if cons.Pauses[0].To != cons.Pauses[0].Due || cons.Pauses[0].Due != "2026-03-24" {
+			t.Errorf("late answer: pause %+v", cons.Pauses[0])
+		}
 		steps := app.Steps(w.cal)
 		var text []string
 		for _, s := range steps {
@@ -233,6 +247,7 @@ func TestReplyClock(t *testing.T) {
 		w.fails(t, "foi.extension_days", func(tx *db.Tx) (foi.Application, error) {
 			return foi.Extend(ctx, tx, w.cal, w.cgRev, app, 21, "", "需要调取档案")
 		})
+		late0 := app
 		app = w.tx(t, func(tx *db.Tx) (foi.Application, error) {
 			return foi.Extend(ctx, tx, w.cal, w.cgRev, app, 20, "王主任", "需要调取档案")
 		})
@@ -241,6 +256,12 @@ func TestReplyClock(t *testing.T) {
 		}
 		w.fails(t, "foi.extension_once", func(tx *db.Tx) (foi.Application, error) {
 			return foi.Extend(ctx, tx, w.cal, w.cgRev, app, 5, "", "再延一次")
+		})
+		// The same step taken again on a stale copy — a second click, a
+		// second clerk — changes nothing.
+		stale := late0
+		w.fails(t, "foi.changed", func(tx *db.Tx) (foi.Application, error) {
+			return foi.Extend(ctx, tx, w.cal, w.cgRev, stale, 5, "", "同时延长")
 		})
 
 		// A period that has run out can't be extended or paused.
@@ -338,6 +359,22 @@ func TestCorrection(t *testing.T) {
 		if err != nil || got.Result != foi.OtherNoCorrection || got.Status != foi.StatusReplied || got.ResultDate != "2026-03-11" {
 			t.Errorf("abandoned application = %s %s %s, %v", got.Status, got.Result, got.ResultDate, err)
 		}
+		// A correction that arrived by post on the last day but was entered
+		// after the sweep opens the application again; one that arrived
+		// later cannot.
+		w.on("2026-03-12")
+		w.fails(t, "foi.arrived_late", func(tx *db.Tx) (foi.Application, error) {
+			return foi.CorrectByClerk(ctx, tx, w.cgEd, got, "请提供2025年的材料", "2026-03-11")
+		})
+		w.fails(t, "foi.wrong_status", func(tx *db.Tx) (foi.Application, error) {
+			return foi.Correct(ctx, tx, "applicant", got, "请提供2025年的材料", "")
+		})
+		got = w.tx(t, func(tx *db.Tx) (foi.Application, error) {
+			return foi.CorrectByClerk(ctx, tx, w.cgEd, got, "请提供2025年的材料", "2026-03-10")
+		})
+		if got.Status != foi.StatusProcessing || got.Result != "" || got.ClockStart != "2026-03-10" {
+			t.Errorf("reopened: %s %q %s", got.Status, got.Result, got.ClockStart)
+		}
 	})
 }
 
@@ -380,6 +417,23 @@ func TestFeeNotice(t *testing.T) {
 		q, err := foi.QuoteFee(ctx, d, last, "item", 1)
 		if err != nil || q.Prior != 11 || q.Amount != 100 {
 			t.Errorf("quote = %+v, %v; want 11 prior, 100 yuan", q, err)
+		}
+		// Items, not applications: a notice for 15 items on the 11th
+		// application makes the 12th the 26th item.
+		var eleventh foi.Application
+		if ls, _, err := foi.List(ctx, d, w.cal, foi.Filter{Scope: w.cg, Q: "YSQ20260312"}, mustDate("2026-03-13")); err == nil && len(ls) == 11 {
+			eleventh = ls[1].Application // newest first: the one before last
+		}
+		w.on("2026-03-13")
+		eleventh = w.tx(t, func(tx *db.Tx) (foi.Application, error) {
+			return foi.NoticeFee(ctx, tx, w.cal, w.cgEd, eleventh, "item", 15)
+		})
+		w.tx(t, func(tx *db.Tx) (foi.Application, error) {
+			return foi.FeeSettled(ctx, tx, w.cgEd, eleventh, "waived", "")
+		})
+		q, err = foi.QuoteFee(ctx, d, last, "item", 1)
+		if err != nil || q.Prior != 25 || q.Amount != 100 {
+			t.Errorf("quote after 15 items = %+v, %v; want 25 prior", q, err)
 		}
 
 		// Unpaid: abandoned after the 20 working days.
@@ -438,6 +492,18 @@ func TestApplyReplyAppealAndScope(t *testing.T) {
 		w.fails(t, "error.forbidden", func(tx *db.Tx) (foi.Application, error) {
 			in := person()
 			a, _, err := foi.Register(ctx, tx, w.bjEd, in, foi.InPerson, "2026-11-20", "")
+			return a, err
+		})
+		// The scope is checked on the code as stored: a control character
+		// does not smuggle an application into another district.
+		w.fails(t, "error.forbidden", func(tx *db.Tx) (foi.Application, error) {
+			in := person()
+			in.UnitCode = w.bj.Code + "\x7f"
+			a, _, err := foi.Register(ctx, tx, w.cgEd, in, foi.InPerson, "2026-11-20", "")
+			return a, err
+		})
+		w.fails(t, "foi.date_too_old", func(tx *db.Tx) (foi.Application, error) {
+			a, _, err := foi.Register(ctx, tx, w.cgEd, person(), foi.InPerson, "2016-11-20", "")
 			return a, err
 		})
 		ls, total, err := foi.List(ctx, d, w.cal, foi.Filter{Scope: w.yx}, mustDate("2026-11-20"))

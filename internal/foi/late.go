@@ -55,6 +55,11 @@ func LateOn(ctx context.Context, q db.Querier, cal *calendar.Calendar, scope org
 		if a.Pauses, err = pausesOf(ctx, q, a.ID); err != nil {
 			return nil, err
 		}
+		// A consultation left open past its 15 working days stops the clock
+		// only for them.
+		if k := len(a.Pauses) - 1; k >= 0 && a.Pauses[k].Open() && a.Pauses[k].Kind != FeePause && a.Pauses[k].Due < asOf.String() {
+			a.Pauses[k].To = a.Pauses[k].Due
+		}
 		d, ok, err := a.Deadline(cal)
 		if err != nil || !ok {
 			continue // waiting for the applicant or a consulted party

@@ -80,7 +80,7 @@ func firstLine(s string) string {
 // ReviewBody).
 func (a Application) Notice(reviewBody string) (Notice, error) {
 	t, ok := templates[a.Result]
-	if !ok {
+	if !ok || len(a.ResultDate) < 4 {
 		return Notice{}, errs.New(errs.Conflict, "foi.notice_unanswered")
 	}
 	n := Notice{

@@ -83,7 +83,7 @@ func TestCandidates(t *testing.T) {
 			f.register(t, f.cgEd, f.cg, 5, day, "赤岗街道垃圾分类考核结果")
 		}
 		// Three applicants, but the first more than 12 months ago.
-		f.register(t, f.cgEd, f.cg, 6, "2025-06-12", "赤岗街道2024年度财政决算")
+		f.register(t, f.cgEd, f.cg, 6, "2025-06-14", "赤岗街道2024年度财政决算")
 		f.register(t, f.cgEd, f.cg, 7, "2026-01-05", "赤岗街道2024年度财政决算")
 		f.register(t, f.cgEd, f.cg, 8, "2026-02-02", "申请公开赤岗街道2024年度的财政决算")
 		// The same list asked of 新港 twice: another unit, not counted with 赤岗.

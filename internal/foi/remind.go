@@ -134,6 +134,9 @@ func recipients(ctx context.Context, q db.Querier, items []due) ([]*recipient, e
 		if err != nil {
 			return nil, err
 		}
+		if len(to) > 0 && !CanHandle(to[0], it.Unit) {
+			to = nil // the handler has moved out of the unit's scope
+		}
 		if len(to) == 0 {
 			if to, err = unitStaff(ctx, q, units, it.Unit); err != nil {
 				return nil, err

@@ -79,8 +79,13 @@ func Register(ctx context.Context, tx *db.Tx, a auth.Account, in Input, channel,
 	if day.After(today(tx)) {
 		return Application{}, "", errs.InvalidField("received", "foi.date_future", day.String())
 	}
-	u, err := org.ByCode(ctx, tx, strings.TrimSpace(in.UnitCode))
-	if err == nil && !CanHandle(a, u) {
+	if day.Before(today(tx).AddDays(-366)) {
+		return Application{}, "", errs.InvalidField("received", "foi.date_too_old", day.String())
+	}
+	// The scope is checked on the unit the application will go to: the code
+	// as create cleans it.
+	in = in.normalize()
+	if u, err := org.ByCode(ctx, tx, in.UnitCode); err == nil && !CanHandle(a, u) {
 		return Application{}, "", errs.New(errs.Forbidden, "error.forbidden")
 	}
 	return create(ctx, tx, a.Login, in, channel, day.String(), receiptNote(channel, oneLine(note)))
@@ -274,10 +279,21 @@ func ByTracking(ctx context.Context, q db.Querier, no, code string) (Application
 }
 
 // touch saves the application's state after an action and logs it.
+//
+// The update applies only if the application is as app was read (same
+// status and last change): an action taken on a stale copy — a second
+// click, two clerks at once, the daily sweep meanwhile — changes nothing
+// and is refused.
 func touch(ctx context.Context, tx *db.Tx, app Application, actor, kind, day, note string, sets string, args ...any) (Application, error) {
-	args = append(args, tx.Now(), app.ID)
-	if _, err := tx.Exec(ctx, `UPDATE foi_applications SET `+sets+`, updated_at = ? WHERE id = ?`, args...); err != nil {
+	args = append(args, tx.Now(), app.ID, app.Status, app.UpdatedAt)
+	res, err := tx.Exec(ctx, `UPDATE foi_applications SET `+sets+`, updated_at = ? WHERE id = ? AND status = ? AND updated_at = ?`, args...)
+	if err != nil {
 		return Application{}, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return Application{}, err
+	} else if n != 1 {
+		return Application{}, errs.New(errs.Conflict, "foi.changed")
 	}
 	if err := event(ctx, tx, app.ID, actor, kind, day, note); err != nil {
 		return Application{}, err
@@ -385,8 +401,13 @@ func RequestCorrection(ctx context.Context, tx *db.Tx, cal *calendar.Calendar, a
 // to the description and the 20 working days start again from day (empty:
 // today). by is the clerk who took it, or "applicant" when the applicant
 // corrected online.
+//
+// A clerk may also record a correction that arrived within its period but
+// was entered after the daily sweep closed the application as abandoned:
+// the application opens again.
 func Correct(ctx context.Context, tx *db.Tx, by string, app Application, text, day string) (Application, error) {
-	if app.Status != StatusCorrection {
+	reopen := by != "applicant" && swept(app, OtherNoCorrection)
+	if app.Status != StatusCorrection && !reopen {
 		return Application{}, errs.New(errs.Conflict, "foi.wrong_status", errs.Msg("foi.status."+app.Status))
 	}
 	text = clean(text)
@@ -400,9 +421,18 @@ func Correct(ctx context.Context, tx *db.Tx, by string, app Application, text, d
 	if err != nil {
 		return Application{}, err
 	}
+	if reopen && d.After(mustDate(app.Correction.Due)) {
+		return Application{}, errs.InvalidField("day", "foi.arrived_late", app.Correction.Due)
+	}
 	desc := app.Description + "\n【补正 " + d.String() + "】" + text
 	return touch(ctx, tx, app, by, "corrected", d.String(), text,
-		`status = ?, corrected_date = ?, clock_start = ?, description = ?`, StatusProcessing, d.String(), d.String(), desc)
+		`status = ?, corrected_date = ?, clock_start = ?, description = ?, result = '', result_date = '', reply = '', replied_by = ''`,
+		StatusProcessing, d.String(), d.String(), desc)
+}
+
+// swept reports whether the daily sweep closed app as abandoned with result.
+func swept(app Application, result string) bool {
+	return app.Status == StatusReplied && app.Result == result && app.RepliedBy == "system"
 }
 
 // CorrectByClerk records a correction received at the counter, by post or
@@ -498,13 +528,14 @@ func EndConsultation(ctx context.Context, tx *db.Tx, cal *calendar.Calendar, a a
 	if err != nil {
 		return Application{}, err
 	}
-	if outcome == "silent" {
-		// Silence is known only once the period is over: the pause ends on
-		// its last day.
-		due := mustDate(p.Due)
-		if !today(tx).After(due) {
-			return Application{}, errs.New(errs.Conflict, "foi.consult_not_over", p.Due)
-		}
+	due := mustDate(p.Due)
+	switch {
+	case outcome == "silent" && !today(tx).After(due):
+		// Silence is known only once the period is over.
+		return Application{}, errs.New(errs.Conflict, "foi.consult_not_over", p.Due)
+	case d.After(due):
+		// The party's 15 working days are all the clock stops for; after
+		// them the agency decides on its own (条例第三十二条).
 		d = due
 	}
 	note = clean(note)
@@ -560,9 +591,10 @@ type FeeQuote struct {
 	Amount int // yuan
 }
 
-// QuoteFee computes the fee for app: by item, counting the applications the
-// applicant made earlier in the natural month of its receipt to any unit of
-// this system; by page, for this application alone.
+// QuoteFee computes the fee for app: by item, counting the items the
+// applicant asked this agency for earlier in the natural month of its
+// receipt (an application is one item unless a fee notice counted more);
+// by page, for this application alone.
 func QuoteFee(ctx context.Context, q db.Querier, app Application, mode string, count int) (FeeQuote, error) {
 	if mode != "item" && mode != "page" {
 		return FeeQuote{}, errs.InvalidField("mode", "foi.fee_mode")
@@ -575,9 +607,9 @@ func QuoteFee(ctx context.Context, q db.Querier, app Application, mode string, c
 		if len(app.ReceivedDate) < 7 {
 			return FeeQuote{}, errs.New(errs.Conflict, "foi.wrong_status", errs.Msg("foi.status."+app.Status))
 		}
-		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM foi_applications WHERE id_number = ? AND applicant_type = ? AND received_date LIKE ?
-			AND (received_date < ? OR (received_date = ? AND id < ?))`,
-			app.Applicant.IDNumber, app.Applicant.Type, app.ReceivedDate[:7]+"-%", app.ReceivedDate, app.ReceivedDate, app.ID).Scan(&fq.Prior); err != nil {
+		if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN fee_mode = 'item' THEN fee_count ELSE 1 END), 0) FROM foi_applications
+			WHERE unit_id = ? AND id_number = ? AND applicant_type = ? AND received_date LIKE ? AND (received_date < ? OR (received_date = ? AND id < ?))`,
+			app.Unit.ID, app.Applicant.IDNumber, app.Applicant.Type, app.ReceivedDate[:7]+"-%", app.ReceivedDate, app.ReceivedDate, app.ID).Scan(&fq.Prior); err != nil {
 			return FeeQuote{}, err
 		}
 		all, err := FeeFor(mode, fq.Prior+count)
@@ -630,14 +662,22 @@ func NoticeFee(ctx context.Context, tx *db.Tx, cal *calendar.Calendar, a auth.Ac
 
 // FeeSettled records the fee paid (outcome "paid") or waived ("waived") on
 // day (empty: today); the clock runs again.
+//
+// A payment made within the period but recorded after the daily sweep closed
+// the application opens it again.
 func FeeSettled(ctx context.Context, tx *db.Tx, a auth.Account, app Application, outcome, day string) (Application, error) {
-	if err := handle(a, app, StatusFee); err != nil {
+	reopen := swept(app, OtherNoFee) && len(app.Pauses) > 0 && app.Pauses[len(app.Pauses)-1].Kind == FeePause
+	if reopen {
+		if err := handle(a, app); err != nil {
+			return Application{}, err
+		}
+	} else if err := handle(a, app, StatusFee); err != nil {
 		return Application{}, err
 	}
 	if outcome != "paid" && outcome != "waived" {
 		return Application{}, errs.InvalidField("outcome", "foi.fee_outcome")
 	}
-	p, _ := app.openPause()
+	p := app.Pauses[len(app.Pauses)-1]
 	d, err := dayArg(tx, "day", day, p.From)
 	if err != nil {
 		return Application{}, err
@@ -648,7 +688,7 @@ func FeeSettled(ctx context.Context, tx *db.Tx, a auth.Account, app Application,
 	if _, err := tx.Exec(ctx, `UPDATE foi_pauses SET to_date = ?, outcome = ? WHERE application_id = ? AND seq = ?`, d.String(), outcome, app.ID, p.Seq); err != nil {
 		return Application{}, err
 	}
-	return touch(ctx, tx, app, a.Login, "fee_"+outcome, d.String(), "", `status = ?`, StatusProcessing)
+	return touch(ctx, tx, app, a.Login, "fee_"+outcome, d.String(), "", `status = ?, result = '', result_date = '', reply = '', replied_by = ''`, StatusProcessing)
 }
 
 // Reply is the answer a clerk records.

@@ -734,21 +734,51 @@ func TestFOIOverdueRule(t *testing.T) {
 		late := apply("2026-09-18", "2026-10-23")
 		// Received 16 October: due 13 November, still open on 20 November.
 		open := apply("2026-10-16", "")
+		// Received 21 September, a consultation from the 22nd never
+		// answered: the clock stops for its 15 working days only (to 20
+		// October), so the reply was due 16 November.
+		silent := apply("2026-09-21", "")
+		at("2026-09-22")
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			app, err := foi.ByID(ctx, tx, mustID(t, d, silent), w.cgEd)
+			if err == nil {
+				_, err = foi.Consult(ctx, tx, w.cal, w.cgEd, app, foi.ThirdParty, "某公司", "")
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		at("2026-11-20")
 		run := w.run(t, nil, w.hz, "2026-11-20", false)
 		got := targets(unitOf(t, run, "440105-001"), inspect.FOIOverdue)
-		if strings.Join(got, "|") != "申请 "+late+"|申请 "+open {
-			t.Errorf("foi_overdue at 赤岗: %q; want %s and %s", got, late, open)
+		if strings.Join(got, "|") != "申请 "+late+"|申请 "+silent+"|申请 "+open {
+			t.Errorf("foi_overdue at 赤岗: %q; want %s, %s and %s", got, late, open, silent)
+		}
+		for _, f := range unitOf(t, run, "440105-001").Findings {
+			if f.Target == "申请 "+silent && f.Expected != "2026-11-16前答复" {
+				t.Errorf("silent consultation: %+v", f)
+			}
 		}
 		for _, f := range unitOf(t, run, "440105-001").Findings {
 			if f.Rule == inspect.FOIOverdue && f.Target == "申请 "+open && (f.Expected != "2026-11-13前答复" || f.Actual != "截至2026-11-20尚未答复") {
 				t.Errorf("open finding: %+v", f)
 			}
 		}
-		// As of 12 November the open one is not yet late.
+		// As of 12 November the open ones are not yet late.
 		run = w.run(t, nil, w.hz, "2026-11-12", false)
 		if got := targets(unitOf(t, run, "440105-001"), inspect.FOIOverdue); strings.Join(got, "|") != "申请 "+late {
 			t.Errorf("foi_overdue as of 12 November: %q", got)
 		}
 	})
+}
+
+// mustID returns the id of the application with tracking number no.
+func mustID(t *testing.T, d *db.DB, no string) int64 {
+	t.Helper()
+	var id int64
+	if err := d.QueryRow(context.Background(), `SELECT id FROM foi_applications WHERE tracking_no = ?`, no).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

@@ -108,29 +108,30 @@ func (d *Documents) count(p period, written, validity, ended string) {
 }
 
 // applications fills table 3. An application counts as received on its
-// receipt day (条例第三十一条), or while its receipt awaits confirmation, on
-// the day it was submitted, in China; it counts as answered on its result
-// date.
+// receipt day (条例第三十一条); one made online counts on the day it was
+// submitted, in China, before and after its receipt is confirmed, so that a
+// year's report stays true when a confirmation falls in the next year. It
+// counts as answered on its result date.
 func applications(ctx context.Context, q db.Querier, u org.Unit, p period) (Table3, error) {
 	t := newTable3()
 	computedOver := make(Counts, len(Columns))
-	rows, err := q.Query(ctx, `SELECT applicant_type, received_date, submitted_at, result, result_date FROM foi_applications
+	rows, err := q.Query(ctx, `SELECT applicant_type, channel, received_date, submitted_at, result, result_date FROM foi_applications
 		WHERE unit_id = ? AND (result_date = '' OR result_date >= ?)`, u.ID, p.from)
 	if err != nil {
 		return Table3{}, fmt.Errorf("count applications: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var typ, received, result, answered string
+		var typ, channel, received, result, answered string
 		var submitted time.Time
-		if err := rows.Scan(&typ, &received, &submitted, &result, &answered); err != nil {
+		if err := rows.Scan(&typ, &channel, &received, &submitted, &result, &answered); err != nil {
 			return Table3{}, err
 		}
 		col := slices.Index(foi.ApplicantTypes, typ)
 		if col < 0 {
 			continue
 		}
-		if received == "" {
+		if received == "" || channel == foi.Online {
 			received = calendar.DateOf(submitted.In(calendar.China)).String()
 		}
 		switch {

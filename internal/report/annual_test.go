@@ -423,5 +423,27 @@ func TestPublish(t *testing.T) {
 		if s := annual(t, w, w.cg, 2025).Status; s.PublishedBy != "cg-reviewer" || s.PublishedAt.IsZero() || s.RecordID != rec.ID {
 			t.Errorf("status %+v", s)
 		}
+
+		// An online application submitted on the last evening of 2025 and
+		// confirmed in 2026, after the 2025 report was published, stays a
+		// 2025 application: 2026 still balances.
+		before := annual(t, w, w.cg, 2026).Table3.Row(report.NewReceived)
+		late := w.application(t, w.cg, foi.NaturalPerson, at("2025-12-31", "22:00"), "", "", "")
+		w.tx(t, func(ctx context.Context, tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE foi_applications SET channel = ? WHERE id = ?`, foi.Online, late)
+			return err
+		})
+		if _, err := publish(w.cgReviewer, 2025); err != nil {
+			t.Fatal(err)
+		}
+		w.tx(t, func(ctx context.Context, tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE foi_applications SET received_date = '2026-01-05', clock_start = '2026-01-05', status = ?, result = ?, result_date = '2026-01-20' WHERE id = ?`,
+				foi.StatusReplied, foi.Granted, late)
+			return err
+		})
+		if r := annual(t, w, w.cg, 2026); len(r.Check()) != 0 || !slices.Equal(r.Table3.Row(report.NewReceived), before) {
+			t.Errorf("2026 after a late confirmation: check %v, new %v (was %v)", r.Check(), r.Table3.Row(report.NewReceived), before)
+		}
+
 	})
 }

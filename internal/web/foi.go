@@ -143,8 +143,9 @@ func setFOICookie(w http.ResponseWriter, r *http.Request, no, code string) {
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 }
 
-// lookupLimiter bounds failed look-ups per client address: ten in ten
-// minutes, so that query codes cannot be guessed.
+// lookupLimiter bounds failed look-ups of each tracking number: ten in ten
+// minutes, so that a query code cannot be guessed, without one visitor's
+// mistakes locking out others behind the same address.
 type lookupLimiter struct {
 	mu    sync.Mutex
 	fails map[string][]time.Time
@@ -153,49 +154,45 @@ type lookupLimiter struct {
 const (
 	lookupWindow   = 10 * time.Minute
 	lookupMaxFails = 10
+	// lookupMaxKeys bounds the memory kept: past it, the record starts
+	// afresh (every number then has its full allowance again).
+	lookupMaxKeys = 50000
 )
 
-func (l *lookupLimiter) blocked(ip string, now time.Time) bool {
+func (l *lookupLimiter) blocked(no string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.fails == nil {
-		l.fails = map[string][]time.Time{}
-	}
-	ts := l.fails[ip]
+	ts := l.fails[no]
 	for len(ts) > 0 && now.Sub(ts[0]) > lookupWindow {
 		ts = ts[1:]
 	}
-	l.fails[ip] = ts
 	if len(ts) == 0 {
-		delete(l.fails, ip)
+		delete(l.fails, no)
+	} else {
+		l.fails[no] = ts
 	}
 	return len(ts) >= lookupMaxFails
 }
 
-func (l *lookupLimiter) fail(ip string, now time.Time) {
+func (l *lookupLimiter) fail(no string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.fails) > 10000 {
-		// Many addresses at once: forget those whose window has passed.
-		for k, ts := range l.fails {
-			if now.Sub(ts[len(ts)-1]) > lookupWindow {
-				delete(l.fails, k)
-			}
-		}
+	if l.fails == nil || len(l.fails) >= lookupMaxKeys {
+		l.fails = map[string][]time.Time{}
 	}
-	l.fails[ip] = append(l.fails[ip], now)
+	l.fails[no] = append(l.fails[no], now)
 }
 
 // foiLookup finds an application by tracking number and query code,
-// counting failures against the client.
+// counting failures against the number.
 func (s *Server) foiLookup(r *http.Request, no, code string) (foi.Application, error) {
-	ip, now := clientIP(r), time.Now()
-	if s.foiLimiter.blocked(ip, now) {
+	key, now := strings.ToUpper(strings.TrimSpace(no)), time.Now()
+	if s.foiLimiter.blocked(key, now) {
 		return foi.Application{}, errs.New(errs.TooMany, "foi.lookup_throttled", int(lookupWindow.Minutes()))
 	}
 	app, err := foi.ByTracking(r.Context(), s.db, no, code)
 	if errs.KindOf(err) == errs.NotFound {
-		s.foiLimiter.fail(ip, now)
+		s.foiLimiter.fail(key, now)
 	}
 	return app, err
 }
