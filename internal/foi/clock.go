@@ -8,6 +8,11 @@ import (
 	"gongkai/internal/calendar"
 )
 
+// weeks lets the clocks run into a year whose holidays are not loaded yet
+// (in December, the next year's notice may not be out), counting it as
+// plain weeks; Steps and Urgency say so where a date rests on it.
+func weeks(cal *calendar.Calendar) *calendar.Calendar { return cal.AssumeWeekends() }
+
 // Clock returns the reply period as a statutory clock: 20 working days
 // from the receipt date, or from the day the corrected application arrived
 // (条例第三十条: 答复期限自行政机关收到补正的申请之日起计算), plus the
@@ -54,6 +59,7 @@ func pauseReason(p Pause) string {
 // Deadline returns the last day to reply, or the zero Date with ok false
 // while the clock has not started or an open pause stops it.
 func (a Application) Deadline(cal *calendar.Calendar) (d calendar.Date, ok bool, err error) {
+	cal = weeks(cal)
 	c, started, err := a.Clock()
 	if err != nil || !started {
 		return calendar.Date{}, false, err
@@ -75,6 +81,18 @@ type Step struct {
 // the correction and its period, each pause, the extension and the reply
 // deadline, in Chinese as the law states them.
 func (a Application) Steps(cal *calendar.Calendar) []Step {
+	cal = weeks(cal)
+	out := a.steps(cal)
+	for _, st := range out {
+		if d, err := calendar.ParseDate(st.Date); err == nil && cal.Assumed(d) {
+			out = append(out, Step{st.Date, fmt.Sprintf("注：%d年节假日安排尚未载入，该年的日期暂按常规周末推算，载入后自动重新计算", d.Year)})
+			break
+		}
+	}
+	return out
+}
+
+func (a Application) steps(cal *calendar.Calendar) []Step {
 	var out []Step
 	add := func(d, format string, args ...any) { out = append(out, Step{d, fmt.Sprintf(format, args...)}) }
 	if a.ReceivedDate == "" {
@@ -177,6 +195,9 @@ type Urgency struct {
 	What string `json:"what"`
 	Due  string `json:"due,omitempty"` // the day it is due; empty if not known
 	Left int    `json:"left"`          // working days left; negative when overdue
+	// Assumed is set when Due lies in a year whose holidays are not loaded
+	// and was counted as plain weeks.
+	Assumed bool `json:"assumed,omitempty"`
 }
 
 // DueSoonDays is how close a reply deadline counts as due soon.
@@ -194,6 +215,15 @@ func (u Urgency) Soon() bool { return u.Due != "" && u.Left >= 0 && u.Left <= Du
 // UrgencyOn returns what the open application waits for on day today and
 // how many working days are left for it.
 func (a Application) UrgencyOn(cal *calendar.Calendar, today calendar.Date) (Urgency, error) {
+	cal = weeks(cal)
+	u, err := a.urgencyOn(cal, today)
+	if d, perr := calendar.ParseDate(u.Due); perr == nil {
+		u.Assumed = cal.Assumed(d)
+	}
+	return u, err
+}
+
+func (a Application) urgencyOn(cal *calendar.Calendar, today calendar.Date) (Urgency, error) {
 	left := func(due string) (int, error) {
 		d, err := calendar.ParseDate(due)
 		if err != nil {

@@ -280,6 +280,40 @@ func TestReplyClock(t *testing.T) {
 	})
 }
 
+// In December the next year's holidays may not be loaded: the clock runs
+// on as plain weeks, and says so, instead of failing.
+func TestClockIntoAYearWithoutHolidays(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		app := w.register(t, "2026-12-15")
+		if _, ok := w.cal.Year(2027); ok {
+			t.Skip("the calendar has 2027 now; this test needs a year without data")
+		}
+		// 16–31 December: 12 working days; then 8 plain weekdays of 2027
+		// (1 January counted as one) end on 12 January.
+		if got := w.deadline(t, app); got != "2027-01-12" {
+			t.Errorf("deadline = %s, want 2027-01-12", got)
+		}
+		u, err := app.UrgencyOn(w.cal, mustDate("2027-01-11"))
+		if err != nil || !u.Assumed || u.Due != "2027-01-12" || u.Left != 1 {
+			t.Errorf("urgency = %+v, %v", u, err)
+		}
+		steps := app.Steps(w.cal)
+		if last := steps[len(steps)-1].Text; !strings.Contains(last, "2027年节假日安排尚未载入") {
+			t.Errorf("steps do not say the dates are assumed: %q", last)
+		}
+		// Actions that count into 2027 work too.
+		w.on("2026-12-28")
+		app = w.tx(t, func(tx *db.Tx) (foi.Application, error) {
+			return foi.Consult(ctx, tx, w.cal, w.cgEd, app, foi.Agency, "海珠区民政局", "")
+		})
+		if app.Pauses[0].Due != "2027-01-18" {
+			t.Errorf("consultation due %s, want 2027-01-18", app.Pauses[0].Due)
+		}
+	})
+}
+
 func mustDate(s string) calendar.Date {
 	d, err := calendar.ParseDate(s)
 	if err != nil {

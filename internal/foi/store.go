@@ -357,6 +357,7 @@ func ConfirmReceipt(ctx context.Context, tx *db.Tx, a auth.Account, app Applicat
 // which must be within 7 working days of receipt; the applicant has days
 // working days to answer and the clock waits.
 func RequestCorrection(ctx context.Context, tx *db.Tx, cal *calendar.Calendar, a auth.Account, app Application, days int, note string) (Application, error) {
+	cal = weeks(cal)
 	if err := handle(a, app, StatusProcessing); err != nil {
 		return Application{}, err
 	}
@@ -475,6 +476,7 @@ func checkRunning(cal *calendar.Calendar, app Application, t calendar.Date) erro
 // agency (第三十四条) today; it has 15 working days to answer and the reply
 // clock stops meanwhile.
 func Consult(ctx context.Context, tx *db.Tx, cal *calendar.Calendar, a auth.Account, app Application, kind, party, note string) (Application, error) {
+	cal = weeks(cal)
 	if err := handle(a, app, StatusProcessing); err != nil {
 		return Application{}, err
 	}
@@ -628,6 +630,7 @@ func QuoteFee(ctx context.Context, q db.Querier, app Application, mode string, c
 // NoticeFee sends a fee notice today; the clock stops until the fee is paid
 // or waived, within 20 working days.
 func NoticeFee(ctx context.Context, tx *db.Tx, cal *calendar.Calendar, a auth.Account, app Application, mode string, count int) (Application, error) {
+	cal = weeks(cal)
 	if err := handle(a, app, StatusProcessing); err != nil {
 		return Application{}, err
 	}
