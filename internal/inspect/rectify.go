@@ -153,8 +153,12 @@ func Notices(ctx context.Context, q db.Querier, a auth.Account, limit int) ([]No
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	dir, err := org.LoadDirectory(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
-		if out[i].Unit, err = org.ByID(ctx, q, out[i].Unit.ID); err != nil {
+		if out[i].Unit, err = dir.ByID(out[i].Unit.ID); err != nil {
 			return nil, err
 		}
 	}

@@ -307,8 +307,12 @@ func runs(ctx context.Context, q db.Querier, where string, args ...any) ([]RunSu
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	dir, err := org.LoadDirectory(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
-		if out[i].Scope, err = org.ByID(ctx, q, out[i].Scope.ID); err != nil {
+		if out[i].Scope, err = dir.ByID(out[i].Scope.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -372,8 +376,12 @@ func loadRun(ctx context.Context, q db.Querier, id int64, path, cond string) (*R
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	dir, err := org.LoadDirectory(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	for i, uid := range ids {
-		u, err := org.ByID(ctx, q, uid)
+		u, err := dir.ByID(uid)
 		if err != nil {
 			return nil, err
 		}
