@@ -41,8 +41,12 @@ const (
 	Fax      = "fax"       // by fax: the day both sides confirm
 )
 
-// Channels lists the channels.
-var Channels = []string{Online, Email, InPerson, Post, Fax}
+// Channels lists the channels; StaffChannels those a clerk registers
+// applications from (online ones come through the portal).
+var (
+	Channels      = []string{Online, Email, InPerson, Post, Fax}
+	StaffChannels = []string{InPerson, Post, Fax, Email}
+)
 
 // Media (载体) and ways of getting the information (获取方式) an applicant
 // may ask for.

@@ -69,7 +69,7 @@ func Apply(ctx context.Context, tx *db.Tx, in Input) (Application, string, error
 // signed for (for unsigned mail, the day confirmed with the applicant), or
 // the day both sides confirmed a fax or e-mail.
 func Register(ctx context.Context, tx *db.Tx, a auth.Account, in Input, channel, received, note string) (Application, string, error) {
-	if channel == Online || !oneOf(Channels, channel) {
+	if !oneOf(StaffChannels, channel) {
 		return Application{}, "", errs.InvalidField("channel", "foi.channel_invalid")
 	}
 	day, err := calendar.ParseDate(strings.TrimSpace(received))

@@ -82,7 +82,7 @@ func (s *Server) foiFormData(ctx context.Context, p *page, scope *org.Unit) (map
 		return nil, err
 	}
 	return map[string]any{"Groups": groups, "ApplicantTypes": foi.ApplicantTypes, "IDTypes": append(append([]string{}, foi.IDTypes...), foi.USCC),
-		"Media": foi.Media, "Deliveries": foi.Deliveries, "Channels": foi.Channels[1:]}, nil
+		"Media": foi.Media, "Deliveries": foi.Deliveries, "Channels": foi.StaffChannels}, nil
 }
 
 // foiApplyForm shows the portal's application form; ?unit= preselects the
