@@ -2,6 +2,7 @@ package foi
 
 import (
 	"context"
+	"slices"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/db"
@@ -23,41 +24,23 @@ type Late struct {
 // A past asOf sees today's record of pauses and extensions.
 func LateOn(ctx context.Context, q db.Querier, cal *calendar.Calendar, scope org.Unit, asOf calendar.Date) ([]Late, error) {
 	yearAgo := asOf.AddDays(-365).String()
-	rows, err := q.Query(ctx, `SELECT `+appCols+` FROM foi_applications a JOIN units u ON u.id = a.unit_id
+	ls, err := listed(ctx, q, `SELECT `+appCols+` FROM foi_applications a JOIN units u ON u.id = a.unit_id
 		WHERE u.path LIKE ? AND a.imported = ? AND a.clock_start <> '' AND a.received_date <= ?
 		AND (a.result = '' OR a.result_date > ? OR (a.result_date > ? AND a.result NOT IN (?, ?)))
 		ORDER BY a.id`, scope.Path+"%", false, asOf.String(), asOf.String(), yearAgo, OtherNoCorrection, OtherNoFee)
 	if err != nil {
 		return nil, err
 	}
-	var apps []Application
-	for rows.Next() {
-		a, err := scanApp(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		apps = append(apps, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	dir, err := org.LoadDirectory(ctx, q)
-	if err != nil {
+	if err := attach(ctx, q, ls); err != nil {
 		return nil, err
 	}
 	var out []Late
-	for _, a := range apps {
-		if a.Unit, err = dir.ByID(a.Unit.ID); err != nil {
-			return nil, err
-		}
-		if a.Pauses, err = pausesOf(ctx, q, a.ID); err != nil {
-			return nil, err
-		}
+	for _, l := range ls {
+		a := l.Application
 		// A consultation left open past its 15 working days stops the clock
 		// only for them.
 		if k := len(a.Pauses) - 1; k >= 0 && a.Pauses[k].Open() && a.Pauses[k].Kind != FeePause && a.Pauses[k].Due < asOf.String() {
+			a.Pauses = slices.Clone(a.Pauses)
 			a.Pauses[k].To = a.Pauses[k].Due
 		}
 		d, ok, err := a.Deadline(cal)

@@ -84,33 +84,42 @@ func listed(ctx context.Context, q db.Querier, query string, args ...any) ([]Lis
 	return out, rows.Err()
 }
 
-// fill loads each listed application's unit and pauses and works out its
-// urgency.
+// fill loads each listed application's unit and pauses and works out the
+// urgency of the open ones.
 func fill(ctx context.Context, q db.Querier, cal *calendar.Calendar, ls []Listed, t calendar.Date) error {
+	if err := attach(ctx, q, ls); err != nil {
+		return err
+	}
+	for i := range ls {
+		if Open(ls[i].Status) {
+			// A date the calendar cannot count leaves the urgency unknown
+			// rather than failing the list.
+			ls[i].Urgency, _ = ls[i].UrgencyOn(cal, t)
+		}
+	}
+	return nil
+}
+
+// attach gives each listed application its unit, from the directory read
+// once, and its pauses, read 500 applications at a time.
+func attach(ctx context.Context, q db.Querier, ls []Listed) error {
 	dir, err := org.LoadDirectory(ctx, q)
 	if err != nil {
 		return err
 	}
-	var open []int64
+	ids := make([]int64, len(ls))
 	for i := range ls {
 		if ls[i].Unit, err = dir.ByID(ls[i].Unit.ID); err != nil {
 			return err
 		}
-		if Open(ls[i].Status) {
-			open = append(open, ls[i].ID)
-		}
+		ids[i] = ls[i].ID
 	}
-	pauses, err := pausesOfMany(ctx, q, open)
+	pauses, err := pausesOfMany(ctx, q, ids)
 	if err != nil {
 		return err
 	}
 	for i := range ls {
-		if Open(ls[i].Status) {
-			ls[i].Pauses = pauses[ls[i].ID]
-			// A date the calendar cannot count (a year without data) leaves
-			// the urgency unknown rather than failing the list.
-			ls[i].Urgency, _ = ls[i].UrgencyOn(cal, t)
-		}
+		ls[i].Pauses = pauses[ls[i].ID]
 	}
 	return nil
 }

@@ -843,28 +843,16 @@ func appealInput(tx *db.Tx, app Application, kind, filed, outcome, decided, note
 // abandoned (条例第三十条; 国办函〔2020〕109号) and counted under 其他处理 in
 // the annual report. It returns how many it closed.
 func Sweep(ctx context.Context, tx *db.Tx, t calendar.Date) (int, error) {
-	rows, err := tx.Query(ctx, `SELECT `+appCols+` FROM foi_applications a WHERE a.status IN (?, ?)`, StatusCorrection, StatusFee)
+	waiting, err := listed(ctx, tx, `SELECT `+appCols+` FROM foi_applications a WHERE a.status IN (?, ?)`, StatusCorrection, StatusFee)
+	if err == nil {
+		err = attach(ctx, tx, waiting)
+	}
 	if err != nil {
 		return 0, err
 	}
-	var apps []Application
-	for rows.Next() {
-		app, err := scanApp(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		apps = append(apps, app)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
 	n := 0
-	for _, app := range apps {
-		if app.Pauses, err = pausesOf(ctx, tx, app.ID); err != nil {
-			return n, err
-		}
+	for _, l := range waiting {
+		app := l.Application
 		due, result, text := app.Correction.Due, OtherNoCorrection, "申请人无正当理由逾期不补正，视为放弃申请，本机关不再处理该政府信息公开申请（条例第三十条）。"
 		if app.Status == StatusFee {
 			p, _ := app.openPause()

@@ -194,7 +194,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data["FOI"] = urgent
+	// The most urgent first; the full list is on the applications page.
+	const dashFOI = 20
+	data["FOI"], data["FOIMore"] = urgent[:min(len(urgent), dashFOI)], max(len(urgent)-dashFOI, 0)
 	if a.Role == auth.UnitEditor || a.Role == auth.UnitReviewer {
 		// Information asked for repeatedly, flagged to the unit (依申请转主动).
 		cs, err := foi.Candidates(ctx, s.db, a.Unit, s.today())

@@ -39,9 +39,10 @@ func (s *Server) foiListPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	const shown = 100 // the most urgent; the filtered list below has them all
 	p := s.adminPage(r, "foi.admin_title", "foi")
 	p.Form = url.Values{"status": {f.Status}, "q": {f.Q}}
-	p.Data = map[string]any{"List": list, "Total": total, "Urgent": urgent, "Statuses": foiStatuses,
+	p.Data = map[string]any{"List": list, "Total": total, "Urgent": urgent[:min(len(urgent), shown)], "UrgentMore": max(len(urgent)-shown, 0), "Statuses": foiStatuses,
 		"Pages": pager(r, pageNo, total, foiPerPage), "CanRegister": foi.CanHandle(*a, a.Unit)}
 	s.render(w, r, http.StatusOK, "foi_list", p)
 	return nil

@@ -220,6 +220,25 @@ func TestFOIJourney(t *testing.T) {
 			t.Errorf("API bad USCC: %d %s", res.StatusCode, res.Body)
 		}
 
+		// The dashboard shows the 20 most urgent and counts the rest.
+		if err := d.InTx(context.Background(), func(tx *db.Tx) error {
+			for i := 0; i < 25; i++ {
+				if _, err := tx.Exec(context.Background(), `INSERT INTO foi_applications (tracking_no, unit_id, applicant_type, applicant_name, description, channel, submitted_at,
+					received_date, clock_start, status, created_at, updated_at)
+					SELECT ?, id, 'natural_person', '申请人', '申请公开某项信息', 'post', ?, '2026-09-01', '2026-09-01', 'processing', ?, ? FROM units WHERE code = '440105-001'`,
+					"OLD-"+string(rune('A'+i)), tx.Now(), tx.Now(), tx.Now()); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		res = editor.get("/admin/")
+		if n := len(find(t, res.Body, "#foi-h ~ ul li")); n != 20 || !strings.Contains(text(t, res.Body, "#foi-h ~ p"), "另有") {
+			t.Errorf("dashboard lists %d applications: %q", n, text(t, res.Body, "#foi-h ~ p"))
+		}
+
 		// Guessing codes is throttled.
 		var last response
 		for i := 0; i < 12; i++ {
