@@ -39,6 +39,12 @@ type Config struct {
 	// SMTPURL is the mail relay (GONGKAI_SMTP_URL, see package mail); empty
 	// turns mail off.
 	SMTPURL string
+	// PublicURL is the address the public reaches the site at, behind a
+	// TLS-ending proxy (--public-url, GONGKAI_PUBLIC_URL).
+	PublicURL string
+	// Listening, if set, is called once the listener is bound, with its
+	// address, before any request is served.
+	Listening func(addr string)
 }
 
 // App is a running gongkai: an open database, the calendar and the server.
@@ -117,7 +123,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		}
 		a.mail = mail.NewSender(mc)
 	}
-	a.Server, err = web.New(web.Config{DB: d, Log: cfg.Log, Calendar: a.Calendar, ReloadCalendar: a.ReloadCalendar, Files: cfg.FilesDir()})
+	a.Server, err = web.New(web.Config{DB: d, Log: cfg.Log, Calendar: a.Calendar, ReloadCalendar: a.ReloadCalendar, Files: cfg.FilesDir(), PublicURL: cfg.PublicURL})
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -153,6 +159,9 @@ func (a *App) Run(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
 	a.addr.Store(ln.Addr().String())
+	if a.cfg.Listening != nil {
+		a.cfg.Listening(ln.Addr().String())
+	}
 	srv := &http.Server{
 		Handler:           a.Server,
 		ReadHeaderTimeout: 10 * time.Second,

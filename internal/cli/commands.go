@@ -22,6 +22,7 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
 	"gongkai/internal/org"
+	"gongkai/internal/web"
 )
 
 // cliActor is the audit actor for changes made from the command line.
@@ -42,6 +43,7 @@ func runServe(e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	demo := fs.Bool("demo", false, "load demo data")
 	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060")
+	publicURL := fs.String("public-url", os.Getenv("GONGKAI_PUBLIC_URL"), "address the public reaches the site at behind a TLS proxy, e.g. https://gongkai.example.gov.cn (links, feeds, e-mails; https makes cookies Secure)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -58,7 +60,18 @@ func runServe(e *env, args []string) error {
 		// pprof registers itself on the default mux, which nothing else uses.
 		go http.Serve(ln, http.DefaultServeMux) //nolint:errcheck // ends when ln closes
 	}
-	a, err := app.New(e.ctx, app.Config{DataDir: *data, DatabaseURL: databaseURL(), Addr: *addr, Log: log, SMTPURL: os.Getenv("GONGKAI_SMTP_URL")})
+	pub, err := web.ParsePublicURL(*publicURL)
+	if err != nil {
+		return usagef("%s", i18n.T(e.lang, "cli.bad_public_url", *publicURL))
+	}
+	listening := func(bound string) {
+		shown := "http://" + bound + "/"
+		if pub != "" {
+			shown = pub + "/"
+		}
+		fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.serving", shown))
+	}
+	a, err := app.New(e.ctx, app.Config{DataDir: *data, DatabaseURL: databaseURL(), Addr: *addr, Log: log, SMTPURL: os.Getenv("GONGKAI_SMTP_URL"), PublicURL: pub, Listening: listening})
 	if err != nil {
 		return err
 	}
@@ -78,7 +91,6 @@ func runServe(e *env, args []string) error {
 		}
 		fmt.Fprint(e.stdout, i18n.T(e.lang, "cli.demo_logins")+"\n"+app.DemoLogins())
 	}
-	fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.serving", "http://"+*addr+"/"))
 	return a.Run(e.ctx)
 }
 

@@ -89,7 +89,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, statusOf(k), "login", p)
 		return nil
 	}
-	setSessionCookie(w, r, token, auth.AbsoluteTimeout)
+	s.setSessionCookie(w, r, token, auth.AbsoluteTimeout)
 	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
 	return nil
 }
@@ -100,7 +100,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	setSessionCookie(w, r, "", -time.Second)
+	s.setSessionCookie(w, r, "", -time.Second)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }

@@ -34,15 +34,6 @@ type atomFeed struct {
 	Entries []atomEntry `xml:"entry"`
 }
 
-// baseURL is the site's origin as the request reached it.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 // feed serves an Atom feed of a unit's published information, or of one
 // domain's catalog of the unit, or of one item of it (by number).
 //
@@ -82,7 +73,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base := baseURL(r)
+	base := s.baseURL(r)
 	updated := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
 	feed := atomFeed{Title: title, ID: base + r.URL.Path, Links: []atomLink{{Href: base + self}, {Href: base + r.URL.Path, Rel: "self"}}}
 	for _, rec := range recs {
@@ -120,7 +111,7 @@ func (s *Server) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base := baseURL(r)
+	base := s.baseURL(r)
 	type sm struct {
 		Loc string `xml:"loc"`
 	}
@@ -149,7 +140,7 @@ func writeURLSet(w http.ResponseWriter, urls []sitemapURL) error {
 // sitemapPages lists the portal's columns, units and published catalogs.
 func (s *Server) sitemapPages(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	base := baseURL(r)
+	base := s.baseURL(r)
 	urls := []sitemapURL{{Loc: base + "/"}, {Loc: base + "/zwgk/"}, {Loc: base + "/zwgk/bzh/"}, {Loc: base + "/ysqgk/"}, {Loc: base + "/hudong/"}, {Loc: base + "/bmfw/"}}
 	dir, err := s.units(ctx)
 	if err != nil {
@@ -199,7 +190,7 @@ func (s *Server) sitemapInfo(w http.ResponseWriter, r *http.Request) error {
 	if len(st) == 0 {
 		return errNotFoundPage
 	}
-	base := baseURL(r)
+	base := s.baseURL(r)
 	urls := make([]sitemapURL, len(st))
 	for i, x := range st {
 		urls[i] = sitemapURL{Loc: base + infoURL(x.ID), LastMod: x.Changed.UTC().Format("2006-01-02")}

@@ -129,7 +129,7 @@ func (s *Server) foiApply(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Cache-Control", "no-store")
 		return s.foiApplyRender(w, r, p, http.StatusBadRequest)
 	}
-	setFOICookie(w, r, app.TrackingNo, code)
+	s.setFOICookie(w, r, app.TrackingNo, code)
 	p = s.newPage(r, "foi.applied")
 	p.Section = "ysqgk"
 	p.Data = map[string]any{"App": app, "Code": code}
@@ -138,9 +138,9 @@ func (s *Server) foiApply(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func setFOICookie(w http.ResponseWriter, r *http.Request, no, code string) {
+func (s *Server) setFOICookie(w http.ResponseWriter, r *http.Request, no, code string) {
 	http.SetCookie(w, &http.Cookie{Name: foiCookie, Value: no + "." + code, Path: "/ysqgk/cx/", MaxAge: 7 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
 }
 
 // lookupLimiter bounds failed look-ups of each tracking number: ten in ten
@@ -228,7 +228,7 @@ func (s *Server) foiQuery(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, statusOf(k), "foi_query", p)
 		return nil
 	}
-	setFOICookie(w, r, app.TrackingNo, code)
+	s.setFOICookie(w, r, app.TrackingNo, code)
 	http.Redirect(w, r, "/ysqgk/cx/"+url.PathEscape(app.TrackingNo)+"/", http.StatusSeeOther)
 	return nil
 }

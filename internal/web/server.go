@@ -42,6 +42,11 @@ type Config struct {
 	Registry *prometheus.Registry
 	// Files is the folder attachments are stored in.
 	Files string
+	// PublicURL is the address the public reaches the site at
+	// (https://gongkai.example.gov.cn), when it sits behind a proxy that ends
+	// TLS. Links in feeds, sitemaps and e-mails use it, and an https address
+	// makes cookies Secure. Empty: the address the request came to.
+	PublicURL string
 }
 
 // Server is the HTTP side of gongkai.
@@ -69,8 +74,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
+	pub, err := ParsePublicURL(cfg.PublicURL)
+	if err != nil {
+		return nil, err
+	}
+	cfg.PublicURL = pub
 	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Log}
-	var err error
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -78,7 +87,11 @@ func New(cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	s.routes(mux)
 	cop := http.NewCrossOriginProtection()
-	for _, o := range cfg.TrustedOrigins {
+	origins := cfg.TrustedOrigins
+	if pub != "" {
+		origins = append(origins[:len(origins):len(origins)], pub)
+	}
+	for _, o := range origins {
 		if err := cop.AddTrustedOrigin(o); err != nil {
 			return nil, err
 		}
@@ -213,7 +226,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 		if q := r.URL.Query().Get("lang"); q != "" {
 			if l, ok := i18n.Parse(q); ok {
 				lang = l
-				http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: r.TLS != nil})
+				http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: s.secure(r)})
 			}
 		}
 		ctx := context.WithValue(r.Context(), langKey{}, lang)
@@ -267,7 +280,7 @@ func requireAdmin(r *http.Request) (*auth.Account, error) {
 
 const sessionCookie = "gongkai_session"
 
-func setSessionCookie(w http.ResponseWriter, r *http.Request, token string, maxAge time.Duration) {
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: int(maxAge.Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
 }
