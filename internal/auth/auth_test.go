@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -282,6 +283,60 @@ func TestSetPasswordEndsOtherSessions(t *testing.T) {
 		}
 		if _, _, err := auth.Login(ctx, d, "editor1", "new-pass-22", "ip2", "ua"); err != nil {
 			t.Errorf("new password refused: %v", err)
+		}
+	})
+}
+
+// TestParallelGuessesAreCounted sends many wrong passwords at once: each is
+// counted before its password is checked, so no more than the limit are
+// tried, whatever the interleaving.
+func TestParallelGuessesAreCounted(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		setup(t, d)
+		if _, err := createAccount(d, nil, auth.NewAccount{Login: "editor1", Password: "good-pass-1", Role: auth.UnitEditor, UnitCode: "440105-001"}); err != nil {
+			t.Fatal(err)
+		}
+		const n = 30
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		kinds := map[errs.Kind]int{}
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, _, err := auth.Login(ctx, d, "editor1", "wrong-pass-1", "10.0.0.9", "ua")
+				mu.Lock()
+				kinds[errs.KindOf(err)]++
+				mu.Unlock()
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if kinds[errs.Unauthorized] != auth.MaxFailuresPerLogin || kinds[errs.TooMany] != n-auth.MaxFailuresPerLogin {
+			t.Errorf("%d parallel guesses: %d tried (Unauthorized), %d refused (TooMany), %v; want %d tried", n,
+				kinds[errs.Unauthorized], kinds[errs.TooMany], kinds, auth.MaxFailuresPerLogin)
+		}
+		// The same from many logins at one address stops at the address's limit.
+		kinds = map[errs.Kind]int{}
+		start = make(chan struct{})
+		for i := 0; i < auth.MaxFailuresPerIP+10; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-start
+				_, _, err := auth.Login(ctx, d, "nobody"+strconv.Itoa(i), "wrong-pass-1", "10.0.0.10", "ua")
+				mu.Lock()
+				kinds[errs.KindOf(err)]++
+				mu.Unlock()
+			}(i)
+		}
+		close(start)
+		wg.Wait()
+		if kinds[errs.Unauthorized] != auth.MaxFailuresPerIP {
+			t.Errorf("guesses from one address: %d tried, want %d (%v)", kinds[errs.Unauthorized], auth.MaxFailuresPerIP, kinds)
 		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"gongkai/internal/audit"
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
+	"gongkai/internal/throttle"
 )
 
 // Session lifetimes: a session ends after IdleTimeout without a request, and
@@ -74,22 +75,23 @@ func Login(ctx context.Context, d *db.DB, login, password, ip, userAgent string)
 	return token, a, nil
 }
 
-// CheckCredentials checks a login and password, counting failures for
-// throttling. Wrong logins, wrong passwords and disabled accounts give the
-// same Unauthorized error; too many recent failures give a TooMany error,
-// even for the right password.
+// CheckCredentials checks a login and password, counting the attempt
+// against the login and the address before the password is checked, so
+// that parallel guesses cannot all be tried. Wrong logins, wrong passwords
+// and disabled accounts give the same Unauthorized error; too many recent
+// attempts give a TooMany error, even for the right password.
 func CheckCredentials(ctx context.Context, d *db.DB, login, password, ip string) (Account, error) {
 	login = strings.ToLower(strings.TrimSpace(login))
-	now := d.Now()
-	since := now.Add(-ThrottleWindow)
-	var byLogin, byIP int
-	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM login_failures WHERE login = ? AND at > ?", login, since).Scan(&byLogin); err != nil {
-		return Account{}, fmt.Errorf("count login failures: %w", err)
+	loginKey, ipKey := "login:"+login, "login-ip:"+ip
+	okLogin, err := throttle.Hit(ctx, d, loginKey, throttle.Rule{Max: MaxFailuresPerLogin, Window: ThrottleWindow})
+	if err != nil {
+		return Account{}, err
 	}
-	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM login_failures WHERE ip = ? AND at > ?", ip, since).Scan(&byIP); err != nil {
-		return Account{}, fmt.Errorf("count login failures: %w", err)
+	okIP, err := throttle.Hit(ctx, d, ipKey, throttle.Rule{Max: MaxFailuresPerIP, Window: ThrottleWindow})
+	if err != nil {
+		return Account{}, err
 	}
-	if byLogin >= MaxFailuresPerLogin || byIP >= MaxFailuresPerIP {
+	if !okLogin || !okIP {
 		return Account{}, errs.New(errs.TooMany, "auth.throttled", int(ThrottleWindow.Minutes()))
 	}
 	a, hash, err := getAccount(ctx, d, "a.login = ?", login, login)
@@ -103,23 +105,15 @@ func CheckCredentials(ctx context.Context, d *db.DB, login, password, ip string)
 		CheckPassword(dummyHash, password)
 	}
 	if !ok {
-		ferr := d.InTx(ctx, func(tx *db.Tx) error {
-			_, err := tx.Exec(ctx, "INSERT INTO login_failures (login, ip, at) VALUES (?, ?, ?)", login, ip, tx.Now())
-			return err
-		})
-		if ferr != nil {
-			return Account{}, fmt.Errorf("record login failure: %w", ferr)
-		}
 		return Account{}, errs.New(errs.Unauthorized, "auth.bad_credentials")
 	}
-	if byLogin > 0 {
-		err := d.InTx(ctx, func(tx *db.Tx) error {
-			_, err := tx.Exec(ctx, "DELETE FROM login_failures WHERE login = ?", login)
-			return err
-		})
-		if err != nil {
-			return Account{}, fmt.Errorf("clear login failures: %w", err)
-		}
+	// A success clears its login's failures and is not held against the
+	// address (an office behind one address signs many people in).
+	if err := throttle.Reset(ctx, d, loginKey); err != nil {
+		return Account{}, err
+	}
+	if err := throttle.Undo(ctx, d, ipKey); err != nil {
+		return Account{}, err
 	}
 	return a, nil
 }
