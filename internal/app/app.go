@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -42,6 +44,12 @@ type Config struct {
 	// PublicURL is the address the public reaches the site at, behind a
 	// TLS-ending proxy (--public-url, GONGKAI_PUBLIC_URL).
 	PublicURL string
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed
+	// (--trusted-proxy).
+	TrustedProxies []netip.Prefix
+	// MetricsToken lets a scraper read /metrics on the public address
+	// (GONGKAI_METRICS_TOKEN).
+	MetricsToken string
 	// Listening, if set, is called once the listener is bound, with its
 	// address, before any request is served.
 	Listening func(addr string)
@@ -123,7 +131,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		}
 		a.mail = mail.NewSender(mc)
 	}
-	a.Server, err = web.New(web.Config{DB: d, Log: cfg.Log, Calendar: a.Calendar, ReloadCalendar: a.ReloadCalendar, Files: cfg.FilesDir(), PublicURL: cfg.PublicURL})
+	a.Server, err = web.New(web.Config{DB: d, Log: cfg.Log, Calendar: a.Calendar, ReloadCalendar: a.ReloadCalendar, Files: cfg.FilesDir(), PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -231,13 +239,22 @@ func (a *App) runJobs(ctx context.Context) {
 // sends the day's reminders. Reminders already sent are recorded, so a
 // restart on the same day sends only what failed or is new.
 func (a *App) runFOI(ctx context.Context, today calendar.Date) {
-	res, err := foi.Daily(ctx, a.DB, a.Calendar(), a.mail, today)
+	res, err := foi.Daily(ctx, a.DB, a.Calendar(), a.mail, a.siteURL(), today)
 	if err != nil && ctx.Err() == nil {
 		a.cfg.Log.Error("applications for disclosure: daily work", "err", err)
 	}
 	if res.Closed > 0 || res.Sent > 0 {
 		a.cfg.Log.Info("applications for disclosure: daily work", "closed", res.Closed, "reminders", res.Sent)
 	}
+}
+
+// siteURL is the address links in messages start with: the public URL, or
+// the address the server listens on.
+func (a *App) siteURL() string {
+	if a.cfg.PublicURL != "" {
+		return strings.TrimRight(a.cfg.PublicURL, "/")
+	}
+	return "http://" + a.Addr()
 }
 
 // Close closes the database.

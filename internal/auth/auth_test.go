@@ -56,6 +56,12 @@ func TestValidatePassword(t *testing.T) {
 		{"abcdefgh", "account.password_weak"},
 		{"12345678", "account.password_weak"},
 		{strings.Repeat("a1", 65), "account.password_long"},
+		{"!!!!!!!1", "account.password_weak"},
+		{"-------1a", ""},
+		{"password1", "account.password_common"},
+		{"PassWord1", "account.password_common"},
+		{"woaini1314", "account.password_common"},
+		{"1qaz2wsx", "account.password_common"},
 		{"good-pass-1", ""},
 		{"密码密码密码12", ""},
 	}

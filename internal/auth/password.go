@@ -3,9 +3,11 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -62,8 +64,23 @@ func CheckPassword(hash, pw string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// ValidatePassword checks the password policy: 8 to 128 characters, not all
-// of one kind.
+//go:embed data/common-passwords.txt
+var commonPasswordList string
+
+// commonPasswords are refused whatever else they satisfy.
+var commonPasswords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Split(commonPasswordList, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			m[strings.ToLower(l)] = true
+		}
+	}
+	return m
+}()
+
+// ValidatePassword checks the password policy: 8 to 128 characters, with
+// both letters (any script) and digits, and not one of the most common
+// passwords.
 func ValidatePassword(pw string) error {
 	n := utf8.RuneCountInString(pw)
 	if n < 8 {
@@ -75,14 +92,17 @@ func ValidatePassword(pw string) error {
 	var letter, digit bool
 	for _, r := range pw {
 		switch {
-		case r >= '0' && r <= '9':
+		case unicode.IsDigit(r):
 			digit = true
-		case r > ' ':
+		case unicode.IsLetter(r):
 			letter = true
 		}
 	}
 	if !letter || !digit {
 		return errs.InvalidField("password", "account.password_weak")
+	}
+	if commonPasswords[strings.ToLower(pw)] {
+		return errs.InvalidField("password", "account.password_common")
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	_ "net/http/pprof"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -44,21 +45,16 @@ func runServe(e *env, args []string) error {
 	demo := fs.Bool("demo", false, "load demo data")
 	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060")
 	publicURL := fs.String("public-url", os.Getenv("GONGKAI_PUBLIC_URL"), "address the public reaches the site at behind a TLS proxy, e.g. https://gongkai.example.gov.cn (links, feeds, e-mails; https makes cookies Secure)")
+	proxies := fs.String("trusted-proxy", os.Getenv("GONGKAI_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client (rate limits count that client)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("%s", i18n.T(e.lang, "cli.extra_args", strings.Join(fs.Args(), " ")))
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	if *debugAddr != "" {
-		ln, err := net.Listen("tcp", *debugAddr)
-		if err != nil {
-			return err
-		}
-		defer ln.Close()
-		// pprof registers itself on the default mux, which nothing else uses.
-		go http.Serve(ln, http.DefaultServeMux) //nolint:errcheck // ends when ln closes
+	trusted, err := parsePrefixes(*proxies)
+	if err != nil {
+		return usagef("%s", i18n.T(e.lang, "cli.bad_trusted_proxy", err.Error()))
 	}
 	pub, err := web.ParsePublicURL(*publicURL)
 	if err != nil {
@@ -71,11 +67,26 @@ func runServe(e *env, args []string) error {
 		}
 		fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.serving", shown))
 	}
-	a, err := app.New(e.ctx, app.Config{DataDir: *data, DatabaseURL: databaseURL(), Addr: *addr, Log: log, SMTPURL: os.Getenv("GONGKAI_SMTP_URL"), PublicURL: pub, Listening: listening})
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	a, err := app.New(e.ctx, app.Config{DataDir: *data, DatabaseURL: databaseURL(), Addr: *addr, Log: log, SMTPURL: os.Getenv("GONGKAI_SMTP_URL"),
+		PublicURL: pub, TrustedProxies: trusted, MetricsToken: os.Getenv("GONGKAI_METRICS_TOKEN"), Listening: listening})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	if *debugAddr != "" {
+		ln, err := net.Listen("tcp", *debugAddr)
+		if err != nil {
+			return err
+		}
+		defer ln.Close()
+		// pprof registers itself on the default mux; the metrics join it
+		// there, off the public address.
+		dbg := http.NewServeMux()
+		dbg.Handle("/debug/pprof/", http.DefaultServeMux)
+		dbg.Handle("GET /metrics", a.Server.MetricsHandler())
+		go http.Serve(ln, dbg) //nolint:errcheck // ends when ln closes
+	}
 	if *demo {
 		loaded, err := app.LoadDemo(e.ctx, a.DB)
 		if err != nil {
@@ -337,4 +348,25 @@ func runAudit(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, i18n.T(e.lang, "audit.ok", res.Events))
 	return nil
+}
+
+// parsePrefixes reads a comma-separated list of addresses and CIDR ranges.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q", f)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }

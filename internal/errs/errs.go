@@ -24,6 +24,9 @@ const (
 	Conflict
 	Unauthorized
 	TooMany
+	// Unsupported is a request body of a type the endpoint does not take
+	// (415).
+	Unsupported
 )
 
 func (k Kind) String() string {
@@ -40,6 +43,8 @@ func (k Kind) String() string {
 		return "unauthorized"
 	case TooMany:
 		return "too_many"
+	case Unsupported:
+		return "unsupported"
 	}
 	return "internal"
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -506,7 +507,7 @@ func TestApplyReplyAppealAndScope(t *testing.T) {
 			code = c
 			return app, err
 		})
-		if app.Status != foi.StatusPending || !strings.HasPrefix(app.TrackingNo, "YSQ20261120") || len(code) != 8 {
+		if app.Status != foi.StatusPending || !regexp.MustCompile(`^YSQ20261120[2-9A-HJ-NP-Z]{6}$`).MatchString(app.TrackingNo) || len(code) != 8 {
 			t.Fatalf("application %s %s, code %q", app.Status, app.TrackingNo, code)
 		}
 		// The applicant finds it with the code only; a wrong code and a
@@ -667,4 +668,33 @@ func hasField(err error, field string) bool {
 	}
 	e := errs.As(err)
 	return e != nil && e.Field == field
+}
+
+// TestTrackingNumbers: numbers keep the date and cannot be guessed from
+// each other; anything else is not even looked up.
+func TestTrackingNumbers(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		w.on("2026-11-20")
+		seen := map[string]bool{}
+		for i := 0; i < 20; i++ {
+			app := w.tx(t, func(tx *db.Tx) (foi.Application, error) {
+				app, _, err := foi.Apply(ctx, tx, person())
+				return app, err
+			})
+			if !regexp.MustCompile(`^YSQ20261120[2-9A-HJ-NP-Z]{6}$`).MatchString(app.TrackingNo) || !foi.WellFormedNo(app.TrackingNo) || seen[app.TrackingNo[11:]] {
+				t.Errorf("number %d: %s (seen before: %v)", i, app.TrackingNo, seen[app.TrackingNo[11:]])
+			}
+			seen[app.TrackingNo[11:]] = true
+		}
+		for _, bad := range []string{"", "YSQ2026112", "YSQ20261120ABCDE1", "ysq20261120ABCDEF", "YSQ20261120ABCDEFG", strings.Repeat("9", 5<<20)} {
+			if foi.WellFormedNo(bad) {
+				t.Errorf("WellFormedNo(%.30q) = true", bad)
+			}
+		}
+		if !foi.WellFormedNo("YSQ2025093000012") {
+			t.Error("a number of the old form (serial) is refused")
+		}
+	})
 }

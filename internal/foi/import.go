@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,11 +35,6 @@ const (
 // ImportedApplicant stands for the applicant of a migrated application:
 // the old records' personal data are not carried over.
 const ImportedApplicant = "（迁移数据）"
-
-// generatedNo matches the tracking numbers gongkai gives (create in
-// store.go); an imported number of that form could collide with a later
-// one.
-var generatedNo = regexp.MustCompile(`(?i)^YSQ\d{13,}$`)
 
 // importRow is a checked line of an import file.
 type importRow struct {
@@ -184,7 +178,7 @@ func (c *importCheck) row(line int, rec []string) (row importRow, ok bool, err e
 		bad("import.line_bad", "id", shown(row.id))
 	case utf8.RuneCountInString(row.id) > maxTrackingNo:
 		bad("foi.import.too_long", "id", maxTrackingNo)
-	case generatedNo.MatchString(row.id):
+	case reservedNo.MatchString(row.id):
 		bad("foi.import.reserved", row.id)
 	case c.seen[row.id] > 0:
 		bad("foi.import.duplicate", row.id, c.seen[row.id])

@@ -30,8 +30,9 @@ type DailyResult struct {
 // Daily does the work of day today: it closes the applications whose
 // correction or fee period ran out (Sweep), then reminds the handlers of
 // what is due (Remind), unless s is nil because mail is off. A failed
-// message is returned after the others have gone out.
-func Daily(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, today calendar.Date) (DailyResult, error) {
+// message is returned after the others have gone out. Links in messages
+// start with site (the public URL).
+func Daily(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, site string, today calendar.Date) (DailyResult, error) {
 	var closed int
 	err := d.InTx(ctx, func(tx *db.Tx) error {
 		var err error
@@ -45,7 +46,7 @@ func Daily(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, toda
 	if s == nil {
 		return res, nil
 	}
-	res.Sent, err = Remind(ctx, d, cal, s, today)
+	res.Sent, err = Remind(ctx, d, cal, s, site, today)
 	return res, err
 }
 
@@ -69,8 +70,8 @@ type recipient struct {
 // (application, kind, day, recipient) sent is recorded in foi_reminders and
 // not sent again; a failed message records nothing, so the next run tries
 // again, and the others still go out. It returns how many messages went
-// out and the failures joined.
-func Remind(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, today calendar.Date) (sent int, err error) {
+// out and the failures joined. Links in the messages start with site.
+func Remind(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, site string, today calendar.Date) (sent int, err error) {
 	items, err := dueOn(ctx, d, cal, today)
 	if err != nil {
 		return 0, err
@@ -87,7 +88,7 @@ func Remind(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, tod
 		if len(r.items) == 0 {
 			continue
 		}
-		subject, body := reminderText(r, today)
+		subject, body := reminderText(r, site, today)
 		if err := s.Send(ctx, r.email, subject, body); err != nil {
 			failed = append(failed, fmt.Errorf("remind %s: %w", r.email, err))
 			continue
@@ -246,7 +247,7 @@ func recordSent(ctx context.Context, d *db.DB, r *recipient, today calendar.Date
 }
 
 // reminderText writes the message to r, in Chinese: the staff's language.
-func reminderText(r *recipient, today calendar.Date) (subject, body string) {
+func reminderText(r *recipient, site string, today calendar.Date) (subject, body string) {
 	t := func(key string, args ...any) string { return i18n.T(i18n.Zh, key, args...) }
 	var b strings.Builder
 	b.WriteString(t("foi.reminder.greeting", r.name) + "\n\n")
@@ -263,7 +264,7 @@ func reminderText(r *recipient, today calendar.Date) (subject, body string) {
 		default:
 			b.WriteString(t("foi.reminder.due_soon", what, u.Due, u.Left))
 		}
-		b.WriteString("\n" + t("foi.reminder.link", fmt.Sprintf("/admin/foi/%d", it.ID)) + "\n")
+		b.WriteString("\n" + t("foi.reminder.link", fmt.Sprintf("%s/admin/foi/%d", strings.TrimRight(site, "/"), it.ID)) + "\n")
 	}
 	b.WriteString("\n" + t("foi.reminder.footer") + "\n")
 	return t("foi.reminder.subject", len(r.items), today.String()), b.String()

@@ -101,7 +101,7 @@ func TestRemind(t *testing.T) {
 		srv, cfg := newSMTP(t)
 		sender := mail.NewSender(cfg)
 
-		sent, err := Remind(ctx, d, w.cal, sender, w.today)
+		sent, err := Remind(ctx, d, w.cal, sender, "https://gongkai.example.gov.cn", w.today)
 		if err != nil || sent != 3 {
 			t.Fatalf("Remind: %d, %v", sent, err)
 		}
@@ -126,7 +126,7 @@ func TestRemind(t *testing.T) {
 			last := -1
 			for _, app := range apps {
 				i := strings.Index(m.Body, app.TrackingNo+"（赤岗街道办事处）")
-				if i < 0 || !strings.Contains(m.Body, fmt.Sprintf("办理页面：/admin/foi/%d\n", app.ID)) {
+				if i < 0 || !strings.Contains(m.Body, fmt.Sprintf("办理页面：https://gongkai.example.gov.cn/admin/foi/%d\n", app.ID)) {
 					t.Errorf("%s: no %s in\n%s", to, app.TrackingNo, m.Body)
 				}
 				if i < last {
@@ -151,7 +151,7 @@ func TestRemind(t *testing.T) {
 		}
 
 		// Again the same day: nothing new to say.
-		if sent, err := Remind(ctx, d, w.cal, sender, w.today); err != nil || sent != 0 || len(srv.Messages()) != 3 {
+		if sent, err := Remind(ctx, d, w.cal, sender, "https://gongkai.example.gov.cn", w.today); err != nil || sent != 0 || len(srv.Messages()) != 3 {
 			t.Errorf("second run: %d, %v, %d messages", sent, err, len(srv.Messages()))
 		}
 
@@ -160,7 +160,7 @@ func TestRemind(t *testing.T) {
 		// retries the refused one only.
 		day2 := mustDate("2026-06-16")
 		srv.Refuse("editor@chigang.gov.cn")
-		sent, err = Remind(ctx, d, w.cal, sender, day2)
+		sent, err = Remind(ctx, d, w.cal, sender, "https://gongkai.example.gov.cn", day2)
 		if sent != 2 || err == nil || !strings.Contains(err.Error(), "editor@chigang.gov.cn") {
 			t.Errorf("day 2 with a refusal: %d, %v", sent, err)
 		}
@@ -168,7 +168,7 @@ func TestRemind(t *testing.T) {
 			t.Errorf("%d reminders recorded on day 2, want 6", n)
 		}
 		srv.Refuse()
-		if sent, err := Remind(ctx, d, w.cal, sender, day2); err != nil || sent != 1 {
+		if sent, err := Remind(ctx, d, w.cal, sender, "https://gongkai.example.gov.cn", day2); err != nil || sent != 1 {
 			t.Errorf("day 2 retry: %d, %v", sent, err)
 		}
 		msgs := srv.Messages()
@@ -181,13 +181,13 @@ func TestRemind(t *testing.T) {
 		day3 := mustDate("2026-06-17")
 		down := cfg
 		down.Port = closedPort(t)
-		if sent, err := Remind(ctx, d, w.cal, mail.NewSender(down), day3); sent != 0 || err == nil {
+		if sent, err := Remind(ctx, d, w.cal, mail.NewSender(down), "https://gongkai.example.gov.cn", day3); sent != 0 || err == nil {
 			t.Errorf("relay down: %d, %v", sent, err)
 		}
 		if n := w.reminders(t, day3); n != 0 {
 			t.Errorf("%d reminders recorded with the relay down", n)
 		}
-		if sent, err := Remind(ctx, d, w.cal, sender, day3); err != nil || sent != 3 {
+		if sent, err := Remind(ctx, d, w.cal, sender, "https://gongkai.example.gov.cn", day3); err != nil || sent != 3 {
 			t.Errorf("relay back: %d, %v", sent, err)
 		}
 	})
@@ -208,7 +208,7 @@ func TestDaily(t *testing.T) {
 		})
 		w.at("2026-06-15")
 		// Mail off: the sweep still runs.
-		res, err := Daily(ctx, d, w.cal, nil, w.today)
+		res, err := Daily(ctx, d, w.cal, nil, "https://gongkai.example.gov.cn", w.today)
 		if err != nil || res != (DailyResult{Closed: 1}) {
 			t.Errorf("Daily without mail: %+v, %v", res, err)
 		}
@@ -217,7 +217,7 @@ func TestDaily(t *testing.T) {
 			t.Errorf("abandoned application: %s %s %v", app.Status, app.Result, err)
 		}
 		srv, cfg := newSMTP(t)
-		res, err = Daily(ctx, d, w.cal, mail.NewSender(cfg), w.today)
+		res, err = Daily(ctx, d, w.cal, mail.NewSender(cfg), "https://gongkai.example.gov.cn", w.today)
 		if err != nil || res != (DailyResult{Sent: 3}) || len(srv.Messages()) != 3 {
 			t.Errorf("Daily with mail: %+v, %v, %d messages", res, err, len(srv.Messages()))
 		}

@@ -127,18 +127,18 @@ func create(ctx context.Context, tx *db.Tx, actor string, in Input, channel, rec
 		status, handler = StatusPending, ""
 	}
 	ap := in.Applicant
+	no, err := newTrackingNo(ctx, tx, now)
+	if err != nil {
+		return Application{}, "", fmt.Errorf("tracking number: %w", err)
+	}
 	var id int64
 	err = tx.QueryRow(ctx, `INSERT INTO foi_applications (tracking_no, query_hash, unit_id, applicant_type, applicant_name, id_type, id_number, legal_rep, contact_name,
 		phone, email, address, postcode, description, purpose, medium, delivery, channel, submitted_at, received_date, receipt_note, status, clock_start, handler, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		"new:"+code, hashCode(code), u.ID, ap.Type, ap.Name, ap.IDType, ap.IDNumber, ap.LegalRep, ap.Contact,
+		no, hashCode(code), u.ID, ap.Type, ap.Name, ap.IDType, ap.IDNumber, ap.LegalRep, ap.Contact,
 		ap.Phone, ap.Email, ap.Address, ap.Postcode, in.Description, in.Purpose, in.Medium, in.Delivery, channel, now, received, note, status, start, handler, actor, now, now).Scan(&id)
 	if err != nil {
 		return Application{}, "", fmt.Errorf("save application: %w", err)
-	}
-	no := fmt.Sprintf("YSQ%s%05d", now.In(calendar.China).Format("20060102"), id)
-	if _, err := tx.Exec(ctx, `UPDATE foi_applications SET tracking_no = ? WHERE id = ?`, no, id); err != nil {
-		return Application{}, "", err
 	}
 	kind := "submitted"
 	if received != "" {
@@ -265,7 +265,10 @@ func ByID(ctx context.Context, q db.Querier, id int64, a auth.Account) (Applicat
 // ByTracking returns the application with tracking number no if code is
 // its query code. A wrong number and a wrong code give the same error.
 func ByTracking(ctx context.Context, q db.Querier, no, code string) (Application, error) {
-	no = strings.ToUpper(strings.TrimSpace(no))
+	no = NormalizeNo(no)
+	if !WellFormedNo(no) {
+		return Application{}, errs.New(errs.NotFound, "foi.query_failed")
+	}
 	var hash string
 	var id int64
 	err := q.QueryRow(ctx, `SELECT id, query_hash FROM foi_applications WHERE tracking_no = ?`, no).Scan(&id, &hash)

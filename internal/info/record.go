@@ -133,7 +133,7 @@ type Input struct {
 var bodyPolicy = bluemonday.UGCPolicy()
 
 // SanitizeBody cleans rich text: only safe tags and attributes remain.
-func SanitizeBody(s string) string { return strings.TrimSpace(bodyPolicy.Sanitize(s)) }
+func SanitizeBody(s string) string { return strings.TrimSpace(balance(bodyPolicy.Sanitize(s))) }
 
 // textOf returns the text of an HTML fragment, blocks on their own lines.
 func textOf(fragment string) string {

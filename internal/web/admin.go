@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -41,15 +40,6 @@ func (s *Server) adminPage(r *http.Request, titleKey, section string) *page {
 	return p
 }
 
-// clientIP returns the address of the client, without port.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // safeNext returns next if it is a local path, or the dashboard.
 func safeNext(next string) string {
 	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
@@ -76,7 +66,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	login, password := r.PostForm.Get("login"), r.PostForm.Get("password")
-	token, _, err := auth.Login(r.Context(), s.db, login, password, clientIP(r), r.UserAgent())
+	token, _, err := auth.Login(r.Context(), s.db, login, password, s.clientIP(r), r.UserAgent())
 	if err != nil {
 		k := errs.KindOf(err)
 		if k != errs.Unauthorized && k != errs.TooMany {
@@ -266,7 +256,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		ferr = errs.InvalidField("confirm", "account.password_mismatch")
 	default:
 		// Re-checking the current password goes through Login's throttle.
-		if _, err := auth.CheckCredentials(r.Context(), s.db, a.Login, current, clientIP(r)); err != nil {
+		if _, err := auth.CheckCredentials(r.Context(), s.db, a.Login, current, s.clientIP(r)); err != nil {
 			if k := errs.KindOf(err); k != errs.Unauthorized && k != errs.TooMany {
 				return err
 			}

@@ -90,14 +90,22 @@ func (s *Server) calendarLoad(w http.ResponseWriter, r *http.Request) error {
 }
 
 // readUpload reads the multipart file field name, refusing a missing file
-// or one larger than max bytes.
+// or one larger than max bytes. The form's text fields and the file's name
+// are checked as boundary checks every other form.
 func readUpload(r *http.Request, name string, max int64) ([]byte, error) {
 	if err := r.ParseMultipartForm(max); err != nil {
 		return nil, errs.New(errs.Invalid, "upload.too_large_or_bad")
 	}
-	f, _, err := r.FormFile(name)
+	if err := checkValues(r.MultipartForm.Value); err != nil {
+		return nil, err
+	}
+	f, fh, err := r.FormFile(name)
 	if err != nil {
 		return nil, errs.InvalidField(name, "upload.missing")
+	}
+	if err := checkText(name, fh.Filename); err != nil {
+		f.Close()
+		return nil, err
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, max+1))

@@ -194,10 +194,14 @@ func TestAPIRejectsBadJSON(t *testing.T) {
 			t.Errorf("%s: %d %.200s", name, res.StatusCode, res.Body)
 		}
 	}
-	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/admin/units", strings.NewReader(`{"code":"440105-950","name":"x","kind":"street","parent":"440105"}`))
-	req.Header.Set("Content-Type", "text/plain")
-	if res := c.do(req); res.StatusCode != http.StatusBadRequest {
-		t.Errorf("text/plain body: %d", res.StatusCode)
+	for _, ct := range []string{"text/plain", "application/jsonxyz", "", "application/json-seq"} {
+		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/admin/units", strings.NewReader(`{"code":"440105-950","name":"x","kind":"street","parent":"440105"}`))
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		if res := c.do(req); res.StatusCode != http.StatusUnsupportedMediaType || jsonErrCode(t, res) != "unsupported" {
+			t.Errorf("Content-Type %q: %d %.200s", ct, res.StatusCode, res.Body)
+		}
 	}
 	assertNoUnit(t, e, "440105-950")
 }

@@ -1,13 +1,16 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
@@ -19,25 +22,93 @@ import (
 // maxJSON bounds API request bodies.
 const maxJSON = 64 << 10
 
-// decodeJSON reads one JSON object into v, refusing unknown fields, trailing
-// data and oversized bodies.
+// decodeJSON reads one JSON object into v, refusing another content type
+// (415), unknown fields, trailing data, oversized bodies, and text that is
+// not valid UTF-8 or holds a NUL (400 naming the field).
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return errs.New(errs.Invalid, "api.json_required")
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return errs.New(errs.Unsupported, "api.json_required")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSON))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSON))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return errs.New(errs.Invalid, "api.too_large", maxJSON)
 		}
 		return errs.New(errs.Invalid, "api.bad_json", err.Error())
 	}
+	if err := checkJSONText(body); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errs.New(errs.Invalid, "api.bad_json", err.Error())
+	}
 	if dec.Decode(&struct{}{}) != io.EOF {
 		return errs.New(errs.Invalid, "api.trailing_data")
 	}
 	return nil
+}
+
+// checkJSONText walks a JSON document's tokens and refuses a string (key or
+// value) that is not valid UTF-8 or holds a NUL, naming the member it
+// belongs to. Syntax errors are left to the decoder.
+func checkJSONText(body []byte) error {
+	bad := len(body)
+	if !utf8.Valid(body) {
+		for i := 0; i < len(body); {
+			r, n := utf8.DecodeRune(body[i:])
+			if r == utf8.RuneError && n == 1 {
+				bad = i
+				break
+			}
+			i += n
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	key, expectKey := "", false
+	var stack []bool // true for an object
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		isKey := false
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, true)
+				expectKey = true
+			case '[':
+				stack = append(stack, false)
+				expectKey = false
+			default:
+				stack = stack[:len(stack)-1]
+				expectKey = len(stack) > 0 && stack[len(stack)-1]
+			}
+			continue
+		case string:
+			if expectKey {
+				isKey, key = true, t
+			}
+			field := key
+			if dec.InputOffset() > int64(bad) {
+				return errs.InvalidField(shownField(field), "error.bad_encoding", shownField(field))
+			}
+			if strings.IndexByte(t, 0) >= 0 {
+				return errs.InvalidField(shownField(field), "error.nul_character", shownField(field))
+			}
+		}
+		if dec.InputOffset() > int64(bad) {
+			return errs.InvalidField(shownField(key), "error.bad_encoding", shownField(key))
+		}
+		// In an object, a key is followed by its value, then the next key.
+		if len(stack) > 0 && stack[len(stack)-1] {
+			expectKey = !isKey
+		}
+	}
 }
 
 type unitJSON struct {
@@ -290,7 +361,19 @@ func parseDateParam(r *http.Request, name string) (calendar.Date, error) {
 	if err != nil {
 		return calendar.Date{}, errs.InvalidField(name, "calendar.bad_date", r.URL.Query().Get(name))
 	}
-	return d, nil
+	return d, inAPIYears(name, d)
+}
+
+// The calendar API answers for dates from 1900 to 2200: working days mean
+// nothing outside them, and near year 0 or 9999 the arithmetic would leave
+// the dates Go can write.
+const minAPIYear, maxAPIYear = 1900, 2200
+
+func inAPIYears(field string, d calendar.Date) error {
+	if d.Year < minAPIYear || d.Year > maxAPIYear {
+		return errs.InvalidField(field, "calendar.year_out_of_range", d.String(), minAPIYear, maxAPIYear)
+	}
+	return nil
 }
 
 // calendarFor applies ?assume_weekends=1.
@@ -356,6 +439,9 @@ func (s *Server) apiCalendarAdd(w http.ResponseWriter, r *http.Request) error {
 		return errs.InvalidField("n", "calendar.bad_n", r.URL.Query().Get("n"))
 	}
 	cal := s.calendarFor(r)
+	if err := inAPIYears("n", from.AddDays(2*n+30)); err != nil {
+		return err
+	}
 	d, err := cal.AddWorkdays(from, n)
 	if err != nil {
 		return calendarErr(err)

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"gongkai/internal/db"
@@ -15,6 +14,7 @@ import (
 	"gongkai/internal/foi"
 	"gongkai/internal/i18n"
 	"gongkai/internal/org"
+	"gongkai/internal/throttle"
 )
 
 // The applicant's access to an application: a cookie holding the tracking
@@ -113,6 +113,14 @@ func (s *Server) foiApply(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(r, "foi.apply")
 	p.Section = "ysqgk"
 	p.Form = r.PostForm
+	if err := s.applyAllowed(r); err != nil {
+		if errs.KindOf(err) != errs.TooMany {
+			return err
+		}
+		p.Error = i18n.Error(p.Lang, err)
+		w.Header().Set("Cache-Control", "no-store")
+		return s.foiApplyRender(w, r, p, http.StatusTooManyRequests)
+	}
 	var app foi.Application
 	var code string
 	err := s.db.InTx(r.Context(), func(tx *db.Tx) error {
@@ -143,58 +151,59 @@ func (s *Server) setFOICookie(w http.ResponseWriter, r *http.Request, no, code s
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
 }
 
-// lookupLimiter bounds failed look-ups of each tracking number: ten in ten
-// minutes, so that a query code cannot be guessed, without one visitor's
-// mistakes locking out others behind the same address.
-type lookupLimiter struct {
-	mu    sync.Mutex
-	fails map[string][]time.Time
-}
-
-const (
-	lookupWindow   = 10 * time.Minute
-	lookupMaxFails = 10
-	// lookupMaxKeys bounds the memory kept: past it, the record starts
-	// afresh (every number then has its full allowance again).
-	lookupMaxKeys = 50000
+// Look-ups of applications are limited per tracking number and address
+// (wrong codes from one visitor lock only that visitor out of that number)
+// and per address over all numbers, so that codes cannot be guessed and no
+// one can lock an applicant out of their own application. Only failures
+// count. Anonymous applications are limited per address.
+var (
+	lookupPerNumber = throttle.Rule{Max: 10, Window: 10 * time.Minute}
+	lookupPerIP     = throttle.Rule{Max: 30, Window: 10 * time.Minute}
+	applyPerIP      = throttle.Rule{Max: 10, Window: time.Hour}
 )
 
-func (l *lookupLimiter) blocked(no string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ts := l.fails[no]
-	for len(ts) > 0 && now.Sub(ts[0]) > lookupWindow {
-		ts = ts[1:]
-	}
-	if len(ts) == 0 {
-		delete(l.fails, no)
-	} else {
-		l.fails[no] = ts
-	}
-	return len(ts) >= lookupMaxFails
-}
-
-func (l *lookupLimiter) fail(no string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.fails == nil || len(l.fails) >= lookupMaxKeys {
-		l.fails = map[string][]time.Time{}
-	}
-	l.fails[no] = append(l.fails[no], now)
-}
-
-// foiLookup finds an application by tracking number and query code,
-// counting failures against the number.
+// foiLookup finds an application by tracking number and query code. A
+// number that is not of the form gongkai gives is not looked up at all.
 func (s *Server) foiLookup(r *http.Request, no, code string) (foi.Application, error) {
-	key, now := strings.ToUpper(strings.TrimSpace(no)), time.Now()
-	if s.foiLimiter.blocked(key, now) {
-		return foi.Application{}, errs.New(errs.TooMany, "foi.lookup_throttled", int(lookupWindow.Minutes()))
+	no = foi.NormalizeNo(no)
+	if !foi.WellFormedNo(no) {
+		return foi.Application{}, errs.New(errs.NotFound, "foi.query_failed")
 	}
-	app, err := foi.ByTracking(r.Context(), s.db, no, code)
-	if errs.KindOf(err) == errs.NotFound {
-		s.foiLimiter.fail(key, now)
+	ctx, ip := r.Context(), s.clientIP(r)
+	keys := [2]string{"foi-lookup:" + no + "|" + ip, "foi-lookup-ip:" + ip}
+	okNo, err := throttle.Hit(ctx, s.db, keys[0], lookupPerNumber)
+	if err != nil {
+		return foi.Application{}, err
+	}
+	okIP, err := throttle.Hit(ctx, s.db, keys[1], lookupPerIP)
+	if err != nil {
+		return foi.Application{}, err
+	}
+	if !okNo || !okIP {
+		return foi.Application{}, errs.New(errs.TooMany, "foi.lookup_throttled", int(lookupPerNumber.Window.Minutes()))
+	}
+	app, err := foi.ByTracking(ctx, s.db, no, code)
+	if err == nil {
+		for _, k := range keys {
+			if err := throttle.Undo(ctx, s.db, k); err != nil {
+				return foi.Application{}, err
+			}
+		}
 	}
 	return app, err
+}
+
+// applyAllowed counts an anonymous application against the visitor's
+// address and refuses one past the limit.
+func (s *Server) applyAllowed(r *http.Request) error {
+	ok, err := throttle.Hit(r.Context(), s.db, "foi-apply:"+s.clientIP(r), applyPerIP)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errs.New(errs.TooMany, "foi.apply_throttled", int(applyPerIP.Window.Minutes()))
+	}
+	return nil
 }
 
 // foiQueryForm shows the form to follow an application.

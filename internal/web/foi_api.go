@@ -80,6 +80,9 @@ func (s *Server) apiFOIApply(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	if err := s.applyAllowed(r); err != nil {
+		return err
+	}
 	var app foi.Application
 	var code string
 	err := s.db.InTx(r.Context(), func(tx *db.Tx) error {

@@ -40,6 +40,12 @@ type env struct {
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
+	return newEnvConfig(t, d, nil)
+}
+
+// newEnvConfig is newEnv with a server configured by mod.
+func newEnvConfig(t *testing.T, d *db.DB, mod func(*web.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := app.LoadDemo(ctx, d); err != nil {
 		t.Fatal(err)
@@ -55,7 +61,11 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	if err := reload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(web.Config{DB: d, Calendar: func() *calendar.Calendar { return e.cal }, ReloadCalendar: reload, Files: t.TempDir()})
+	cfg := web.Config{DB: d, Calendar: func() *calendar.Calendar { return e.cal }, ReloadCalendar: reload, Files: t.TempDir()}
+	if mod != nil {
+		mod(&cfg)
+	}
+	s, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -74,4 +76,21 @@ func (s *Server) instrument(mux *http.ServeMux, next http.Handler) http.Handler 
 		s.metrics.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
 		s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
 	})
+}
+
+// MetricsHandler serves the metrics without a token, for the debug address
+// (serve --debug-addr), which is kept off the public network.
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.handler }
+
+// metricsWithToken serves the metrics on the public address only to a
+// scraper that presents the metrics token (Authorization: Bearer); with no
+// token configured, they are not served there at all.
+func (s *Server) metricsWithToken(w http.ResponseWriter, r *http.Request) error {
+	want := s.cfg.MetricsToken
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if want == "" || !ok || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return errNotFoundPage
+	}
+	s.metrics.handler.ServeHTTP(w, r)
+	return nil
 }

@@ -181,7 +181,7 @@ func (s *Server) infoPage(w http.ResponseWriter, r *http.Request) error {
 	p.Section = "bzh"
 	p.Title = rec.Title
 	p.Data = map[string]any{"Record": rec, "Successor": successor, "Ancestors": ancestors, "Published": publishedDate(rec),
-		"Body": template.HTML(rec.Body)} // sanitized by info.SanitizeBody when written
+		"Body": template.HTML(info.SanitizeBody(rec.Body))} // again, for bodies stored before the sanitizer balanced tags
 	s.render(w, r, http.StatusOK, "info", p)
 	return nil
 }

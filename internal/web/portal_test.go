@@ -7,6 +7,7 @@ import (
 
 	"gongkai/internal/db"
 	"gongkai/internal/db/dbtest"
+	"gongkai/internal/web"
 )
 
 // portalPaths are the public pages of the portal shell.
@@ -124,7 +125,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestHealthzAndMetrics(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnvConfig(t, dbtest.SQLite(t), func(c *web.Config) { c.MetricsToken = "scrape-token-2026" })
 	c := e.client()
 	res := c.get("/healthz")
 	if res.StatusCode != http.StatusOK || res.Body != "ok" {
@@ -132,7 +133,19 @@ func TestHealthzAndMetrics(t *testing.T) {
 	}
 	c.get("/zwgk/")
 	c.get("/no-such-page")
-	m := c.get("/metrics").Body
+	// Not public: without the token (or with a wrong one) /metrics is not there.
+	if res := c.get("/metrics"); res.StatusCode != http.StatusNotFound || strings.Contains(res.Body, "gongkai_http") {
+		t.Errorf("/metrics without a token: %d", res.StatusCode)
+	}
+	scrape := func(token string) response {
+		req, _ := http.NewRequest("GET", e.srv.URL+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		return c.do(req)
+	}
+	if res := scrape("wrong"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics with a wrong token: %d", res.StatusCode)
+	}
+	m := scrape("scrape-token-2026").Body
 	for _, want := range []string{
 		`gongkai_http_requests_total{method="GET",route="GET /zwgk/{$}",status="200"} 1`,
 		`status="404"`,

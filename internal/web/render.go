@@ -14,6 +14,7 @@ import (
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
 	"gongkai/internal/i18n"
+	"gongkai/internal/info"
 )
 
 //go:embed all:templates
@@ -38,7 +39,7 @@ var funcs = template.FuncMap{
 	"kb":    func(n int64) int64 { return (n + 1023) / 1024 },
 	// safeBody marks a record body as HTML: bodies are sanitized by
 	// info.SanitizeBody whenever they are written.
-	"safeBody": func(s string) template.HTML { return template.HTML(s) },
+	"safeBody": func(s string) template.HTML { return template.HTML(info.SanitizeBody(s)) },
 	// field returns an item's element by column name, for diffs.
 	"field": func(it *catalog.Item, col string) string {
 		if it == nil {

@@ -11,7 +11,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", s.metrics.handler)
+	mux.Handle("GET /metrics", s.h(s.metricsWithToken))
 
 	// Portal.
 	mux.Handle("GET /{$}", s.h(s.home))

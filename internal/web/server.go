@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -47,6 +48,13 @@ type Config struct {
 	// TLS. Links in feeds, sitemaps and e-mails use it, and an https address
 	// makes cookies Secure. Empty: the address the request came to.
 	PublicURL string
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client (--trusted-proxy); the address limits count that client.
+	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, lets a scraper read /metrics on the public
+	// address with Authorization: Bearer TOKEN; without it /metrics is
+	// served only on the debug address.
+	MetricsToken string
 }
 
 // Server is the HTTP side of gongkai.
@@ -59,8 +67,7 @@ type Server struct {
 	handler http.Handler
 	ready   atomic.Bool
 
-	unitCache  unitCache
-	foiLimiter lookupLimiter
+	unitCache unitCache
 }
 
 // New builds the server and its routes.
@@ -99,7 +106,7 @@ func New(cfg Config) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.New(errs.Forbidden, "error.cross_origin"))
 	}))
-	s.handler = s.recoverer(s.instrument(mux, cop.Handler(newPageCache(cfg.DB.Generation).middleware(s.withRequest(mux)))))
+	s.handler = s.recoverer(s.instrument(mux, cop.Handler(newPageCache(cfg.DB.Generation).middleware(s.withRequest(s.boundary(mux))))))
 	s.ready.Store(true)
 	return s, nil
 }
@@ -137,6 +144,8 @@ func statusOf(k errs.Kind) int {
 		return http.StatusUnauthorized
 	case errs.TooMany:
 		return http.StatusTooManyRequests
+	case errs.Unsupported:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
