@@ -9,6 +9,7 @@ import (
 	"compress/flate"
 	"fmt"
 	"hash/crc32"
+	"sync"
 )
 
 // segment is the deflate encoding of 1 MiB of zeros following more zeros,
@@ -44,14 +45,9 @@ func Zeros(name string, mib int, declared uint64) []byte {
 		data.Write(segment)
 	}
 	data.Write(finalBlock)
-	crc := crc32.NewIEEE()
-	zeros := make([]byte, 1<<20)
-	for range mib {
-		crc.Write(zeros)
-	}
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
-	fw, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: crc.Sum32(),
+	fw, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: zerosCRC(mib),
 		CompressedSize64: uint64(data.Len()), UncompressedSize64: declared})
 	if err != nil {
 		panic(err)
@@ -76,4 +72,21 @@ func Many(n int) []byte {
 		panic(err)
 	}
 	return b.Bytes()
+}
+
+// crcs holds the CRC-32 of n MiB of zeros by n: computing it for a gigabyte
+// takes a good part of a second.
+var crcs sync.Map
+
+func zerosCRC(mib int) uint32 {
+	if v, ok := crcs.Load(mib); ok {
+		return v.(uint32)
+	}
+	crc := crc32.NewIEEE()
+	zeros := make([]byte, 1<<20)
+	for range mib {
+		crc.Write(zeros)
+	}
+	crcs.Store(mib, crc.Sum32())
+	return crc.Sum32()
 }
