@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/width"
 
 	"gongkai/internal/errs"
+	"gongkai/internal/zipguard"
 )
 
 // Column is a standard column of the catalog table (国办发〔2019〕54号 layout).
@@ -155,6 +156,12 @@ func readCSV(b []byte) (*Table, error) {
 }
 
 func readXLSX(b []byte) (*Table, error) {
+	if err := zipguard.Check(bytes.NewReader(b), int64(len(b))); err != nil {
+		if e := errs.As(err); e != nil {
+			return nil, e
+		}
+		return nil, errs.New(errs.Invalid, "table.bad_xlsx")
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, errs.New(errs.Invalid, "table.bad_xlsx")

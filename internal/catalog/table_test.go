@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"gongkai/internal/errs"
+	"gongkai/internal/zipguard/bombtest"
 )
 
 // A town catalog as published: a title row, a two-row header with tick
@@ -169,6 +170,11 @@ func TestReadTableRefusesBrokenFiles(t *testing.T) {
 		"fake xlsx":    {"a.xlsx", strings.NewReader("not a workbook"), "table.bad_xlsx"},
 		"broken zip":   {"a.xlsx", strings.NewReader("PK\x03\x04garbage"), "table.bad_xlsx"},
 		"100 MB":       {"a.csv", &junkReader{n: 100 << 20}, "table.too_large"},
+		// Zip bombs are refused before excelize opens them.
+		"1 GiB bomb":   {"a.xlsx", bytes.NewReader(bombtest.Zeros("xl/worksheets/sheet1.xml", 1024, 1<<30)), "zip.too_large"},
+		"forged bomb":  {"a.xlsx", bytes.NewReader(bombtest.Zeros("xl/sharedStrings.xml", 1024, 1000)), "zip.size_mismatch"},
+		"5,000 parts":  {"a.xlsx", bytes.NewReader(bombtest.Many(5000)), "zip.too_many_entries"},
+		"bomb as .csv": {"a.csv", bytes.NewReader(bombtest.Zeros("xl/worksheets/sheet1.xml", 1024, 1<<30)), "zip.too_large"},
 	} {
 		_, err := ReadTable(c.file, c.r)
 		e := errs.As(err)

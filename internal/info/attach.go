@@ -22,6 +22,7 @@ import (
 	"gongkai/internal/auth"
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
+	"gongkai/internal/zipguard"
 )
 
 // MaxAttachment bounds one attachment.
@@ -83,6 +84,9 @@ func AddAttachment(ctx context.Context, tx *db.Tx, a auth.Account, files string,
 		return Record{}, errs.InvalidField("file", "info.file_mismatch", name)
 	}
 	text, err := extractText(ext, data)
+	if e := errs.As(err); e != nil {
+		return Record{}, errs.InvalidField("file", e.Key, e.Args...)
+	}
 	if err != nil {
 		return Record{}, errs.InvalidField("file", "info.file_unreadable", name)
 	}
@@ -182,10 +186,16 @@ func attachmentsIn(ctx context.Context, q db.Querier, after, upTo int64) (map[in
 const maxExtracted = 2 << 20
 
 // extractText returns the text inside a DOCX, XLSX or PDF file; images have
-// none.
+// none. An Office file beyond zipguard's limits is refused with its
+// *errs.Error before it is opened.
 func extractText(ext string, data []byte) (string, error) {
 	var s string
 	var err error
+	if ext == ".docx" || ext == ".xlsx" {
+		if err := zipguard.Check(bytes.NewReader(data), int64(len(data))); err != nil {
+			return "", err
+		}
+	}
 	switch ext {
 	case ".docx":
 		s, err = docxText(data)

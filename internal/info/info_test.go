@@ -18,6 +18,7 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/info"
 	"gongkai/internal/org"
+	"gongkai/internal/zipguard/bombtest"
 )
 
 func TestMain(m *testing.M) {
@@ -351,14 +352,24 @@ func TestAttachmentChecks(t *testing.T) {
 		"fake docx": {"a.docx", []byte("%PDF-1.4"), "info.file_mismatch"},
 		"empty":     {"a.pdf", nil, "info.file_size"},
 		"broken":    {"a.docx", []byte("PK\x03\x04broken"), "info.file_unreadable"},
+		// Zip bombs are refused before anything reads them.
+		"1 GiB xlsx":  {"a.xlsx", bombtest.Zeros("xl/worksheets/sheet1.xml", 1024, 1<<30), "zip.too_large"},
+		"1 GiB docx":  {"a.docx", bombtest.Zeros("word/document.xml", 1024, 1<<30), "zip.too_large"},
+		"forged docx": {"a.docx", bombtest.Zeros("word/document.xml", 1024, 1000), "zip.size_mismatch"},
+		"forged xlsx": {"a.xlsx", bombtest.Zeros("xl/sharedStrings.xml", 1024, 1000), "zip.size_mismatch"},
+		"5,000 parts": {"a.docx", bombtest.Many(5000), "zip.too_many_entries"},
 	} {
 		err := w.tx(t, func(ctx context.Context, tx *db.Tx) error {
 			_, err := info.AddAttachment(ctx, tx, w.editor, w.files, r, c.file, c.data)
 			return err
 		})
-		if e := errs.As(err); e == nil || e.Key != c.key {
-			t.Errorf("%s: %v, want %s", name, err, c.key)
+		if e := errs.As(err); e == nil || e.Key != c.key || e.Field != "file" {
+			t.Errorf("%s: %v, want %s on the file field", name, err, c.key)
 		}
+	}
+	// Nothing was kept.
+	if stored, _ := os.ReadDir(w.files); len(stored) != 0 {
+		t.Errorf("refused files were stored: %v", stored)
 	}
 }
 
