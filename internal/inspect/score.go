@@ -99,3 +99,22 @@ func compareBool(a, b bool) int {
 	}
 	return -1
 }
+
+// Vetoes returns the findings that fail the unit outright.
+func (u UnitResult) Vetoes() []Finding {
+	var out []Finding
+	for _, f := range u.Findings {
+		if f.Veto() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// VerdictKey is the message key of the unit's verdict: 合格 or 不合格.
+func (u UnitResult) VerdictKey() string {
+	if u.Passed {
+		return "inspect.pass"
+	}
+	return "inspect.fail"
+}

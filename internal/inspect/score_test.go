@@ -1,12 +1,15 @@
 package inspect_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
@@ -159,6 +162,36 @@ func TestScoresFollowEffort(t *testing.T) {
 		}
 		if got := deducted(xg, inspect.Loading); math.Abs(got-20) > 1e-9 {
 			t.Errorf("新港 loading cost %v, want 20", got)
+		}
+		// The workbook says the verdict and what failed a unit outright.
+		var buf bytes.Buffer
+		if err := inspect.WriteXLSX(&buf, run, map[string]string{inspect.CatalogCompleteness: "目录完整性", inspect.EmptyColumn: "空白栏目"}); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows("得分")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(rows[0], "|"); got != "单位代码|单位名称|得分|结论|单项否决|问题数" {
+			t.Errorf("score sheet header: %s", got)
+		}
+		sheet := map[string][]string{}
+		for _, r := range rows[1:] {
+			sheet[r[0]] = r
+		}
+		for code, want := range map[string]string{
+			"440111-001": "55|不合格|目录完整性：没有已发布的标准目录；空白栏目：四个标准栏目均为空白",
+			"440111-002": "59|不合格|空白栏目：四个标准栏目均为空白",
+			"440106-001": "100|合格|",
+			"440106-002": "92.5|合格|",
+		} {
+			if r := sheet[code]; len(r) < 5 || strings.Join(r[2:5], "|") != want {
+				t.Errorf("score sheet row of %s: %q, want %s", code, r, want)
+			}
 		}
 		// A saved run reads back the same verdicts.
 		again, err := inspect.LoadRun(context.Background(), d, run.ID, w.cityOffice)
