@@ -58,7 +58,11 @@ func runInspect(e *env, args []string) error {
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, i18n.T(e.lang, "inspect.cli_head", run.ID, run.ScopeCode, run.AsOf, run.RulesVersion))
 	for _, u := range run.Units {
-		fmt.Fprintf(w, "%s\t%s\t%.1f\t%d\n", u.Code, u.Name, u.Score, len(u.Findings))
+		verdict := i18n.T(e.lang, u.VerdictKey())
+		if len(u.Vetoes()) > 0 {
+			verdict = i18n.T(e.lang, "inspect.fail_veto")
+		}
+		fmt.Fprintf(w, "%s\t%s\t%.1f\t%s\t%d\n", u.Code, u.Name, u.Score, verdict, len(u.Findings))
 	}
 	return w.Flush()
 }

@@ -13,7 +13,6 @@ import (
 	"gongkai/internal/foi"
 	"gongkai/internal/i18n"
 	"gongkai/internal/info"
-	"gongkai/internal/org"
 )
 
 // check applies one rule, adding its findings to the run.
@@ -79,7 +78,9 @@ type inputs struct {
 	periodHit  map[itemRef]bool            // periodic items with a record in the window
 	windows    map[itemRef][2]calendar.Date
 	late       []late
+	timed      map[int64]int               // unit → item links whose time limit is counted in days
 	columns    map[int64]map[string]column // unit → column code
+	owed       map[int64][]duty            // unit → what it owes by domain, once worked out
 }
 
 // day is the date in China of a publication instant.
@@ -127,6 +128,7 @@ func (in *inputs) load(ctx context.Context, d *db.DB, run *Run) error {
 	}
 	// One pass over the item links: loading, timeliness and periods.
 	in.loaded, in.lastByItem, in.periodHit = map[itemRef]int{}, map[itemRef]calendar.Date{}, map[itemRef]bool{}
+	in.timed = map[int64]int{}
 	names := map[int64]string{}
 	for _, c := range in.catalogs {
 		names[c.ID] = c.Domain.Name
@@ -158,7 +160,11 @@ func (in *inputs) load(ctx context.Context, d *db.DB, run *Run) error {
 		if w, ok := in.windows[ref]; ok && !pub.Before(w[0]) {
 			in.periodHit[ref] = true
 		}
-		if due, ok := it.Limit.Due(run.cal, formed); ok && pub.After(due) {
+		due, ok := it.Limit.Due(run.cal, formed)
+		if ok {
+			in.timed[unitID]++
+		}
+		if ok && pub.After(due) {
 			in.late = append(in.late, late{unitID: unitID, indexNo: indexNo, due: due, published: pub, formed: formed,
 				rule: it.Limit.Words(i18n.Zh), catalog: names[ref.catalogID], itemNm: it.Name()})
 		}
@@ -200,54 +206,6 @@ func (in *inputs) load(ctx context.Context, d *db.DB, run *Run) error {
 
 func itemTarget(domain string, it catalog.Item) string { return domain + "：" + it.Name() }
 
-func checkCompleteness(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
-	byUnit := map[int64][]catalog.PublishedCatalog{}
-	for _, c := range in.catalogs {
-		byUnit[c.Unit.ID] = append(byUnit[c.Unit.ID], c)
-	}
-	for _, u := range run.Units {
-		township := u.Unit.Level == org.LevelTownship
-		required := func(it catalog.Item) bool {
-			if township {
-				return catalog.MandatoryFor(it, u.Unit.Level)
-			}
-			return it.AppliesTo(u.Unit.Level)
-		}
-		if township {
-			// Towns and streets publish a catalog for each domain whose
-			// guideline has items at their level.
-			for _, dm := range in.domains {
-				g, ok := in.guidelines[dm.ID]
-				if !ok || run.catalogDomains[u.Unit.ID][dm.Code] {
-					continue
-				}
-				for _, it := range g.Items {
-					if required(it) {
-						run.add(r, r.Deduction, u.Unit.ID, "领域："+dm.Name, "发布本领域标准目录", "未发布")
-						break
-					}
-				}
-			}
-		}
-		for _, c := range byUnit[u.Unit.ID] {
-			g, ok := in.guidelines[c.Domain.ID]
-			if !ok {
-				continue
-			}
-			have := map[string]bool{}
-			for _, it := range c.Items {
-				have[it.Key()] = true
-			}
-			for _, it := range g.Items {
-				if required(it) && !have[it.Key()] {
-					run.add(r, r.Deduction, u.Unit.ID, itemTarget(c.Domain.Name, it), "列入标准目录", "目录中没有此事项")
-				}
-			}
-		}
-	}
-	return nil
-}
-
 func checkElements(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
 	for _, c := range in.catalogs {
 		err := catalog.Catalog{Items: c.Items}.Validate()
@@ -268,20 +226,9 @@ func checkElements(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) er
 	return nil
 }
 
-func checkLoading(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
-	for _, c := range in.catalogs {
-		for _, it := range c.Items {
-			if in.loaded[itemRef{c.ID, it.Key()}] == 0 {
-				run.add(r, r.Deduction, c.Unit.ID, itemTarget(c.Domain.Name, it.Item), "挂载已发布的信息", "没有信息")
-			}
-		}
-	}
-	return nil
-}
-
 func checkTimeliness(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
 	for _, l := range in.late {
-		run.add(r, r.Deduction, l.unitID, l.indexNo,
+		run.add(r, r.cost(1, in.timed[l.unitID]), l.unitID, l.indexNo,
 			fmt.Sprintf("%s前发布（%s形成，%s：%s）", l.due, l.formed, l.catalog+"："+l.itemNm, l.rule),
 			l.published.String()+"发布")
 	}
@@ -289,6 +236,14 @@ func checkTimeliness(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) 
 }
 
 func checkPeriodic(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
+	due := map[int64]int{} // unit → periodic items
+	for _, c := range in.catalogs {
+		for _, it := range c.Items {
+			if _, ok := in.windows[itemRef{c.ID, it.Key()}]; ok {
+				due[c.Unit.ID]++
+			}
+		}
+	}
 	for _, c := range in.catalogs {
 		for _, it := range c.Items {
 			ref := itemRef{c.ID, it.Key()}
@@ -300,7 +255,7 @@ func checkPeriodic(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) er
 			if last, ok := in.lastByItem[ref]; ok {
 				actual = "最近一次发布：" + last.String()
 			}
-			run.add(r, r.Deduction, c.Unit.ID, itemTarget(c.Domain.Name, it.Item),
+			run.add(r, r.cost(1, due[c.Unit.ID]), c.Unit.ID, itemTarget(c.Domain.Name, it.Item),
 				fmt.Sprintf("%s起发布本期信息，%s前完成（%s）", w[0], w[1], it.TimeLimit), actual)
 		}
 	}
@@ -337,12 +292,20 @@ func checkValidity(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule) e
 
 func columnName(code string) string { return i18n.T(i18n.Zh, "col."+code) }
 
+// checkEmptyColumns costs each empty standard column its share; a unit
+// whose standard columns are all empty fails (国办秘函〔2019〕19号 fails a
+// site for empty columns outright).
 func checkEmptyColumns(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
 	for _, u := range run.Units {
+		empty := 0
 		for _, code := range info.Columns {
 			if in.columns[u.Unit.ID][code].count == 0 {
-				run.add(r, r.Deduction, u.Unit.ID, "栏目："+columnName(code), "栏目有内容", "空白栏目")
+				run.add(r, r.cost(1, len(info.Columns)), u.Unit.ID, "栏目："+columnName(code), "栏目有内容", "空白栏目")
+				empty++
 			}
+		}
+		if empty == len(info.Columns) {
+			run.veto(r, u.Unit.ID, "标准栏目有内容", "四个标准栏目均为空白")
 		}
 	}
 	return nil

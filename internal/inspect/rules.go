@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,18 +21,26 @@ import (
 	"gongkai/internal/org"
 )
 
-// Rule is one check with what it costs a unit. Each finding deducts
-// Deduction points, and the rule deducts at most Weight from a unit.
+// Rule is one check with what it costs a unit. The rule deducts at most
+// Weight from a unit. A proportional rule deducts the share of Weight that
+// what is missing is of what the rule expects of the unit (a catalog of
+// two required items with one missing: half); any other rule deducts
+// Deduction points for each finding. A rule with Veto fails a unit
+// outright when the unit has none of what the rule expects (单项否决).
+// Proportional and Veto are the program's: offices change weights,
+// deductions and whether a rule is on.
 type Rule struct {
-	ID          string             `json:"id"`
-	Name        string             `json:"name"`
-	NameEn      string             `json:"name_en"`
-	Description string             `json:"description"`
-	DescEn      string             `json:"description_en"`
-	Weight      float64            `json:"weight"`
-	Deduction   float64            `json:"deduction"`
-	Enabled     bool               `json:"enabled"`
-	Params      map[string]float64 `json:"params,omitempty"`
+	ID           string             `json:"id"`
+	Name         string             `json:"name"`
+	NameEn       string             `json:"name_en"`
+	Description  string             `json:"description"`
+	DescEn       string             `json:"description_en"`
+	Weight       float64            `json:"weight"`
+	Deduction    float64            `json:"deduction"`
+	Proportional bool               `json:"proportional,omitempty"`
+	Veto         bool               `json:"veto,omitempty"`
+	Enabled      bool               `json:"enabled"`
+	Params       map[string]float64 `json:"params,omitempty"`
 }
 
 // The rule ids.
@@ -53,33 +62,33 @@ const (
 func DefaultRules() []Rule {
 	return []Rule{
 		{ID: CatalogCompleteness, Name: "目录完整性", NameEn: "Catalog completeness",
-			Description: "本层级适用的指引事项均列入已发布的标准目录；乡镇（街道）按领域发布目录。",
-			DescEn:      "Every guideline item for the unit's level is in its published catalog; towns and streets publish a catalog for each domain.",
-			Weight:      15, Deduction: 1, Enabled: true},
+			Description: "区、镇（街道）按领域发布标准目录，本层级适用的指引事项均列入目录；按缺少的事项占应列事项的比例扣分（缺一个领域的目录即缺该领域全部事项）。没有任何已发布目录的，单项否决，判定不合格。",
+			DescEn:      "Districts, towns and streets publish a catalog for each domain holding every guideline item for their level; the deduction is the share of required items missing (a missing catalog misses all its items). A unit with no published catalog fails outright.",
+			Weight:      15, Proportional: true, Veto: true, Enabled: true},
 		{ID: CatalogElements, Name: "目录要素", NameEn: "Catalog elements",
 			Description: "目录事项的公开内容、依据、时限、主体、渠道、对象、方式齐全有效；无法识别的公开时限逐项列出。",
 			DescEn:      "Catalog items have every element filled and valid; 公开时限 text that cannot be read is listed.",
 			Weight:      10, Deduction: 0.5, Enabled: true, Params: map[string]float64{"unparsed_limit": 0}},
 		{ID: Loading, Name: "信息挂载", NameEn: "Information loaded",
-			Description: "目录每个事项均挂载了已发布的政府信息。",
-			DescEn:      "Every catalog item has published information loaded against it.",
-			Weight:      20, Deduction: 0.5, Enabled: true},
+			Description: "目录事项和应列入目录的事项均挂载了已发布的政府信息；按没有信息的事项占比扣分。",
+			DescEn:      "Every item of the catalog, and every item that should be in it, has published information loaded against it; the deduction is the share of items without any.",
+			Weight:      20, Proportional: true, Enabled: true},
 		{ID: Timeliness, Name: "发布及时性", NameEn: "Timeliness",
-			Description: "信息自形成或变更之日起，在事项公开时限内（按工作日历计算）发布。",
-			DescEn:      "Information is published within the item's 公开时限 after it was formed or changed, counted on the working-day calendar.",
-			Weight:      15, Deduction: 0.5, Enabled: true},
+			Description: "信息自形成或变更之日起，在事项公开时限内（按工作日历计算）发布；按逾期发布的信息占有时限信息的比例扣分。",
+			DescEn:      "Information is published within the item's 公开时限 after it was formed or changed, counted on the working-day calendar; the deduction is the share of late ones among the information with a time limit.",
+			Weight:      15, Proportional: true, Enabled: true},
 		{ID: Periodic, Name: "定期公开", NameEn: "Periodic items",
-			Description: "按年、半年、季度、月公开的事项，最近一期已按时公开。",
-			DescEn:      "Items due every year, half-year, quarter or month have information for the latest period.",
-			Weight:      10, Deduction: 2, Enabled: true},
+			Description: "按年、半年、季度、月公开的事项，最近一期已按时公开；按未公开本期信息的事项占比扣分。",
+			DescEn:      "Items due every year, half-year, quarter or month have information for the latest period; the deduction is the share of such items without it.",
+			Weight:      10, Proportional: true, Enabled: true},
 		{ID: ValidityMarking, Name: "有效性标注", NameEn: "Validity marking",
 			Description: "失效、废止的文件标注日期，被替代的文件链接到替代文件。",
 			DescEn:      "Expired and repealed documents show the date; replaced documents link to a published successor.",
 			Weight:      5, Deduction: 1, Enabled: true},
 		{ID: EmptyColumn, Name: "空白栏目", NameEn: "Empty columns",
-			Description: "指南、制度、法定主动公开内容、年报四个栏目均有内容。",
-			DescEn:      "The four standard sub-columns (guide, rules, statutory content, annual reports) are not empty.",
-			Weight:      10, Deduction: 2, Enabled: true},
+			Description: "指南、制度、法定主动公开内容、年报四个栏目均有内容；每个空白栏目扣权重的四分之一。四个栏目均为空白的，单项否决，判定不合格（国办秘函〔2019〕19号）。",
+			DescEn:      "The four standard sub-columns (guide, rules, statutory content, annual reports) are not empty; each empty one costs a quarter of the weight. A unit whose four columns are all empty fails outright (国办秘函〔2019〕19号).",
+			Weight:      10, Proportional: true, Veto: true, Enabled: true},
 		{ID: StaleColumn, Name: "栏目更新", NameEn: "Stale columns",
 			Description: "栏目在规定天数内有更新（国办秘函〔2019〕19号）；无发布日期的信息视为未更新。",
 			DescEn:      "Columns are updated within the set number of days (国办秘函〔2019〕19号); information without a publication date counts as not updated.",
@@ -123,7 +132,10 @@ func (s RuleSet) Rule(id string) (Rule, bool) {
 // CurrentRules returns the newest rule set, making version 1 from the
 // defaults when there is none.
 // A rule added to the program after the newest version was saved joins
-// the rules as a new version, so that past runs keep theirs.
+// the rules as a new version, so that past runs keep theirs; so does a
+// change in how the program scores a rule (proportional, veto), which also
+// brings the rule's description saying so. Weights, deductions and
+// whether a rule is on stay as the office set them.
 func CurrentRules(ctx context.Context, tx *db.Tx) (RuleSet, error) {
 	s, err := ruleSet(ctx, tx, `ORDER BY version DESC LIMIT 1`)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -132,18 +144,34 @@ func CurrentRules(ctx context.Context, tx *db.Tx) (RuleSet, error) {
 	if err != nil {
 		return s, err
 	}
-	var added []string
-	rules := s.Rules
+	var added, rescored []string
+	rules := append([]Rule(nil), s.Rules...)
 	for _, r := range DefaultRules() {
-		if _, ok := s.Rule(r.ID); !ok {
+		i := slices.IndexFunc(rules, func(x Rule) bool { return x.ID == r.ID })
+		switch {
+		case i < 0:
 			rules = append(rules, r)
 			added = append(added, r.ID)
+		case rules[i].Proportional != r.Proportional || rules[i].Veto != r.Veto:
+			old := rules[i]
+			rules[i].Proportional, rules[i].Veto, rules[i].Description, rules[i].DescEn = r.Proportional, r.Veto, r.Description, r.DescEn
+			if r.Proportional != old.Proportional {
+				rules[i].Deduction = r.Deduction
+			}
+			rescored = append(rescored, r.ID)
 		}
 	}
-	if len(added) == 0 {
+	var comment []string
+	if len(added) > 0 {
+		comment = append(comment, "新增规则："+strings.Join(added, "、"))
+	}
+	if len(rescored) > 0 {
+		comment = append(comment, "计分方法更新（按比例扣分、单项否决）："+strings.Join(rescored, "、"))
+	}
+	if len(comment) == 0 {
 		return s, nil
 	}
-	return saveRules(ctx, tx, "system", s.Version+1, rules, "新增规则："+strings.Join(added, "、"))
+	return saveRules(ctx, tx, "system", s.Version+1, rules, strings.Join(comment, "；"))
 }
 
 // RulesVersion returns one version of the rules.

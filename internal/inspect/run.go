@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -40,10 +39,12 @@ type Finding struct {
 
 // UnitResult is a unit's score and findings in a run.
 type UnitResult struct {
-	Unit     org.Unit  `json:"-"`
-	Code     string    `json:"code"`
-	Name     string    `json:"name"`
-	Score    float64   `json:"score"`
+	Unit  org.Unit `json:"-"`
+	Code  string   `json:"code"`
+	Name  string   `json:"name"`
+	Score float64  `json:"score"`
+	// Passed: the score is at least PassMark (合格).
+	Passed   bool      `json:"passed"`
 	Findings []Finding `json:"findings"`
 }
 
@@ -180,41 +181,6 @@ func (run *Run) add(r Rule, points float64, unitID int64, target, expected, actu
 		return
 	}
 	run.Units[i].Findings = append(run.Units[i].Findings, Finding{Rule: r.ID, Unit: run.Units[i].Code, Target: target, Expected: expected, Actual: actual, Points: points, unitID: unitID})
-}
-
-// score sets each unit's points: each rule's findings deduct their points,
-// up to the rule's weight; a score is 100 less the deductions, at least 0.
-func (run *Run) score() {
-	weights := map[string]float64{}
-	for _, r := range run.rules.Rules {
-		weights[r.ID] = r.Weight
-	}
-	run.UnitCount, run.FindingCount = len(run.Units), 0
-	for i := range run.Units {
-		u := &run.Units[i]
-		by := map[string]float64{}
-		for _, f := range u.Findings {
-			by[f.Rule] += f.Points
-		}
-		total := 0.0
-		for id, p := range by {
-			total += min(p, weights[id])
-		}
-		u.Score = math.Max(0, math.Round((100-total)*10)/10)
-		slices.SortStableFunc(u.Findings, func(a, b Finding) int {
-			return cmp.Or(cmp.Compare(ruleOrder(run.rules, a.Rule), ruleOrder(run.rules, b.Rule)), strings.Compare(a.Target, b.Target))
-		})
-		run.FindingCount += len(u.Findings)
-	}
-}
-
-func ruleOrder(s RuleSet, id string) int {
-	for i, r := range s.Rules {
-		if r.ID == id {
-			return i
-		}
-	}
-	return len(s.Rules)
 }
 
 // save keeps the run with its scores and findings.
@@ -386,7 +352,7 @@ func loadRun(ctx context.Context, q db.Querier, id int64, path, cond string) (*R
 			return nil, err
 		}
 		run.unitByID[uid] = len(run.Units)
-		run.Units = append(run.Units, UnitResult{Unit: u, Code: u.Code, Name: u.Name, Score: scores[i], Findings: []Finding{}})
+		run.Units = append(run.Units, UnitResult{Unit: u, Code: u.Code, Name: u.Name, Score: scores[i], Passed: passes(scores[i]), Findings: []Finding{}})
 	}
 	fs, err := findings(ctx, q, `f.run_id = ? AND u.path LIKE ?`, id, path+"%")
 	if err != nil {

@@ -204,7 +204,7 @@ func (s *Server) inspectRunPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	slices.SortStableFunc(ruleBars, func(x, y bar) int { return cmp.Compare(y.Value, x.Value) })
-	p.Data = map[string]any{"Run": run, "Units": units, "Rules": sums, "RuleNames": names,
+	p.Data = map[string]any{"Run": run, "Units": units, "Rules": sums, "RuleNames": names, "PassMark": int(inspect.PassMark),
 		"GroupChart": barChart(p.T("inspect.chart_groups"), groupBars, 100), "KindChart": barChart(p.T("inspect.chart_kinds"), ruleBars, float64(most)),
 		"Notices": notices, "Notify": notify, "CanPublish": inspect.CanRun(*a, run.Scope) && !run.PublishedAt.Valid, "Earlier": earlier}
 	s.render(w, r, http.StatusOK, "inspect_run", p)

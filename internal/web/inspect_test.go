@@ -6,6 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/andybalholm/cascadia"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/net/html"
+
 	"gongkai/internal/auth"
 	"gongkai/internal/db"
 	"gongkai/internal/db/dbtest"
@@ -205,6 +209,89 @@ func TestInspectionConsole(t *testing.T) {
 		x := city.get(cityRun + "/results.xlsx")
 		if x.StatusCode != http.StatusOK || !strings.HasPrefix(x.Body, "PK") {
 			t.Errorf("XLSX export: %d", x.StatusCode)
+		}
+	})
+}
+
+// verdicts maps the first cell of each row of the scores table to its
+// verdict cell.
+func verdicts(t *testing.T, body string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, tr := range find(t, body, "table.scores tbody tr") {
+		first := cascadia.Query(tr, cascadia.MustCompile("td"))
+		v := cascadia.Query(tr, cascadia.MustCompile("td.verdict"))
+		if first == nil || v == nil {
+			t.Fatalf("a scores row without a verdict")
+		}
+		out[nodeText(first)] = nodeText(v)
+	}
+	return out
+}
+
+func nodeText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// The run page, its workbook and the published results say which units
+// passed: in the demo 赤岗 works, 新港 has no published catalog.
+func TestInspectionVerdicts(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		city := e.asDemo(auth.PublicOfficeCity)
+		res := city.postForm("/admin/inspect", url.Values{"scope": {"440105"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("run: %d %s", res.StatusCode, excerpt(res.Body, "error"))
+		}
+		run := res.Header.Get("Location")
+		for _, c := range []struct{ lang, pass, fail, rule string }{{"", "合格", "不合格（单项否决）", "低于60分"}, {"?lang=en", "Pass", "Fail (outright)", "below 60"}} {
+			body := city.get(run + c.lang).Body
+			v := verdicts(t, body)
+			if v["赤岗街道办事处 440105-001"] != c.pass || v["新港街道办事处 440105-002"] != c.fail {
+				t.Errorf("run page%s verdicts: %v", c.lang, v)
+			}
+			if !strings.Contains(body, c.rule) {
+				t.Errorf("run page%s does not say the pass mark", c.lang)
+			}
+		}
+		x := city.get(run + "/results.xlsx")
+		f, err := excelize.OpenReader(strings.NewReader(x.Body))
+		if err != nil {
+			t.Fatalf("XLSX: %d %v", x.StatusCode, err)
+		}
+		rows, err := f.GetRows("得分")
+		if err != nil || len(rows) < 3 || rows[0][3] != "结论" {
+			t.Fatalf("XLSX scores: %v %v", rows, err)
+		}
+		for _, r := range rows[1:] {
+			if want := map[string]string{"440105-001": "合格", "440105-002": "不合格"}[r[0]]; want != "" && r[3] != want {
+				t.Errorf("XLSX %s: %q, want %s", r[0], r[3], want)
+			}
+		}
+		if res := city.postForm(run+"/publish", nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("publish: %d", res.StatusCode)
+		}
+		pub := "/zwgk/pingyi/" + strings.TrimPrefix(run, "/admin/inspect/") + "/"
+		for _, c := range []struct{ lang, pass, fail string }{{"", "合格", "不合格（单项否决）"}, {"?lang=en", "Pass", "Fail (outright)"}} {
+			v := verdicts(t, e.client().get(pub+c.lang).Body)
+			if v["赤岗街道办事处"] != c.pass || v["新港街道办事处"] != c.fail {
+				t.Errorf("public results%s verdicts: %v", c.lang, v)
+			}
+		}
+		// The rules say which cost in proportion.
+		if body := city.get("/admin/inspect/rules?lang=zh").Body; attr(t, body, `input[name="deduction_loading"]`, "type") != "hidden" || !strings.Contains(body, "按比例") {
+			t.Error("the rules page offers a per-finding deduction for a proportional rule")
 		}
 	})
 }

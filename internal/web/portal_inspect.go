@@ -24,11 +24,13 @@ func (s *Server) pingyiList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// groupScore is the average score of a group of units.
+// groupScore is the average score of a group of units and how many of
+// them passed.
 type groupScore struct {
-	Unit  org.Unit
-	Avg   float64
-	Units int
+	Unit   org.Unit
+	Avg    float64
+	Units  int
+	Passed int
 }
 
 // pingyiRun shows a published run: average scores by district, findings
@@ -87,7 +89,7 @@ func (s *Server) pingyiRun(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range kinds {
 		ruleBars = append(ruleBars, bar{Label: k.Name, Value: float64(k.Count), Text: strconv.Itoa(k.Count)})
 	}
-	p.Data = map[string]any{"Run": run, "Groups": groups, "Kinds": kinds,
+	p.Data = map[string]any{"Run": run, "Groups": groups, "Kinds": kinds, "PassMark": int(inspect.PassMark),
 		"GroupChart": barChart(p.T("inspect.chart_groups"), groupBars, 100),
 		"KindChart":  barChart(p.T("inspect.chart_kinds"), ruleBars, float64(maxCount))}
 	s.render(w, r, http.StatusOK, "pingyi_run", p)
@@ -115,6 +117,9 @@ func scoreGroups(dir *org.Directory, run *inspect.Run) []groupScore {
 		}
 		sums[g.ID].Avg += u.Score
 		sums[g.ID].Units++
+		if u.Passed {
+			sums[g.ID].Passed++
+		}
 	}
 	out := make([]groupScore, 0, len(order))
 	for _, id := range order {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"net/url"
 	"path"
@@ -37,6 +38,9 @@ var funcs = template.FuncMap{
 	"query": url.QueryEscape,
 	"list":  func(xs ...string) []string { return xs },
 	"kb":    func(n int64) int64 { return (n + 1023) / 1024 },
+	// points shows points deducted to two decimals at most: proportional
+	// inspection rules cost fractions such as 15/7.
+	"points": func(p float64) string { return fmtPoints(math.Round(p*100) / 100) },
 	// safeBody marks a record body as HTML: bodies are sanitized by
 	// info.SanitizeBody whenever they are written.
 	"safeBody": func(s string) template.HTML { return template.HTML(info.SanitizeBody(s)) },
