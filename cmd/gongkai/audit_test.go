@@ -54,8 +54,21 @@ func TestAuditHeadCommands(t *testing.T) {
 		if r := must(gongkai(t, env, "", "audit", "publish-head", "--data", data)); !strings.Contains(r.stdout, "already published") {
 			t.Errorf("publishing the same head again says %q", r.stdout)
 		}
-		if r := must(gongkai(t, env, "", "audit", "verify", "--data", data)); !strings.Contains(r.stdout, "matches every published head") {
+		if r := must(gongkai(t, env, "", "audit", "verify", "--data", data)); !strings.Contains(r.stdout, "matches every published and given head (1)") {
 			t.Errorf("verify says %q", r.stdout)
+		}
+		// A head archived elsewhere is checked too; a malformed one is bad input.
+		if r := must(gongkai(t, env, "", "audit", "verify", "--data", data, "--head", fmt.Sprintf("%d:%s", head, strings.ToUpper(hash)))); !strings.Contains(r.stdout, "(2)") {
+			t.Errorf("verify with the archived head says %q", r.stdout)
+		}
+		wrong := fmt.Sprintf("%d:%s", head-1, hash)
+		if r := gongkai(t, env, "", "audit", "verify", "--data", data, "--head", wrong); r.code != 1 || !strings.Contains(r.stderr, "given head") {
+			t.Errorf("verify with a head that does not match: exit %d %q", r.code, r.stderr)
+		}
+		for _, bad := range []string{"", "12", "x:" + hash, "0:" + hash, "3:abc", fmt.Sprintf("%d:%sz", head, hash[1:])} {
+			if r := gongkai(t, env, "", "audit", "verify", "--data", data, "--head", bad); r.code != 2 || !strings.Contains(r.stderr, "--head must be") {
+				t.Errorf("verify --head %q: exit %d %q, want 2", bad, r.code, r.stderr)
+			}
 		}
 		if r := gongkai(t, env, "", "audit", "publish-head", "--data", data, "extra"); r.code != 2 {
 			t.Errorf("publish-head with an extra argument: exit %d %q", r.code, r.stderr)

@@ -11,6 +11,7 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -18,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gongkai/internal/calendar"
@@ -115,6 +117,8 @@ func (r Result) Err() error {
 	switch {
 	case r.OK():
 		return nil
+	case r.Head != nil && r.Head.PublishedAt.IsZero():
+		return errs.New(errs.Internal, "audit.archived_head_broken", r.Head.EventID, r.Head.Hash, r.Reason)
 	case r.Head != nil:
 		return errs.New(errs.Internal, "audit.head_broken", r.Head.PublishedAt.In(calendar.China).Format("2006-01-02 15:04"), r.Head.EventID, r.Head.Hash, r.Reason)
 	}
@@ -127,13 +131,17 @@ func (r Result) Err() error {
 // predecessor's hash; or a published head whose event is gone (the log was
 // truncated below it) or has another hash (events up to it were rewritten
 // and re-chained). Events after the newest published head are protected by
-// the chain alone.
-func Verify(ctx context.Context, d *db.DB) (Result, error) {
+// the chain alone. archived are heads kept outside the database (PublishedAt
+// zero if unknown), checked like the published ones, since an intruder who
+// can rewrite the log can also rewrite the table of published heads.
+func Verify(ctx context.Context, d *db.DB, archived ...Head) (Result, error) {
 	// Heads are read first: every head read names an event already written.
 	heads, err := Heads(ctx, d)
 	if err != nil {
 		return Result{}, err
 	}
+	heads = append(heads, archived...)
+	slices.SortStableFunc(heads, func(a, b Head) int { return cmp.Compare(a.EventID, b.EventID) })
 	rows, err := d.Query(ctx, "SELECT id, at, actor, action, object_type, object_id, detail, prev_hash, hash FROM audit_events ORDER BY id")
 	if err != nil {
 		return Result{}, fmt.Errorf("read audit log: %w", err)
@@ -164,11 +172,10 @@ func Verify(ctx context.Context, d *db.DB) (Result, error) {
 		if next < len(heads) && heads[next].EventID < e.ID {
 			return headBroken(next, reasonHeadMissing)
 		}
-		if next < len(heads) && heads[next].EventID == e.ID {
+		for ; next < len(heads) && heads[next].EventID == e.ID; next++ {
 			if heads[next].Hash != e.Hash {
 				return headBroken(next, reasonHeadMismatch)
 			}
-			next++
 			res.Heads++
 		}
 		prev = e.Hash

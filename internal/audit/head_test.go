@@ -230,3 +230,39 @@ func TestPublishedHeadsAppendOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestVerifyAgainstArchivedHead: an intruder who can rewrite the log can also
+// empty the table of published heads; a head the operator archived elsewhere
+// and passes to Verify still catches the rewrite.
+func TestVerifyAgainstArchivedHead(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		appendN(t, d, 4)
+		id, hash := lastEvent(t, d)
+		archived := audit.Head{EventID: id, Hash: hash}
+		mustPublish(t, d)
+		if res, err := audit.Verify(context.Background(), d, archived); err != nil || !res.OK() || res.Heads != 2 {
+			t.Fatalf("Verify with the archived head of an untouched log = %+v, %v; want no break, 2 heads checked", res, err)
+		}
+		unlock(t, d)
+		stmts := []string{"DROP TRIGGER audit_heads_no_delete", "DELETE FROM audit_heads"}
+		if d.Dialect == db.Postgres {
+			stmts = []string{"ALTER TABLE audit_heads DISABLE TRIGGER USER", "DELETE FROM audit_heads"}
+		}
+		for _, s := range stmts {
+			if _, err := d.SQL.Exec(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rechain(t, d, 2, `{"name":"篡改"}`)
+		if res := verify(t, d); !res.OK() {
+			t.Fatalf("Verify without heads = %+v; the test's intruder left a whole chain", res)
+		}
+		res, err := audit.Verify(context.Background(), d, archived)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.OK() || res.Broken != id || res.Reason != "audit.reason.head_mismatch" || res.Err() == nil {
+			t.Fatalf("Verify with the archived head = %+v, want a break at event %d (hash changed)", res, id)
+		}
+	})
+}
