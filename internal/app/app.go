@@ -16,11 +16,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gongkai/internal/audit"
 	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calstore"
 	"gongkai/internal/catalog"
 	"gongkai/internal/db"
 	"gongkai/internal/foi"
+	"gongkai/internal/i18n"
 	"gongkai/internal/info"
 	"gongkai/internal/inspect"
 	"gongkai/internal/mail"
@@ -205,15 +207,17 @@ func (a *App) Run(ctx context.Context) error {
 
 // runJobs runs the periodic work until ctx is done: publishing the records
 // whose scheduled time has come, scheduled inspections, and once a day the
-// work on applications for disclosure.
+// work on applications for disclosure and the publication of the audit
+// chain's head.
 func (a *App) runJobs(ctx context.Context) {
 	t := time.NewTicker(30 * time.Second)
 	defer t.Stop()
-	var foiDay calendar.Date // the last day the foi work ran in this process
+	var day calendar.Date // the last day the daily work ran in this process
 	for {
-		if today := calendar.DateOf(a.DB.Now().In(calendar.China)); today != foiDay {
-			foiDay = today
+		if today := calendar.DateOf(a.DB.Now().In(calendar.China)); today != day {
+			day = today
 			a.runFOI(ctx, today)
+			a.publishAuditHead(ctx)
 		}
 		if n, err := info.PublishDue(ctx, a.DB); err != nil && ctx.Err() == nil {
 			a.cfg.Log.Error("scheduled publishing", "err", err)
@@ -255,6 +259,24 @@ func (a *App) siteURL() string {
 		return strings.TrimRight(a.cfg.PublicURL, "/")
 	}
 	return "http://" + a.Addr()
+}
+
+// publishAuditHead publishes the head of the audit chain and writes it to
+// the log, so that the log kept outside the database holds it too. The same
+// head published again (no change since, or a restart) is logged with
+// new=false and adds no row. A log that fails verification is not
+// published; the failure is logged as an error every day until it is dealt
+// with.
+func (a *App) publishAuditHead(ctx context.Context) {
+	h, added, err := audit.PublishHead(ctx, a.DB)
+	switch {
+	case errors.Is(err, audit.ErrEmpty) || ctx.Err() != nil:
+	case err != nil:
+		a.cfg.Log.Error("audit head not published", "err", i18n.Error(i18n.En, err), "detail", err)
+	default:
+		a.cfg.Log.Info("audit head published", "event", h.EventID, "hash", h.Hash,
+			"event_at", h.EventAt.Format(time.RFC3339Nano), "published_at", h.PublishedAt.Format(time.RFC3339Nano), "new", added)
+	}
 }
 
 // Close closes the database.

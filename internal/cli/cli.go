@@ -58,7 +58,7 @@ func init() {
 		{"report", "report annual --unit CODE --year YYYY [--format json|html|xlsx] [--out FILE] [--publish] [--data DIR]", runReport},
 		{"screen", "screen [FILE]  (text on stdin without FILE)", runScreen},
 		{"seed", "seed synthetic [--units 3000] [--records 100000] [--seed 1] [--data DIR]", runSeed},
-		{"audit", "audit verify [--data DIR]", runAudit},
+		{"audit", "audit verify [--head EVENT:HASH]... | audit publish-head  [--data DIR]", runAudit},
 		{"backup", "backup [--data DIR] FILE", runBackup},
 		{"restore", "restore [--data DIR] FILE", runRestore},
 	}

@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	"gongkai/internal/app"
-	"gongkai/internal/audit"
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calstore"
@@ -323,30 +322,6 @@ func (e *env) calendarLoad(dataDir, file string) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout, i18n.T(e.lang, "calendar.loaded", strconv.Itoa(y.Year)))
-	return nil
-}
-
-func runAudit(e *env, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "verify"))
-	}
-	fs, data := e.flags("audit verify")
-	if err := parse(fs, args[1:]); err != nil {
-		return err
-	}
-	d, err := e.openDB(*data)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	res, err := audit.Verify(e.ctx, d)
-	if err != nil {
-		return err
-	}
-	if !res.OK() {
-		return fmt.Errorf("%s", i18n.T(e.lang, "audit.broken", res.Broken, res.Reason))
-	}
-	fmt.Fprintln(e.stdout, i18n.T(e.lang, "audit.ok", res.Events))
 	return nil
 }
 

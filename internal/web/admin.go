@@ -295,7 +295,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.adminPage(r, "admin.audit", "audit")
-	p.Data = map[string]any{"Result": res, "Events": events}
+	p.Data = map[string]any{"Result": res, "Problem": i18n.Error(p.Lang, res.Err()), "Events": events}
 	s.render(w, r, http.StatusOK, "audit", p)
 	return nil
 }

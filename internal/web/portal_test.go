@@ -13,7 +13,7 @@ import (
 // portalPaths are the public pages of the portal shell.
 var portalPaths = []string{
 	"/", "/zwgk/", "/zwgk/zn/", "/zwgk/zd/", "/zwgk/fdzdgknr/", "/zwgk/nb/",
-	"/zwgk/bzh/", "/zwgk/bzh/440105/", "/zwgk/bzh/440105-001/",
+	"/zwgk/bzh/", "/zwgk/bzh/440105/", "/zwgk/bzh/440105-001/", "/zwgk/audit/",
 	"/ysqgk/", "/hudong/", "/bmfw/", "/search?q=%E6%B5%B7%E7%8F%A0", "/admin/login",
 }
 
