@@ -2,9 +2,11 @@ package foi
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"gongkai/internal/calendar"
+	"gongkai/internal/docx"
 	"gongkai/internal/errs"
 	"gongkai/internal/org"
 )
@@ -129,10 +131,43 @@ func (a Application) Notice(reviewBody string) (Notice, error) {
 	if a.Result == OtherOther || strings.TrimSpace(body) != "" {
 		n.Paragraphs = append(n.Paragraphs, strings.TrimSpace(body))
 	}
+	if len(a.Links) > 0 {
+		p := fmt.Sprintf("以下信息已经公开，%s可以通过所列网址获取：", you)
+		for i, l := range a.Links {
+			p += fmt.Sprintf("\n%d. ", i+1)
+			if l.Title != "" {
+				p += l.Title + "："
+			}
+			p += l.URL
+		}
+		n.Paragraphs = append(n.Paragraphs, p)
+	}
 	n.Paragraphs = append(n.Paragraphs, fmt.Sprintf("本答复的依据为《中华人民共和国政府信息公开条例》%s的规定。", t.basis))
 	n.Paragraphs = append(n.Paragraphs, Remedies(a.Result, reviewBody))
 	n.Paragraphs = append(n.Paragraphs, "特此告知。")
+	if len(a.Files) > 0 {
+		// 附件说明 as GB/T 9704 sets it: after the body, the names numbered,
+		// each further line aligned under the first name.
+		p := "附件："
+		for i, f := range a.Files {
+			if i > 0 {
+				p += "\n" + strings.Repeat("\u3000", 5)
+			}
+			p += fmt.Sprintf("%d. %s", i+1, f.Name)
+		}
+		n.Paragraphs = append(n.Paragraphs, p)
+	}
 	return n, nil
+}
+
+// Docx writes the notice as a Word document.
+func (n Notice) Docx(w io.Writer) error {
+	ps := []docx.Paragraph{{Align: docx.Title, Text: n.Title}, {Align: docx.Center, Text: n.Number}, {Align: docx.Left, Text: n.Addressee}}
+	for _, t := range n.Paragraphs {
+		ps = append(ps, docx.Paragraph{Align: docx.Body, Text: t})
+	}
+	ps = append(ps, docx.Paragraph{Align: docx.Right, Text: n.Signature}, docx.Paragraph{Align: docx.Right, Text: n.Date})
+	return docx.Write(w, ps)
 }
 
 // Remedies states the applicant's remedies against a reply of kind result:

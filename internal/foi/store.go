@@ -212,7 +212,10 @@ func load(ctx context.Context, q db.Querier, where string, arg any) (Application
 	if err := rows.Err(); err != nil {
 		return Application{}, err
 	}
-	a.Appeals, err = appealsOf(ctx, q, a.ID)
+	if a.Appeals, err = appealsOf(ctx, q, a.ID); err != nil {
+		return Application{}, err
+	}
+	a.Files, a.Links, err = disclosedOf(ctx, q, a.ID)
 	return a, err
 }
 
@@ -700,6 +703,14 @@ type Reply struct {
 	Date        string // empty: today
 	Text        string // the information given, where it is public, or the reasons
 	OtherAgency string
+	// Files and Links are the information a reply that discloses gives
+	// (Discloses); Reason is why personal data screening found in the files
+	// may go to the applicant, given by a reviewer; Dir is the folder files
+	// are stored in, as record attachments are.
+	Files  []Upload
+	Links  []ReplyLink
+	Reason string
+	Dir    string
 }
 
 // Answer records the reply. The results for abandoned applications
@@ -725,9 +736,31 @@ func Answer(ctx context.Context, tx *db.Tx, a auth.Account, app Application, r R
 	if err != nil {
 		return Application{}, err
 	}
-	return touch(ctx, tx, app, a.Login, "replied", d.String(), r.Result,
+	if (len(r.Files) > 0 || len(r.Links) > 0) && !Discloses(r.Result) {
+		return Application{}, errs.InvalidField("file", "foi.files_not_disclosing")
+	}
+	links, err := checkLinks(r.Links)
+	if err != nil {
+		return Application{}, err
+	}
+	// Every file is checked before anything is written.
+	files, err := checkFiles(a, app, r.Files, r.Reason)
+	if err != nil {
+		return Application{}, err
+	}
+	out, err := touch(ctx, tx, app, a.Login, "replied", d.String(), r.Result,
 		`status = ?, result = ?, result_date = ?, reply = ?, other_agency = ?, replied_by = ?`,
 		StatusReplied, r.Result, d.String(), r.Text, r.OtherAgency, a.Login)
+	if err != nil {
+		return Application{}, err
+	}
+	if err := saveDisclosed(ctx, tx, a, out, r.Dir, files, r.Files, links); err != nil {
+		return Application{}, err
+	}
+	if len(files) > 0 || len(links) > 0 {
+		out.Files, out.Links = files, links
+	}
+	return out, nil
 }
 
 // Deliver records how and when the reply notice reached the applicant.
