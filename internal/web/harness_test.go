@@ -36,9 +36,13 @@ type env struct {
 	db  *db.DB
 	srv *httptest.Server
 	cal *calendar.Calendar
+	// files is the server's folder of stored files.
+	files string
 }
 
-func newEnv(t *testing.T, d *db.DB) *env {
+// newEnv starts a server over d loaded with the demo data; opts change its
+// configuration.
+func newEnv(t *testing.T, d *db.DB, opts ...func(*web.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := app.LoadDemo(ctx, d); err != nil {
@@ -55,7 +59,12 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	if err := reload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(web.Config{DB: d, Calendar: func() *calendar.Calendar { return e.cal }, ReloadCalendar: reload, Files: t.TempDir()})
+	cfg := web.Config{DB: d, Calendar: func() *calendar.Calendar { return e.cal }, ReloadCalendar: reload, Files: t.TempDir()}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	e.files = cfg.Files
+	s, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func TestReplyCarriesFilesAndLinks(t *testing.T) {
 		})
 		standard := infotest.DOCX("赤岗街道高龄老年人津贴发放标准：每人每月200元")
 		photo := png(3000)
-		withID := infotest.DOCX("领取人：王五，身份证号110105194912310021，电话13800138000")
+		withID := infotest.DOCX("领取人：王五，身份证号440105199003078517")
 		reply := func(files ...foi.Upload) foi.Reply {
 			return foi.Reply{Result: foi.Granted, Text: "发放标准见附件。", Files: files, Dir: dir,
 				Links: foi.ParseLinks("https://www.haizhu.gov.cn/zwgk/gljt/2026.html 2026年高龄津贴发放通知\n\n  http://www.gz.gov.cn/a.pdf  ")}

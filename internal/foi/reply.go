@@ -14,6 +14,72 @@ import (
 	"gongkai/internal/screen"
 )
 
+// Reply is the answer a clerk records.
+type Reply struct {
+	Result      string
+	Date        string // empty: today
+	Text        string // the information given, where it is public, or the reasons
+	OtherAgency string
+	// Files and Links are the information a reply that discloses gives
+	// (Discloses); Reason is why personal data screening found in the files
+	// may go to the applicant, given by a reviewer; Dir is the folder files
+	// are stored in, as record attachments are.
+	Files  []Upload
+	Links  []ReplyLink
+	Reason string
+	Dir    string
+}
+
+// Answer records the reply. The results for abandoned applications
+// (other_no_correction, other_no_fee) come from Sweep, not from a clerk.
+func Answer(ctx context.Context, tx *db.Tx, a auth.Account, app Application, r Reply) (Application, error) {
+	if err := handle(a, app, StatusProcessing); err != nil {
+		return Application{}, err
+	}
+	if !ValidResult(r.Result) || r.Result == OtherNoCorrection || r.Result == OtherNoFee {
+		return Application{}, errs.InvalidField("result", "foi.result_invalid")
+	}
+	r.Text, r.OtherAgency = clean(r.Text), oneLine(r.OtherAgency)
+	if r.Text == "" {
+		return Application{}, errs.InvalidField("text", "foi.required", errs.Msg("foi.field.reply"))
+	}
+	if utf8len(r.Text) > maxReply {
+		return Application{}, errs.InvalidField("text", "foi.too_long", errs.Msg("foi.field.reply"), maxReply)
+	}
+	if utf8len(r.OtherAgency) > maxName {
+		return Application{}, errs.InvalidField("other_agency", "foi.too_long", errs.Msg("foi.field.other_agency"), maxName)
+	}
+	d, err := dayArg(tx, "date", r.Date, app.ClockStart)
+	if err != nil {
+		return Application{}, err
+	}
+	if (len(r.Files) > 0 || len(r.Links) > 0) && !Discloses(r.Result) {
+		return Application{}, errs.InvalidField("file", "foi.files_not_disclosing")
+	}
+	links, err := checkLinks(r.Links)
+	if err != nil {
+		return Application{}, err
+	}
+	// Every file is checked before anything is written.
+	files, err := checkFiles(a, app, r.Files, r.Reason)
+	if err != nil {
+		return Application{}, err
+	}
+	out, err := touch(ctx, tx, app, a.Login, "replied", d.String(), r.Result,
+		`status = ?, result = ?, result_date = ?, reply = ?, other_agency = ?, replied_by = ?`,
+		StatusReplied, r.Result, d.String(), r.Text, r.OtherAgency, a.Login)
+	if err != nil {
+		return Application{}, err
+	}
+	if err := saveDisclosed(ctx, tx, a, out, r.Dir, files, r.Files, links); err != nil {
+		return Application{}, err
+	}
+	if len(files) > 0 || len(links) > 0 {
+		out.Files, out.Links = files, links
+	}
+	return out, nil
+}
+
 // Upload is a file a clerk gives with a reply: what is disclosed.
 type Upload struct {
 	Name string
