@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -44,12 +45,13 @@ func replyUploads(r *http.Request) ([]foi.Upload, error) {
 		if err != nil {
 			return nil, err
 		}
-		data, err := io.ReadAll(io.LimitReader(f, info.MaxAttachment+1))
+		buf := bytes.NewBuffer(make([]byte, 0, min(fh.Size, info.MaxAttachment)+bytes.MinRead))
+		_, err = buf.ReadFrom(io.LimitReader(f, info.MaxAttachment+1))
 		f.Close()
 		if err != nil {
 			return nil, err
 		}
-		ups = append(ups, foi.Upload{Name: fh.Filename, Data: data})
+		ups = append(ups, foi.Upload{Name: fh.Filename, Data: buf.Bytes()})
 	}
 	return ups, nil
 }
