@@ -63,7 +63,8 @@ type App struct {
 	DB     *db.DB
 	Server *web.Server
 	cal    atomic.Pointer[calendar.Calendar]
-	// mail sends reminders; nil while mail is off.
+	// mail sends reminders (and, through the server, replies); nil while
+	// mail is off.
 	mail foi.Sender
 	// Listener is set once Run is listening, so that tests can find the port.
 	addr atomic.Value
@@ -123,17 +124,20 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
+	var sender *mail.Sender
 	if cfg.SMTPURL == "" {
-		cfg.Log.Info("mail is off: GONGKAI_SMTP_URL is not set, so no reminders are sent")
+		cfg.Log.Info("mail is off: GONGKAI_SMTP_URL is not set, so no reminders or replies are sent by e-mail")
 	} else {
 		mc, err := mail.ParseURL(cfg.SMTPURL)
 		if err != nil {
 			d.Close()
 			return nil, err
 		}
-		a.mail = mail.NewSender(mc)
+		sender = mail.NewSender(mc)
+		a.mail = sender
 	}
-	a.Server, err = web.New(web.Config{DB: d, Log: cfg.Log, Calendar: a.Calendar, ReloadCalendar: a.ReloadCalendar, Files: cfg.FilesDir(), PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
+	a.Server, err = web.New(web.Config{DB: d, Log: cfg.Log, Calendar: a.Calendar, ReloadCalendar: a.ReloadCalendar, Files: cfg.FilesDir(),
+		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Mail: sender})
 	if err != nil {
 		d.Close()
 		return nil, err

@@ -187,6 +187,8 @@ type Application struct {
 	UpdatedAt     time.Time
 	Events        []Event
 	Appeals       []Appeal
+	Files         []ReplyFile // what a reply that discloses gives
+	Links         []ReplyLink // where it is already published
 }
 
 // Applicant is who applies (条例第二十九条).

@@ -212,7 +212,10 @@ func load(ctx context.Context, q db.Querier, where string, arg any) (Application
 	if err := rows.Err(); err != nil {
 		return Application{}, err
 	}
-	a.Appeals, err = appealsOf(ctx, q, a.ID)
+	if a.Appeals, err = appealsOf(ctx, q, a.ID); err != nil {
+		return Application{}, err
+	}
+	a.Files, a.Links, err = disclosedOf(ctx, q, a.ID)
 	return a, err
 }
 
@@ -695,42 +698,6 @@ func FeeSettled(ctx context.Context, tx *db.Tx, a auth.Account, app Application,
 		return Application{}, err
 	}
 	return touch(ctx, tx, app, a.Login, "fee_"+outcome, d.String(), "", `status = ?, result = '', result_date = '', reply = '', replied_by = ''`, StatusProcessing)
-}
-
-// Reply is the answer a clerk records.
-type Reply struct {
-	Result      string
-	Date        string // empty: today
-	Text        string // the information given, where it is public, or the reasons
-	OtherAgency string
-}
-
-// Answer records the reply. The results for abandoned applications
-// (other_no_correction, other_no_fee) come from Sweep, not from a clerk.
-func Answer(ctx context.Context, tx *db.Tx, a auth.Account, app Application, r Reply) (Application, error) {
-	if err := handle(a, app, StatusProcessing); err != nil {
-		return Application{}, err
-	}
-	if !ValidResult(r.Result) || r.Result == OtherNoCorrection || r.Result == OtherNoFee {
-		return Application{}, errs.InvalidField("result", "foi.result_invalid")
-	}
-	r.Text, r.OtherAgency = clean(r.Text), oneLine(r.OtherAgency)
-	if r.Text == "" {
-		return Application{}, errs.InvalidField("text", "foi.required", errs.Msg("foi.field.reply"))
-	}
-	if utf8len(r.Text) > maxReply {
-		return Application{}, errs.InvalidField("text", "foi.too_long", errs.Msg("foi.field.reply"), maxReply)
-	}
-	if utf8len(r.OtherAgency) > maxName {
-		return Application{}, errs.InvalidField("other_agency", "foi.too_long", errs.Msg("foi.field.other_agency"), maxName)
-	}
-	d, err := dayArg(tx, "date", r.Date, app.ClockStart)
-	if err != nil {
-		return Application{}, err
-	}
-	return touch(ctx, tx, app, a.Login, "replied", d.String(), r.Result,
-		`status = ?, result = ?, result_date = ?, reply = ?, other_agency = ?, replied_by = ?`,
-		StatusReplied, r.Result, d.String(), r.Text, r.OtherAgency, a.Login)
 }
 
 // Deliver records how and when the reply notice reached the applicant.

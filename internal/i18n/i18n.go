@@ -65,8 +65,9 @@ func init() {
 	}
 }
 
-// T returns the message for key in lang, formatted with args. A key missing
-// from the catalog comes back as "!!key" so that tests can catch it.
+// T returns the message for key in lang, formatted with args; an argument
+// that is an errs.Msg or an *errs.Error is itself rendered in lang. A key
+// missing from the catalog comes back as "!!key" so that tests can catch it.
 func T(lang Lang, key string, args ...any) string {
 	m, ok := catalogs[lang][key]
 	if !ok {
@@ -79,12 +80,20 @@ func T(lang Lang, key string, args ...any) string {
 	}
 	cloned := false
 	for i, a := range args {
-		if k, ok := a.(errs.Msg); ok {
-			if !cloned {
-				args, cloned = slices.Clone(args), true
-			}
-			args[i] = T(lang, string(k))
+		var sub string
+		switch k := a.(type) {
+		case errs.Msg:
+			sub = T(lang, string(k))
+		case *errs.Error:
+			// An error quoted inside another message ("file x: <why>").
+			sub = T(lang, k.Key, k.Args...)
+		default:
+			continue
 		}
+		if !cloned {
+			args, cloned = slices.Clone(args), true
+		}
+		args[i] = sub
 	}
 	return fmt.Sprintf(m, args...)
 }

@@ -58,9 +58,46 @@ func FilePath(files, sum string) string {
 	return filepath.Join(files, sum[:2], sum[2:4], sum)
 }
 
+// CheckFile checks a file before it is stored: a usable name, a size
+// within MaxAttachment, an accepted type that the content confirms, not only
+// the name, and text that can be read out of it (kept in Text, for screening
+// and search). It returns the file's description without a Seq, or an
+// Invalid error on field "file" that names what is wrong.
+func CheckFile(name string, data []byte) (Attachment, error) {
+	name = filepath.Base(strings.TrimSpace(strings.ReplaceAll(name, "\\", "/")))
+	if name == "" || name == "." || !utf8.ValidString(name) || len(name) > 200 {
+		return Attachment{}, errs.InvalidField("file", "info.bad_file_name")
+	}
+	if len(data) == 0 || len(data) > MaxAttachment {
+		return Attachment{}, errs.InvalidField("file", "info.file_size", MaxAttachment>>20)
+	}
+	ext := strings.ToLower(filepath.Ext(name))
+	t, ok := attachmentTypes[ext]
+	if !ok {
+		return Attachment{}, errs.InvalidField("file", "info.file_type", ext)
+	}
+	if sniffed := http.DetectContentType(data); !strings.HasPrefix(sniffed, t.sniff) {
+		return Attachment{}, errs.InvalidField("file", "info.file_mismatch", name)
+	}
+	text, err := extractText(ext, data)
+	if e := errs.As(err); e != nil {
+		return Attachment{}, errs.InvalidField("file", e.Key, e.Args...)
+	}
+	if err != nil {
+		return Attachment{}, errs.InvalidField("file", "info.file_unreadable", name)
+	}
+	sum := sha256.Sum256(data)
+	return Attachment{Name: name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), MIME: t.mime, Text: text}, nil
+}
+
+// StoreFile writes the content of a checked file under files, by its
+// SHA-256 (see FilePath), once: content already there is kept.
+func StoreFile(files string, at Attachment, data []byte) error {
+	return writeOnce(FilePath(files, at.SHA256), data)
+}
+
 // AddAttachment stores data under files (content-addressed, written once)
-// and attaches it to a draft record. The type is checked against the
-// content, not only the name.
+// and attaches it to a draft record, once CheckFile accepts it.
 func AddAttachment(ctx context.Context, tx *db.Tx, a auth.Account, files string, r Record, name string, data []byte) (Record, error) {
 	if !CanEdit(a, r.Unit) {
 		return Record{}, errs.New(errs.Forbidden, "info.forbidden")
@@ -68,31 +105,12 @@ func AddAttachment(ctx context.Context, tx *db.Tx, a auth.Account, files string,
 	if r.Status != Draft {
 		return Record{}, errs.New(errs.Conflict, "info.not_draft")
 	}
-	name = filepath.Base(strings.TrimSpace(strings.ReplaceAll(name, "\\", "/")))
-	if name == "" || name == "." || !utf8.ValidString(name) || len(name) > 200 {
-		return Record{}, errs.InvalidField("file", "info.bad_file_name")
-	}
-	if len(data) == 0 || len(data) > MaxAttachment {
-		return Record{}, errs.InvalidField("file", "info.file_size", MaxAttachment>>20)
-	}
-	ext := strings.ToLower(filepath.Ext(name))
-	t, ok := attachmentTypes[ext]
-	if !ok {
-		return Record{}, errs.InvalidField("file", "info.file_type", ext)
-	}
-	if sniffed := http.DetectContentType(data); !strings.HasPrefix(sniffed, t.sniff) {
-		return Record{}, errs.InvalidField("file", "info.file_mismatch", name)
-	}
-	text, err := extractText(ext, data)
-	if e := errs.As(err); e != nil {
-		return Record{}, errs.InvalidField("file", e.Key, e.Args...)
-	}
+	at, err := CheckFile(name, data)
 	if err != nil {
-		return Record{}, errs.InvalidField("file", "info.file_unreadable", name)
+		return Record{}, err
 	}
-	sum := sha256.Sum256(data)
-	at := Attachment{Seq: len(r.Attachments) + 1, Name: name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), MIME: t.mime, Text: text}
-	if err := writeOnce(FilePath(files, at.SHA256), data); err != nil {
+	at.Seq = len(r.Attachments) + 1
+	if err := StoreFile(files, at, data); err != nil {
 		return Record{}, err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO info_attachments (record_id, seq, name, sha256, size, mime, text) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -107,7 +125,7 @@ func AddAttachment(ctx context.Context, tx *db.Tx, a auth.Account, files string,
 			return Record{}, err
 		}
 	}
-	return r, audit.Append(ctx, tx, a.Login, "info.attach", "info", r.IndexNo, map[string]any{"name": name, "sha256": at.SHA256, "size": at.Size})
+	return r, audit.Append(ctx, tx, a.Login, "info.attach", "info", r.IndexNo, map[string]any{"name": at.Name, "sha256": at.SHA256, "size": at.Size})
 }
 
 // RemoveAttachment detaches an attachment from a draft. The stored content

@@ -469,14 +469,25 @@ func MaskAll(ctx context.Context, tx *db.Tx, a auth.Account, r Record) (Record, 
 	return r, audit.Append(ctx, tx, a.Login, "info.mask", "info", r.IndexNo, map[string]any{"masked": n})
 }
 
+// ReleaseReason checks the reason a reviewer gives to release content in
+// which screening found personal data: at least 5 characters. It returns the
+// reason trimmed, or an Invalid error on field "reason".
+func ReleaseReason(reason string) (string, error) {
+	if reason = strings.TrimSpace(reason); utf8.RuneCountInString(reason) < 5 {
+		return "", errs.InvalidField("reason", "info.override_reason")
+	}
+	return reason, nil
+}
+
 // OverrideScreening lets a reviewer release a record whose findings are not
 // personal data to protect, with a written reason.
 func OverrideScreening(ctx context.Context, tx *db.Tx, a auth.Account, r Record, reason string) (Record, error) {
 	if !CanApprove(a, r.Unit) {
 		return Record{}, errs.New(errs.Forbidden, "info.review_forbidden")
 	}
-	if reason = strings.TrimSpace(reason); utf8.RuneCountInString(reason) < 5 {
-		return Record{}, errs.InvalidField("reason", "info.override_reason")
+	reason, err := ReleaseReason(reason)
+	if err != nil {
+		return Record{}, err
 	}
 	r.ScreenOverride, r.UpdatedAt = a.Login+"："+reason, tx.Now()
 	if err := save(ctx, tx, r); err != nil {

@@ -11,6 +11,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -101,9 +102,21 @@ type Sender struct{ cfg Config }
 // NewSender returns a Sender for the relay of c.
 func NewSender(c Config) *Sender { return &Sender{cfg: c} }
 
+// File is a file sent with a message.
+type File struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
 // Send sends one plain-text UTF-8 message to one address. It returns the
 // relay's refusal or the connection's failure.
 func (s *Sender) Send(ctx context.Context, to, subject, body string) error {
+	return s.SendFiles(ctx, to, subject, body, nil)
+}
+
+// SendFiles is Send with files attached.
+func (s *Sender) SendFiles(ctx context.Context, to, subject, body string, files []File) error {
 	m := gomail.NewMsg()
 	if err := m.From(s.cfg.From); err != nil {
 		return fmt.Errorf("mail from %s: %w", s.cfg.From, err)
@@ -115,6 +128,9 @@ func (s *Sender) Send(ctx context.Context, to, subject, body string) error {
 	m.SetDate()
 	m.SetMessageID()
 	m.SetBodyString(gomail.TypeTextPlain, body)
+	for _, f := range files {
+		m.AttachReadSeeker(f.Name, bytes.NewReader(f.Data), gomail.WithFileContentType(gomail.ContentType(f.ContentType)))
+	}
 	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTimeout(timeout)}
 	switch s.cfg.TLS {
 	case TLS:

@@ -115,3 +115,29 @@ func TestSend(t *testing.T) {
 		t.Errorf("the server holds %d messages, want 1", n)
 	}
 }
+
+// Files go as attachments under their names, byte for byte, beside the text.
+func TestSendFiles(t *testing.T) {
+	srv := mailtest.New(t)
+	cfg, err := mail.ParseURL(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := append([]byte("%PDF-1.4\n"), make([]byte, 3000)...)
+	pdf[2000] = 0xff
+	files := []mail.File{{Name: "2026年高龄津贴发放名单.pdf", ContentType: "application/pdf", Data: pdf}, {Name: "b.txt", ContentType: "text/plain", Data: []byte("第二个")}}
+	if err := mail.NewSender(cfg).SendFiles(context.Background(), "liming@example.com", "答复告知书", "李明：\n\n见附件。\n", files); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("got %d messages, want 1", len(msgs))
+	}
+	m := msgs[0]
+	if m.Body != "李明：\n\n见附件。\n" {
+		t.Errorf("body %q", m.Body)
+	}
+	if diff := cmp.Diff([]mailtest.File{{Name: files[0].Name, ContentType: "application/pdf", Data: pdf}, {Name: "b.txt", ContentType: "text/plain", Data: []byte("第二个")}}, m.Files); diff != "" {
+		t.Errorf("files: mismatch (-want +got):\n%s", diff)
+	}
+}

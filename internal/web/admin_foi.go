@@ -148,6 +148,12 @@ func (s *Server) foiPage(w http.ResponseWriter, r *http.Request) error {
 	if f := r.URL.Query().Get("done"); f != "" {
 		p.Flash = p.T("foi.done")
 	}
+	switch r.URL.Query().Get("mail") {
+	case "sent":
+		p.Flash = strings.TrimSpace(p.Flash + " " + p.T("foi.mail_sent", app.Applicant.Email))
+	case "failed":
+		p.Error = p.T("foi.mail_failed", app.Applicant.Email)
+	}
 	return s.foiPageRender(w, r, p, a, app, http.StatusOK)
 }
 
@@ -155,7 +161,7 @@ func (s *Server) foiPageRender(w http.ResponseWriter, r *http.Request, p *page, 
 	cal := s.cfg.Calendar()
 	data := map[string]any{"App": app, "Steps": app.Steps(cal), "CanHandle": foi.CanHandle(*a, app.Unit),
 		"CanExtend": foi.CanApproveExtension(*a, app.Unit), "Results": foi.Results, "AppealKinds": foi.AppealKinds, "Outcomes": foi.Outcomes,
-		"Today": s.today().String(), "CorrectionDays": foi.DefaultCorrection}
+		"Today": s.today().String(), "CorrectionDays": foi.DefaultCorrection, "MailOn": s.cfg.Mail != nil}
 	if d, ok, _ := app.Deadline(cal); ok {
 		data["Deadline"] = d.String()
 	}
@@ -199,7 +205,13 @@ var foiActions = map[string]func(s *Server, r *http.Request, tx *db.Tx, a auth.A
 		return foi.FeeSettled(r.Context(), tx, a, app, r.PostForm.Get("outcome"), r.PostForm.Get("day"))
 	},
 	"reply": func(s *Server, r *http.Request, tx *db.Tx, a auth.Account, app foi.Application) (foi.Application, error) {
-		return foi.Answer(r.Context(), tx, a, app, foi.Reply{Result: r.PostForm.Get("result"), Date: r.PostForm.Get("date"), Text: r.PostForm.Get("text"), OtherAgency: r.PostForm.Get("other_agency")})
+		ups, err := replyUploads(r)
+		if err != nil {
+			return foi.Application{}, err
+		}
+		f := r.PostForm
+		return foi.Answer(r.Context(), tx, a, app, foi.Reply{Result: f.Get("result"), Date: f.Get("date"), Text: f.Get("text"), OtherAgency: f.Get("other_agency"),
+			Files: ups, Links: foi.ParseLinks(f.Get("links")), Reason: f.Get("reason"), Dir: s.cfg.Files})
 	},
 	"deliver": func(s *Server, r *http.Request, tx *db.Tx, a auth.Account, app foi.Application) (foi.Application, error) {
 		return foi.Deliver(r.Context(), tx, a, app, r.PostForm.Get("day"), r.PostForm.Get("note"))
@@ -239,13 +251,19 @@ func (s *Server) foiAction(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errs.New(errs.NotFound, "error.not_found")
 	}
-	if err := r.ParseForm(); err != nil {
+	if name == "reply" {
+		err = parseReplyForm(w, r)
+	} else if err := r.ParseForm(); err != nil {
 		return errs.New(errs.Invalid, "error.bad_form")
 	}
-	err = s.db.InTx(r.Context(), func(tx *db.Tx) error {
-		_, err := act(s, r, tx, *a, app)
-		return err
-	})
+	var out foi.Application
+	if err == nil {
+		err = s.db.InTx(r.Context(), func(tx *db.Tx) error {
+			var err error
+			out, err = act(s, r, tx, *a, app)
+			return err
+		})
+	}
 	if err != nil {
 		k := errs.KindOf(err)
 		if k != errs.Invalid && k != errs.Conflict && k != errs.Forbidden {
@@ -254,12 +272,21 @@ func (s *Server) foiAction(w http.ResponseWriter, r *http.Request) error {
 		p := s.adminPage(r, "foi.application", "foi")
 		p.Title = p.T("foi.application") + " " + app.TrackingNo
 		p.Form = r.PostForm
+		if p.Form == nil {
+			p.Form = url.Values{}
+		}
 		p.Form.Set("action", name)
 		p.Error = i18n.Error(p.Lang, err)
 		p.Errors = fieldErrors(p.Lang, err)
 		return s.foiPageRender(w, r, p, a, app, statusOf(k))
 	}
-	http.Redirect(w, r, "/admin/foi/"+strconv.FormatInt(app.ID, 10)+"?done="+name, http.StatusSeeOther)
+	next := "/admin/foi/" + strconv.FormatInt(app.ID, 10) + "?done=" + name
+	if name == "reply" {
+		if m := s.mailReply(r, a.Login, out); m != "" {
+			next += "&mail=" + m
+		}
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 

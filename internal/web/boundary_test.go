@@ -111,7 +111,7 @@ func TestBrokenTextIsRefusedAtTheBoundary(t *testing.T) {
 // across numbers is stopped as well.
 func TestLookupLimits(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
-		e := newEnvConfig(t, d, func(c *web.Config) {
+		e := newEnv(t, d, func(c *web.Config) {
 			c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 		})
 		victim, attacker := e.client(), e.client()
@@ -184,7 +184,7 @@ func TestAnonymousApplicationsAreLimited(t *testing.T) {
 // TestPublicURL: behind a TLS proxy the session cookie is Secure and the
 // sitemap and feeds link to the public address.
 func TestPublicURL(t *testing.T) {
-	e := newEnvConfig(t, dbtest.SQLite(t), func(c *web.Config) { c.PublicURL = "https://gongkai.example.gov.cn/" })
+	e := newEnv(t, dbtest.SQLite(t), func(c *web.Config) { c.PublicURL = "https://gongkai.example.gov.cn/" })
 	c := e.client()
 	res := c.postForm("/admin/login", url.Values{"login": {"admin"}, "password": {"gongkai-admin-2026"}})
 	if sc := res.Header.Get("Set-Cookie"); res.StatusCode != http.StatusSeeOther || !strings.Contains(sc, "Secure") {

@@ -40,16 +40,28 @@ func notModified(w http.ResponseWriter, r *http.Request, changed time.Time) bool
 
 // serveAttachment sends a stored file under its original name.
 func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, at info.Attachment) error {
-	f, err := os.Open(info.FilePath(s.cfg.Files, at.SHA256))
+	return s.serveStored(w, r, at.SHA256, at.Name, at.MIME, true)
+}
+
+// serveStored sends the stored file of SHA-256 sum (info.FilePath) as a
+// download named name. A public file may be kept by any cache forever: its
+// address changes with its content. A private one (an applicant's) is kept
+// by none.
+func (s *Server) serveStored(w http.ResponseWriter, r *http.Request, sum, name, mediaType string, public bool) error {
+	f, err := os.Open(info.FilePath(s.cfg.Files, sum))
 	if err != nil {
-		return fmt.Errorf("open attachment %s: %w", at.SHA256, err)
+		return fmt.Errorf("open stored file %s: %w", sum, err)
 	}
 	defer f.Close()
 	h := w.Header()
-	h.Set("Content-Type", at.MIME)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": at.Name}))
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	h.Set("ETag", `"`+at.SHA256+`"`)
+	h.Set("Content-Type", mediaType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	if public {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h.Set("ETag", `"`+sum+`"`)
+	} else {
+		h.Set("Cache-Control", "no-store")
+	}
 	http.ServeContent(w, r, "", time.Time{}, f)
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"gongkai/internal/db"
-	"gongkai/internal/docx"
 	"gongkai/internal/errs"
 	"gongkai/internal/foi"
 	"gongkai/internal/i18n"
@@ -352,13 +351,8 @@ func (s *Server) foiNoticeDocx(w http.ResponseWriter, r *http.Request, app foi.A
 	if err != nil {
 		return err
 	}
-	ps := []docx.Paragraph{{Align: docx.Title, Text: n.Title}, {Align: docx.Center, Text: n.Number}, {Align: docx.Left, Text: n.Addressee}}
-	for _, t := range n.Paragraphs {
-		ps = append(ps, docx.Paragraph{Align: docx.Body, Text: t})
-	}
-	ps = append(ps, docx.Paragraph{Align: docx.Right, Text: n.Signature}, docx.Paragraph{Align: docx.Right, Text: n.Date})
 	var buf bytes.Buffer
-	if err := docx.Write(&buf, ps); err != nil {
+	if err := n.Docx(&buf); err != nil {
 		return err
 	}
 	h := w.Header()

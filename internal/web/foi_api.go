@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -31,6 +32,10 @@ type foiJSON struct {
 	Applicant    *foi.Applicant `json:"applicant,omitempty"`
 	Handler      string         `json:"handler,omitempty"`
 	Steps        []foi.Step     `json:"steps,omitempty"`
+	// Files and Links are what a reply that discloses gives; a file's url
+	// downloads it with the same access as the application.
+	Files []replyFileJSON `json:"files,omitempty"`
+	Links []replyLinkJSON `json:"links,omitempty"`
 }
 
 func (s *Server) toFOIJSON(app foi.Application, staff, steps bool) foiJSON {
@@ -43,6 +48,11 @@ func (s *Server) toFOIJSON(app foi.Application, staff, steps bool) foiJSON {
 	if u, err := app.UrgencyOn(cal, s.today()); err == nil && u.What != "" {
 		j.Waiting = &u
 	}
+	files := "/api/v1/foi/" + url.PathEscape(app.TrackingNo) + "/files/"
+	if staff {
+		files = "/admin/foi/" + strconv.FormatInt(app.ID, 10) + "/files/"
+	}
+	j.Files, j.Links = disclosedJSON(app, files)
 	if staff {
 		j.ID, j.Handler = app.ID, app.Handler
 		ap := app.Applicant

@@ -36,15 +36,13 @@ type env struct {
 	db  *db.DB
 	srv *httptest.Server
 	cal *calendar.Calendar
+	// files is the server's folder of stored files.
+	files string
 }
 
-func newEnv(t *testing.T, d *db.DB) *env {
-	t.Helper()
-	return newEnvConfig(t, d, nil)
-}
-
-// newEnvConfig is newEnv with a server configured by mod.
-func newEnvConfig(t *testing.T, d *db.DB, mod func(*web.Config)) *env {
+// newEnv starts a server over d loaded with the demo data; opts change its
+// configuration.
+func newEnv(t *testing.T, d *db.DB, opts ...func(*web.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := app.LoadDemo(ctx, d); err != nil {
@@ -62,9 +60,10 @@ func newEnvConfig(t *testing.T, d *db.DB, mod func(*web.Config)) *env {
 		t.Fatal(err)
 	}
 	cfg := web.Config{DB: d, Calendar: func() *calendar.Calendar { return e.cal }, ReloadCalendar: reload, Files: t.TempDir()}
-	if mod != nil {
-		mod(&cfg)
+	for _, o := range opts {
+		o(&cfg)
 	}
+	e.files = cfg.Files
 	s, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -125,7 +125,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestHealthzAndMetrics(t *testing.T) {
-	e := newEnvConfig(t, dbtest.SQLite(t), func(c *web.Config) { c.MetricsToken = "scrape-token-2026" })
+	e := newEnv(t, dbtest.SQLite(t), func(c *web.Config) { c.MetricsToken = "scrape-token-2026" })
 	c := e.client()
 	res := c.get("/healthz")
 	if res.StatusCode != http.StatusOK || res.Body != "ok" {

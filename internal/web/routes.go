@@ -38,6 +38,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /ysqgk/cx/{no}/correct", s.h(s.foiCorrect))
 	mux.Handle("GET /ysqgk/cx/{no}/notice/{$}", s.h(s.foiPublicNotice(false)))
 	mux.Handle("GET /ysqgk/cx/{no}/notice.docx", s.h(s.foiPublicNotice(true)))
+	mux.Handle("GET /ysqgk/cx/{no}/files/{seq}", s.h(s.foiPublicFile))
 	mux.Handle("GET /hudong/{$}", s.h(s.section("hudong")))
 	mux.Handle("GET /bmfw/{$}", s.h(s.section("bmfw")))
 	mux.Handle("GET /search", s.h(s.search))
@@ -95,6 +96,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/foi/{id}/{action}", s.h(s.foiAction))
 	mux.Handle("GET /admin/foi/{id}/notice", s.h(s.foiAdminNotice(false)))
 	mux.Handle("GET /admin/foi/{id}/notice.docx", s.h(s.foiAdminNotice(true)))
+	mux.Handle("GET /admin/foi/{id}/files/{seq}", s.h(s.foiAdminFile))
+	mux.Handle("POST /admin/foi/{id}/mail", s.h(s.foiMailAgain))
 
 	// Applications asked for repeatedly, to publish proactively (依申请转主动).
 	mux.Handle("GET /admin/foi/proactive", s.h(s.foiProactivePage))
@@ -130,6 +133,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/calendar/add", s.h(s.apiCalendarAdd))
 	mux.Handle("POST /api/v1/foi", s.h(s.apiFOIApply))
 	mux.Handle("GET /api/v1/foi/{no}", s.h(s.apiFOIStatus))
+	mux.Handle("GET /api/v1/foi/{no}/files/{seq}", s.h(s.apiFOIFile))
 	mux.Handle("GET /api/v1/admin/foi", s.h(s.apiFOIList))
 	mux.Handle("GET /api/v1/admin/foi/{id}", s.h(s.apiFOIApplication))
 	mux.Handle("POST /api/v1/admin/inspect", s.h(s.apiInspect))

@@ -4,13 +4,16 @@
 package mailtest
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
+	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
@@ -31,8 +34,16 @@ type Message struct {
 	From    string
 	To      []string
 	Subject string // decoded
-	Body    string // decoded
+	Body    string // decoded: the text part of a multipart message
 	Header  netmail.Header
+	Files   []File // the attached files, decoded
+}
+
+// File is a file attached to a message.
+type File struct {
+	Name        string // decoded
+	ContentType string
+	Data        []byte
 }
 
 // Server is a running SMTP server.
@@ -143,7 +154,8 @@ func (x *session) Data(r io.Reader) error {
 func (x *session) Reset()        { x.from, x.to = "", nil }
 func (x *session) Logout() error { return nil }
 
-// decode reads a single-part text message.
+// decode reads a message: a single text part, or a multipart one whose
+// text part is the body and whose parts with a file name are files.
 func decode(r io.Reader) (Message, error) {
 	pm, err := netmail.ReadMessage(r)
 	if err != nil {
@@ -154,17 +166,58 @@ func decode(r io.Reader) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	body := pm.Body
-	switch strings.ToLower(pm.Header.Get("Content-Transfer-Encoding")) {
+	m := Message{Subject: subject, Header: pm.Header}
+	err = m.part(textproto.MIMEHeader(pm.Header), pm.Body)
+	return m, err
+}
+
+// part reads one part of a message into m, descending into multiparts.
+func (m *Message) part(h textproto.MIMEHeader, r io.Reader) error {
+	mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+	if err != nil {
+		mt = "text/plain"
+	}
+	if strings.HasPrefix(mt, "multipart/") {
+		mr := multipart.NewReader(r, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if err := m.part(p.Header, p); err != nil {
+				return err
+			}
+		}
+	}
+	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
 	case "quoted-printable":
-		body = quotedprintable.NewReader(body)
+		r = quotedprintable.NewReader(r)
+	case "base64":
+		r = base64.NewDecoder(base64.StdEncoding, r)
 	case "", "7bit", "8bit":
 	default:
-		return Message{}, errors.New("unexpected transfer encoding " + pm.Header.Get("Content-Transfer-Encoding"))
+		return errors.New("unexpected transfer encoding " + h.Get("Content-Transfer-Encoding"))
 	}
-	b, err := io.ReadAll(body)
+	b, err := io.ReadAll(r)
 	if err != nil {
-		return Message{}, err
+		return err
 	}
-	return Message{Subject: subject, Body: strings.ReplaceAll(string(b), "\r\n", "\n"), Header: pm.Header}, nil
+	_, dp, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+	name := dp["filename"]
+	if name == "" {
+		name = params["name"]
+	}
+	if name == "" && m.Body == "" {
+		m.Body = strings.ReplaceAll(string(b), "\r\n", "\n")
+		return nil
+	}
+	var dec mime.WordDecoder
+	if d, err := dec.DecodeHeader(name); err == nil {
+		name = d
+	}
+	m.Files = append(m.Files, File{Name: name, ContentType: mt, Data: b})
+	return nil
 }
