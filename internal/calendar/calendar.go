@@ -35,7 +35,8 @@ type Date struct {
 // two-digit month and day. Its error, in Chinese, names the input.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
-	if err != nil || len(s) != len(time.DateOnly) {
+	// time.Parse takes year 0, which no calendar computation accepts.
+	if err != nil || len(s) != len(time.DateOnly) || !DateOf(t).valid() {
 		return Date{}, fmt.Errorf("日期“%s”无效：应为“2006-01-02”格式的有效日期", s)
 	}
 	return DateOf(t), nil

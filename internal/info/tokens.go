@@ -81,6 +81,7 @@ func (m docNumber) token(n int) string {
 // between the parts.
 func findDocNumbers(text string) []docNumber {
 	var out []docNumber
+	last := 0 // where the previous 文号 ended: a run does not reach back into it
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		i += n
@@ -93,11 +94,11 @@ func findDocNumbers(text string) []docNumber {
 		}
 		// The run of Han characters before the bracket.
 		j := i - n
-		for j > 0 && isSpace(text[j-1]) {
+		for j > last && isSpace(text[j-1]) {
 			j--
 		}
 		var run []rune
-		for j > 0 {
+		for j > last {
 			c, size := utf8.DecodeLastRuneInString(text[:j])
 			if !unicode.Is(unicode.Han, c) {
 				break
@@ -111,7 +112,7 @@ func findDocNumbers(text string) []docNumber {
 		slices.Reverse(run)
 		m.start, m.end, m.run = j, i+m.end, run
 		out = append(out, m)
-		i = m.end
+		i, last = m.end, m.end
 	}
 	return out
 }

@@ -15,9 +15,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	netmail "net/mail"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -55,7 +57,8 @@ func ParseURL(raw string) (Config, error) {
 	default:
 		return Config{}, fmt.Errorf("GONGKAI_SMTP_URL: scheme %q, want smtp or smtps", u.Scheme)
 	}
-	if c.Host == "" {
+	// A colon is left in the host only by a malformed address ("smtp://::").
+	if c.Host == "" || strings.Contains(c.Host, ":") && net.ParseIP(c.Host) == nil {
 		return Config{}, errors.New("GONGKAI_SMTP_URL names no host")
 	}
 	if u.User != nil {
