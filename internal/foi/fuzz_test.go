@@ -3,6 +3,7 @@ package foi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -100,16 +101,16 @@ func FuzzImport(f *testing.F) {
 			n, err := Import(ctx, tx, "fuzz", strings.NewReader(string(data)))
 			if err != nil {
 				if k := errs.KindOf(err); k != errs.Invalid {
-					t.Fatalf("error of kind %v: %v", k, err)
+					return fmt.Errorf("error of kind %v: %v", k, err)
 				}
 				return errRollback
 			}
 			var stored int
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM foi_applications WHERE imported`).Scan(&stored); err != nil || stored != n || n == 0 {
-				t.Fatalf("imported %d, stored %d: %v", n, stored, err)
+				return fmt.Errorf("imported %d, stored %d: %v", n, stored, err)
 			}
 			if _, err := Import(ctx, tx, "fuzz", strings.NewReader(string(data))); errs.KindOf(err) != errs.Invalid {
-				t.Fatalf("the same file imported twice: %v", err)
+				return fmt.Errorf("the same file imported twice: %v", err)
 			}
 			return errRollback
 		})

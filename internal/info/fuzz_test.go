@@ -3,8 +3,10 @@ package info
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -214,16 +216,21 @@ func FuzzImport(f *testing.F) {
 			first, err := Import(ctx, tx, "fuzz", nil, bytes.NewReader(data))
 			if err != nil {
 				if k := errs.KindOf(err); k != errs.Invalid {
-					t.Fatalf("error of kind %v: %v", k, err)
+					return fmt.Errorf("error of kind %v: %v", k, err)
 				}
 				return errRollback
 			}
 			if first.Created+first.Unchanged != first.Lines || first.Lines == 0 {
-				t.Fatalf("first import %+v", first)
+				return fmt.Errorf("first import %+v", first)
+			}
+			for i, line := range bytes.Split(data, []byte("\n")) {
+				if line = bytes.TrimSpace(line); len(line) > 0 && !json.Valid(line) {
+					return fmt.Errorf("line %d accepted, not one JSON value: %q", i+1, line)
+				}
 			}
 			again, err := Import(ctx, tx, "fuzz", nil, bytes.NewReader(data))
 			if err != nil || again.Created != 0 || again.Unchanged != first.Lines {
-				t.Fatalf("second import: %+v, %v (first %+v)", again, err, first)
+				return fmt.Errorf("second import: %+v, %v (first %+v)", again, err, first)
 			}
 			return errRollback
 		})

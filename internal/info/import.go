@@ -79,6 +79,11 @@ func Import(ctx context.Context, tx *db.Tx, actor string, defaultUnit *org.Unit,
 		if err := dec.Decode(&l); err != nil {
 			return res, errs.New(errs.Invalid, "import.bad_json", n, err.Error())
 		}
+		// Decode stops after the first value: a second one on the line
+		// would be lost without a word.
+		if dec.InputOffset() != int64(len(raw)) {
+			return res, errs.New(errs.Invalid, "import.json_trailing", n)
+		}
 		l.Title, l.IndexNo = strings.TrimSpace(l.Title), strings.TrimSpace(l.IndexNo)
 		switch {
 		case l.Title == "":
