@@ -269,6 +269,8 @@ func TestScopeOfUnitObjects(t *testing.T) {
 			refusal{string(auth.UnitEditor), "POST", "/admin/domain/grades", url.Values{"unit": {"440105-001"}, "grade": {"poor"}}, forbidden},
 			refusal{string(auth.PublicOfficeDistrict), "POST", "/admin/domain/grades", url.Values{"unit": {"440105-001"}, "grade": {"poor"}}, forbidden},
 			refusal{string(auth.UnitEditor), "GET", "/admin/calendar/2026", nil, forbidden},
+			refusal{string(auth.UnitEditor), "UPLOAD", "/admin/guidelines", nil, forbidden},
+			refusal{string(auth.PublicOfficeDistrict), "UPLOAD", "/admin/guidelines", nil, forbidden},
 			refusal{string(auth.PublicOfficeDistrict), "GET", "/admin/calendar/2026", nil, forbidden},
 		)
 		w.check(t, cases)
