@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
@@ -19,6 +20,7 @@ import (
 	"gongkai/internal/i18n"
 	"gongkai/internal/info"
 	"gongkai/internal/org"
+	"gongkai/internal/readertest"
 	"gongkai/internal/report"
 )
 
@@ -226,5 +228,40 @@ func TestXLSXGolden(t *testing.T) {
 		if !strings.Contains(dump, want) {
 			t.Errorf("the workbook lacks %q", want)
 		}
+	}
+}
+
+// openpyxl opens the workbook (it refused border colours without alpha),
+// read-only it sees every cell, and the properties are gongkai's.
+func TestXLSXOpensInOpenpyxl(t *testing.T) {
+	since := time.Now()
+	var b bytes.Buffer
+	r := sample()
+	if err := report.WriteXLSX(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	wb := readertest.MustOpenXLSX(t, b.Bytes())
+	readertest.CheckWorkbook(t, wb, since)
+	if want := report.Title(i18n.Zh, r.Unit, r.Year); wb.Title != want {
+		t.Errorf("title = %q, want %q", wb.Title, want)
+	}
+	var names []string
+	for _, s := range wb.Sheets {
+		names = append(names, s.Name)
+	}
+	if diff := gocmp.Diff([]string{"报告正文", "主动公开情况", "依申请公开情况", "复议诉讼情况"}, names); diff != "" {
+		t.Errorf("sheets mismatch (-want +got):\n%s", diff)
+	}
+	if got := wb.Sheet(t, "报告正文").Cell(1, 1); got != "赤岗街道办事处2025年政府信息公开工作年度报告" {
+		t.Errorf("A1 = %v", got)
+	}
+	// The last row of the appeals table, read-only, as numbers.
+	appeals := wb.Sheet(t, "复议诉讼情况").Rows
+	want := []any{1.0, 1.0, 0.0, 1.0, 3.0, 0.0, 0.0, 1.0, 1.0, 2.0, 1.0, 0.0, 0.0, 0.0, 1.0}
+	if len(appeals) != 7 {
+		t.Fatalf("read-only sees %d rows of the appeals sheet, want 7", len(appeals))
+	}
+	if diff := gocmp.Diff(want, appeals[6]); diff != "" {
+		t.Errorf("appeals figures mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -8,24 +8,25 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gongkai/internal/i18n"
+	"gongkai/internal/workbook"
 )
 
 // WriteXLSX writes report r as a workbook in Simplified Chinese: a sheet
 // with the title and the texts, then a sheet for each section's tables,
 // merged as the format draws them.
 func WriteXLSX(w io.Writer, r Report) error {
-	f := excelize.NewFile()
+	title := Title(i18n.Zh, r.Unit, r.Year)
+	text := i18n.T(i18n.Zh, "report.sheet.text")
+	f, err := workbook.New(title, text)
+	if err != nil {
+		return err
+	}
 	defer f.Close()
 	x, err := newWorkbook(f)
 	if err != nil {
 		return err
 	}
 	secs := sections(r, i18n.Zh)
-	title := Title(i18n.Zh, r.Unit, r.Year)
-	text := i18n.T(i18n.Zh, "report.sheet.text")
-	if err := f.SetSheetName("Sheet1", text); err != nil {
-		return err
-	}
 	if err := x.texts(text, title, secs); err != nil {
 		return err
 	}
@@ -37,10 +38,7 @@ func WriteXLSX(w io.Writer, r Report) error {
 			return err
 		}
 	}
-	if err := f.SetDocProps(&excelize.DocProperties{Title: title, Creator: r.Unit.Name, Language: "zh-CN"}); err != nil {
-		return err
-	}
-	return f.Write(w)
+	return workbook.Write(f, w)
 }
 
 // sheetWidths are the column widths of each table sheet.
@@ -57,15 +55,19 @@ const (
 	textChars = 48
 )
 
-// workbook is a file with the styles the report uses.
-type workbook struct {
+// book is a file with the styles the report uses.
+type book struct {
 	f                                  *excelize.File
 	title, heading, head, label, value int
 	para                               int
 }
 
-func newWorkbook(f *excelize.File) (*workbook, error) {
-	border := []excelize.Border{{Type: "left", Style: 1}, {Type: "right", Style: 1}, {Type: "top", Style: 1}, {Type: "bottom", Style: 1}}
+func newWorkbook(f *excelize.File) (*book, error) {
+	// Without a colour excelize writes rgb="FF", which openpyxl refuses and
+	// LibreOffice draws blue.
+	const black = "000000"
+	border := []excelize.Border{{Type: "left", Style: 1, Color: black}, {Type: "right", Style: 1, Color: black},
+		{Type: "top", Style: 1, Color: black}, {Type: "bottom", Style: 1, Color: black}}
 	styles := []*excelize.Style{
 		{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}},
 		{Font: &excelize.Font{Bold: true, Size: 12}},
@@ -82,7 +84,7 @@ func newWorkbook(f *excelize.File) (*workbook, error) {
 		}
 		ids[i] = id
 	}
-	return &workbook{f: f, title: ids[0], heading: ids[1], head: ids[2], label: ids[3], value: ids[4], para: ids[5]}, nil
+	return &book{f: f, title: ids[0], heading: ids[1], head: ids[2], label: ids[3], value: ids[4], para: ids[5]}, nil
 }
 
 func cellName(col, row int) string {
@@ -91,7 +93,7 @@ func cellName(col, row int) string {
 }
 
 // wide writes text in row across width columns, merged, in style.
-func (x *workbook) wide(sheet string, row, width int, text string, style int) error {
+func (x *book) wide(sheet string, row, width int, text string, style int) error {
 	from, to := cellName(1, row), cellName(width, row)
 	if err := x.f.SetCellStr(sheet, from, text); err != nil {
 		return err
@@ -106,7 +108,7 @@ func (x *workbook) wide(sheet string, row, width int, text string, style int) er
 
 // texts writes the title and each section's heading and paragraphs, with
 // a pointer to the sheet of its tables.
-func (x *workbook) texts(sheet, title string, secs []section) error {
+func (x *book) texts(sheet, title string, secs []section) error {
 	last, _ := excelize.ColumnNumberToName(textWidth)
 	if err := x.f.SetColWidth(sheet, "A", last, 12); err != nil {
 		return err
@@ -144,15 +146,12 @@ func (x *workbook) texts(sheet, title string, secs []section) error {
 
 // tables writes a section's tables on a sheet of their own, under the
 // section's title.
-func (x *workbook) tables(sheet string, s section, widths []float64) error {
+func (x *book) tables(sheet string, s section, widths []float64) error {
 	if _, err := x.f.NewSheet(sheet); err != nil {
 		return err
 	}
-	for i, w := range widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := x.f.SetColWidth(sheet, col, col, w); err != nil {
-			return err
-		}
+	if err := workbook.Widths(x.f, sheet, widths...); err != nil {
+		return err
 	}
 	if err := x.wide(sheet, 1, len(widths), s.Title, x.title); err != nil {
 		return err
@@ -175,7 +174,7 @@ func (x *workbook) tables(sheet string, s section, widths []float64) error {
 }
 
 // cell writes a placed cell at the sheet's row, merging its span.
-func (x *workbook) cell(sheet string, row int, p placed) error {
+func (x *book) cell(sheet string, row int, p placed) error {
 	from := cellName(p.Col+1, row)
 	to := cellName(p.Col+max(p.Cols, 1), row+max(p.Rows, 1)-1)
 	var err error
