@@ -6,18 +6,22 @@ import (
 	"math"
 	"strings"
 
-	"gongkai/internal/i18n"
-
 	"github.com/xuri/excelize/v2"
+
+	"gongkai/internal/i18n"
+	"gongkai/internal/workbook"
 )
 
 // WriteXLSX writes a run as a workbook: scores by unit with the verdict
-// (合格 or 不合格, and what failed a unit outright), then every finding.
+// (合格 or 不合格, and what failed a unit outright), then every finding with
+// its rectification state and the unit's answer in words.
 func WriteXLSX(w io.Writer, run *Run, names map[string]string) error {
-	f := excelize.NewFile()
-	defer f.Close()
 	scores, details := "得分", "问题清单"
-	f.SetSheetName("Sheet1", scores)
+	f, err := workbook.New(fmt.Sprintf("网上巡查 #%d（%s，截至%s）", run.ID, run.Scope.Name, run.AsOf), scores)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	if _, err := f.NewSheet(details); err != nil {
 		return err
 	}
@@ -41,29 +45,55 @@ func WriteXLSX(w io.Writer, run *Run, names map[string]string) error {
 		for _, v := range u.Vetoes() {
 			vetoes = append(vetoes, names[v.Rule]+"："+v.Actual)
 		}
-		if err := set(scores, i+2, u.Code, u.Name, u.Score, zh(u.VerdictKey()), strings.Join(vetoes, "；"), len(u.Findings)); err != nil {
+		if err := set(scores, i+2, u.Code, u.Name, u.Score, zh(u.VerdictKey()), cellText(strings.Join(vetoes, "；")), len(u.Findings)); err != nil {
 			return err
 		}
 		for _, fd := range u.Findings {
 			// Proportional rules cost fractions; two decimals are enough
 			// to read, the score is worked out from the exact points.
 			points := math.Round(fd.Points*100) / 100
-			if err := set(details, row, u.Code, u.Name, names[fd.Rule], fd.Target, fd.Expected, fd.Actual, points, fd.State, fd.Answer+" "+fd.AnswerNote); err != nil {
+			if err := set(details, row, u.Code, u.Name, names[fd.Rule], fd.Target, fd.Expected, fd.Actual, points, cellText(stateName(fd.State)), cellText(answerText(fd))); err != nil {
 				return err
 			}
 			row++
 		}
 	}
-	for sheet, widths := range map[string][]float64{scores: {14, 36, 8, 8, 36, 8}, details: {14, 30, 14, 30, 40, 30, 6, 8, 24}} {
-		for i, wd := range widths {
-			col, _ := excelize.ColumnNumberToName(i + 1)
-			if err := f.SetColWidth(sheet, col, col, wd); err != nil {
-				return err
-			}
+	for sheet, widths := range map[string][]float64{scores: {14, 36, 8, 8, 36, 8}, details: {14, 30, 14, 30, 40, 30, 6, 10, 30}} {
+		if err := workbook.Widths(f, sheet, widths...); err != nil {
+			return err
+		}
+		if err := workbook.PrintTable(f, sheet, 1, 1); err != nil {
+			return err
 		}
 	}
-	if err := f.SetDocProps(&excelize.DocProperties{Title: fmt.Sprintf("网上巡查 #%d（%s，截至%s）", run.ID, run.Scope.Name, run.AsOf)}); err != nil {
-		return err
+	return workbook.Write(f, w)
+}
+
+// stateName is a finding's rectification state in words, "" outside a
+// notice.
+func stateName(state string) string {
+	if state == "" {
+		return ""
 	}
-	return f.Write(w)
+	return i18n.T(i18n.Zh, "inspect.state_"+state)
+}
+
+// answerText is the unit's answer in words with its note: 有异议（说明）.
+func answerText(fd Finding) string {
+	note := strings.TrimSpace(fd.AnswerNote)
+	switch {
+	case fd.Answer == "":
+		return note
+	case note == "":
+		return i18n.T(i18n.Zh, "inspect.answer_"+fd.Answer)
+	}
+	return i18n.T(i18n.Zh, "inspect.answer_"+fd.Answer) + "（" + note + "）"
+}
+
+// cellText leaves an empty text out, so that the cell stays empty.
+func cellText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

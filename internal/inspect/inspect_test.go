@@ -25,6 +25,7 @@ import (
 	"gongkai/internal/info"
 	"gongkai/internal/inspect"
 	"gongkai/internal/org"
+	"gongkai/internal/readertest"
 )
 
 func TestMain(m *testing.M) {
@@ -517,10 +518,12 @@ func TestRectification(t *testing.T) {
 			t.Errorf("published runs: %+v %v", runs, err)
 		}
 		// The workbook holds every unit's score and every finding.
+		since := time.Now()
 		var buf bytes.Buffer
 		if err := inspect.WriteXLSX(&buf, pub, map[string]string{inspect.Privacy: "个人信息保护"}); err != nil {
 			t.Fatal(err)
 		}
+		checkResultsXLSX(t, bytes.Clone(buf.Bytes()), since)
 		f, err := excelize.OpenReader(&buf)
 		if err != nil {
 			t.Fatal(err)
@@ -535,6 +538,39 @@ func TestRectification(t *testing.T) {
 			t.Errorf("workbook: %d score rows, %d finding rows for %d units and %d findings", len(scores), len(details), len(pub.Units), total)
 		}
 	})
+}
+
+// checkResultsXLSX opens a run's workbook with openpyxl: the states and
+// answers of findings are words, not codes, and a finding without an
+// answer has an empty cell.
+func checkResultsXLSX(t *testing.T, data []byte, since time.Time) {
+	t.Helper()
+	wb := readertest.MustOpenXLSX(t, data)
+	readertest.CheckWorkbook(t, wb, since)
+	wb.Sheet(t, "得分")
+	details := wb.Sheet(t, "问题清单")
+	states := map[any]int{}
+	answers := map[any]int{}
+	for _, row := range details.Rows[1:] {
+		states[row[7]]++
+		answers[row[8]]++
+	}
+	for st := range states {
+		if st != nil && st != "已销号" && st != "未销号" && st != "复查仍存在" {
+			t.Errorf("state cell %q is not a state's name", st)
+		}
+	}
+	if states["已销号"] == 0 || states["未销号"] == 0 {
+		t.Errorf("states = %v, want closed and open ones", states)
+	}
+	for a := range answers {
+		if s, ok := a.(string); a != nil && (!ok || strings.TrimSpace(s) != s || strings.HasPrefix(s, "fixed") || strings.HasPrefix(s, "disputed")) {
+			t.Errorf("answer cell %q", a)
+		}
+	}
+	if answers[nil] == 0 || len(answers) < 2 {
+		t.Errorf("answers = %v, want empty cells and answers", answers)
+	}
 }
 
 func TestCompareRuns(t *testing.T) {

@@ -7,6 +7,12 @@ import sys
 import openpyxl
 
 
+def print_area(ws):
+    # openpyxl gives one range as a string in some versions, a list in others.
+    area = ws.print_area or ""
+    return area if isinstance(area, str) else ",".join(area)
+
+
 def main(path):
     try:
         ro = openpyxl.load_workbook(path, read_only=True)
@@ -38,7 +44,7 @@ def main(path):
             "orientation": setup.orientation or "",
             "fit_to_width": int(setup.fitToWidth or 0) if setup.fitToWidth is not None else 1,
             "fit_to_page": bool(props and props.fitToPage),
-            "print_area": fw.print_area or "",
+            "print_area": print_area(fw),
             "print_title_rows": fw.print_title_rows or "",
             "widths": {k: d.width for k, d in fw.column_dimensions.items() if d.customWidth},
         })
