@@ -5,6 +5,8 @@ import (
 	"io"
 
 	"github.com/xuri/excelize/v2"
+
+	"gongkai/internal/workbook"
 )
 
 // compilationHeader is the header of the compilation workbook: the standard
@@ -12,15 +14,19 @@ import (
 // read back by ReadTable.
 var compilationHeader = []any{"单位", "领域", "序号", "一级事项", "二级事项", "公开内容（要素）", "公开依据", "公开时限", "公开主体", "公开渠道和载体", "公开对象", "公开方式", "公开层级"}
 
+// compilationWidths are the widths of the compilation's columns.
+var compilationWidths = []float64{16, 12, 6, 16, 18, 30, 24, 18, 14, 20, 10, 8, 10}
+
 // WriteCompilation writes published catalogs as one XLSX workbook (文件汇编):
-// a title row, the header, and one row per item.
+// a title row, the header, and one row per item. It prints on A4 landscape,
+// one page wide, with the header on every page.
 func WriteCompilation(w io.Writer, title string, cs []PublishedCatalog) error {
-	f := excelize.NewFile()
-	defer f.Close()
 	const sheet = "目录汇编"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+	f, err := workbook.New(title, sheet)
+	if err != nil {
 		return err
 	}
+	defer f.Close()
 	if err := f.SetCellValue(sheet, "A1", title); err != nil {
 		return err
 	}
@@ -38,7 +44,9 @@ func WriteCompilation(w io.Writer, title string, cs []PublishedCatalog) error {
 	if err != nil {
 		return err
 	}
-	f.SetCellStyle(sheet, "A1", "M2", bold)
+	if err := f.SetCellStyle(sheet, "A1", "M2", bold); err != nil {
+		return err
+	}
 	r := 3
 	for _, c := range cs {
 		for _, it := range c.Items {
@@ -50,12 +58,18 @@ func WriteCompilation(w io.Writer, title string, cs []PublishedCatalog) error {
 		}
 	}
 	if r > 3 {
-		f.SetCellStyle(sheet, "A3", fmt.Sprintf("M%d", r-1), wrap)
+		if err := f.SetCellStyle(sheet, "A3", fmt.Sprintf("M%d", r-1), wrap); err != nil {
+			return err
+		}
 	}
-	for col, width := range map[string]float64{"A": 16, "B": 12, "C": 6, "D": 16, "E": 18, "F": 30, "G": 24, "H": 18, "I": 14, "J": 20, "K": 10, "L": 8, "M": 10} {
-		f.SetColWidth(sheet, col, col, width)
+	if err := workbook.Widths(f, sheet, compilationWidths...); err != nil {
+		return err
 	}
-	f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
-	_, err = f.WriteTo(w)
-	return err
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := workbook.PrintTable(f, sheet, 2, 2); err != nil {
+		return err
+	}
+	return workbook.Write(f, w)
 }

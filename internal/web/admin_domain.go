@@ -7,14 +7,13 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/xuri/excelize/v2"
-
 	"gongkai/internal/auth"
 	"gongkai/internal/catalog"
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
 	"gongkai/internal/org"
+	"gongkai/internal/workbook"
 )
 
 // coverageRow is one counterpart unit in a domain's coverage matrix.
@@ -204,29 +203,50 @@ func (s *Server) domainReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := langOf(r)
-	f := excelize.NewFile()
+	title := i18n.T(lang, "domain.title", d.Name)
+	sheet := i18n.T(lang, "domain.coverage")
+	f, err := workbook.New(title, sheet)
+	if err != nil {
+		return err
+	}
 	defer f.Close()
-	sheet := "Sheet1"
 	header := []any{i18n.T(lang, "domain.district"), i18n.T(lang, "unit.name"), i18n.T(lang, "unit.code"), i18n.T(lang, "catalog.status"),
 		i18n.T(lang, "catalog.version"), i18n.T(lang, "catalog.items"), i18n.T(lang, "catalog.unparsed"), i18n.T(lang, "domain.grade"), i18n.T(lang, "domain.comment")}
-	f.SetCellValue(sheet, "A1", i18n.T(lang, "domain.title", d.Name))
-	f.SetSheetRow(sheet, "A2", &header)
+	if err := f.SetCellValue(sheet, "A1", title); err != nil {
+		return err
+	}
+	if err := f.SetSheetRow(sheet, "A2", &header); err != nil {
+		return err
+	}
 	n := 3
 	for _, g := range groups {
 		for _, row := range g.Rows {
-			vals := []any{g.Unit.Name, row.Unit.Name, row.Unit.Code, i18n.T(lang, "domain.no_catalog"), "", 0, 0, "", ""}
+			// A unit without a catalog has no version or counts: the
+			// cells stay empty, so the columns hold numbers only.
+			vals := []any{g.Unit.Name, row.Unit.Name, row.Unit.Code, i18n.T(lang, "domain.no_catalog"), nil, nil, nil, nil, nil}
 			if c := row.Catalog; c != nil {
-				vals[3], vals[4], vals[5], vals[6] = i18n.T(lang, "catalog.status."+string(c.Status)), c.PublishedVersion, c.Items, c.Unparsed
+				vals[3], vals[5], vals[6] = i18n.T(lang, "catalog.status."+string(c.Status)), c.Items, c.Unparsed
+				if c.PublishedVersion > 0 {
+					vals[4] = c.PublishedVersion
+				}
 			}
 			if gr := row.Grade; gr != nil {
 				vals[7], vals[8] = i18n.T(lang, "grade."+gr.Grade), gr.Comment
 			}
-			f.SetSheetRow(sheet, fmt.Sprintf("A%d", n), &vals)
+			if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", n), &vals); err != nil {
+				return err
+			}
 			n++
 		}
 	}
+	if err := workbook.Widths(f, sheet, 14, 24, 14, 10, 8, 8, 8, 8, 30); err != nil {
+		return err
+	}
+	if err := workbook.PrintTable(f, sheet, 2, 2); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
+	if err := workbook.Write(f, &buf); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
