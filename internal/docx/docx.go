@@ -77,19 +77,23 @@ func document(ps []Paragraph) string {
 	b.WriteString(`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`)
 	for _, p := range ps {
 		font, size := "仿宋", 32 // 三号 = 16 pt
-		var ppr string
+		// Paragraph properties in the order WordprocessingML requires
+		// (ECMA-376 Part 1 §17.3.1.26): spacing, ind, jc — one of each.
+		spacing := `<w:spacing w:line="560" w:lineRule="exact"/>` // 28 pt, fixed
+		var ind, jc string
 		switch p.Align {
 		case Title:
 			font, size = "方正小标宋简体", 44 // 二号 = 22 pt
-			ppr = `<w:jc w:val="center"/><w:spacing w:after="320"/>`
+			spacing = `<w:spacing w:after="320" w:line="560" w:lineRule="exact"/>`
+			jc = `<w:jc w:val="center"/>`
 		case Center:
-			ppr = `<w:jc w:val="center"/>`
+			jc = `<w:jc w:val="center"/>`
 		case Right:
-			ppr = `<w:jc w:val="right"/>`
+			jc = `<w:jc w:val="right"/>`
 		case Body:
-			ppr = `<w:ind w:firstLineChars="200" w:firstLine="640"/>`
+			ind = `<w:ind w:firstLineChars="200" w:firstLine="640"/>`
 		}
-		b.WriteString(`<w:p><w:pPr>` + ppr + `<w:spacing w:line="560" w:lineRule="exact"/></w:pPr>`)
+		b.WriteString(`<w:p><w:pPr>` + spacing + ind + jc + `</w:pPr>`)
 		rpr := `<w:rPr><w:rFonts w:ascii="` + font + `" w:hAnsi="` + font + `" w:eastAsia="` + font + `"/>`
 		rpr += `<w:sz w:val="` + strconv.Itoa(size) + `"/><w:szCs w:val="` + strconv.Itoa(size) + `"/></w:rPr>`
 		for i, line := range strings.Split(p.Text, "\n") {

@@ -7,9 +7,12 @@
 package readertest
 
 import (
+	"archive/zip"
+	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -206,4 +209,23 @@ func CheckWorkbook(t testing.TB, wb Workbook, since time.Time) {
 			t.Errorf("sheet %s declares %s but holds %s: read-only readers see %d rows", s.Name, s.Dimension, s.Used, len(s.Rows))
 		}
 	}
+}
+
+// ZipPart returns the part called name of an Office file.
+func ZipPart(t testing.TB, data []byte, name string) []byte {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("not a zip archive: %v", err)
+	}
+	f, err := z.Open(name)
+	if err != nil {
+		t.Fatalf("no part %s: %v", name, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

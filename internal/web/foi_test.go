@@ -14,6 +14,7 @@ import (
 	"gongkai/internal/db"
 	"gongkai/internal/db/dbtest"
 	"gongkai/internal/info"
+	"gongkai/internal/readertest"
 )
 
 func applyForm() url.Values {
@@ -176,6 +177,7 @@ func TestFOIJourney(t *testing.T) {
 		if err != nil || !strings.Contains(doc, "本机关予以公开。发放名单见附件。") {
 			t.Errorf("docx text: %v %q", err, doc)
 		}
+		readertest.Validate(t, readertest.WML, readertest.ZipPart(t, []byte(res.Body), "word/document.xml"))
 		mustSee(editor.postForm(app+"/deliver", url.Values{"note": {"电子邮件发送"}}), "deliver")
 		if res := citizen.get(status); !strings.Contains(res.Body, "已送达") || !strings.Contains(res.Body, "查看答复告知书") {
 			t.Error("the applicant does not see the delivered reply")
