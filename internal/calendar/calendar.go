@@ -422,3 +422,8 @@ func (c *Calendar) WorkdaysBetween(from, to Date) (int, error) {
 // China is China Standard Time (UTC+8, no daylight saving); statutory days
 // are counted in it.
 var China = time.FixedZone("CST", 8*3600)
+
+// Timestamp writes a moment as gongkai gives moments to machines (the JSON
+// API, feeds): RFC 3339 to the second in China time,
+// 2026-11-23T09:30:00+08:00.
+func Timestamp(t time.Time) string { return t.In(China).Format(time.RFC3339) }

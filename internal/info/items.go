@@ -2,6 +2,8 @@ package info
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -165,8 +167,10 @@ func PublishedRecords(ctx context.Context, q db.Querier, f Filter) ([]Record, er
 }
 
 // where is the condition of a unit or column filter.
-func (f Filter) where() (string, []any) {
-	where := `r.status = 'published'`
+func (f Filter) where() (string, []any) { return f.scope(`r.status = 'published'`) }
+
+// scope adds the unit and column of the filter to the condition where.
+func (f Filter) scope(where string) (string, []any) {
 	var args []any
 	if f.UnitID != 0 {
 		where += ` AND r.unit_id = ?`
@@ -177,6 +181,32 @@ func (f Filter) where() (string, []any) {
 		args = append(args, f.Column)
 	}
 	return where, args
+}
+
+// LastWithdrawal returns when a record of the filter's unit or column, or
+// of its catalog or item, was last withdrawn, and the zero time if none
+// ever was: the last time a list of them lost an entry. Withdrawn records
+// are few, so this reads a handful of rows.
+func LastWithdrawal(ctx context.Context, q db.Querier, f Filter) (time.Time, error) {
+	from := `info_records r`
+	where, args := f.scope(`r.status = 'withdrawn'`)
+	if f.CatalogID != 0 {
+		from = `info_items i CROSS JOIN info_records r`
+		where, args = `r.id = i.record_id AND i.catalog_id = ? AND r.status = 'withdrawn'`, []any{f.CatalogID}
+		if f.ItemKey != "" {
+			where += ` AND i.item_key = ?`
+			args = append(args, f.ItemKey)
+		}
+	}
+	var t time.Time
+	err := q.QueryRow(ctx, `SELECT r.updated_at FROM `+from+` WHERE `+where+` ORDER BY r.updated_at DESC LIMIT 1`, args...).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("last withdrawal: %w", err)
+	}
+	return t, nil
 }
 
 // CountPublished counts the published records of a unit or column filter,

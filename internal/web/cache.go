@@ -16,7 +16,13 @@ import (
 // changed and the page's language, and answers 304 when the client has it.
 func notModified(w http.ResponseWriter, r *http.Request, changed time.Time) bool {
 	changed = changed.UTC().Truncate(time.Second)
-	etag := fmt.Sprintf(`W/"%x-%s"`, changed.UnixNano(), langOf(r))
+	return conditional(w, r, changed, fmt.Sprintf(`W/"%x-%s"`, changed.UnixNano(), langOf(r)))
+}
+
+// conditional sets Last-Modified and the ETag etag, and answers 304 when
+// the client's copy matches: by the ETag when it sends one, else by date.
+func conditional(w http.ResponseWriter, r *http.Request, changed time.Time, etag string) bool {
+	changed = changed.UTC().Truncate(time.Second)
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Last-Modified", changed.Format(http.TimeFormat))
@@ -24,18 +30,21 @@ func notModified(w http.ResponseWriter, r *http.Request, changed time.Time) bool
 	// browser or proxy, and a 304 costs almost nothing.
 	h.Set("Cache-Control", "public, no-cache")
 	h.Add("Vary", "Cookie")
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		if inm == etag {
-			w.WriteHeader(http.StatusNotModified)
-			return true
-		}
-		return false
-	}
-	if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && !changed.After(ims) {
+	if clientHas(r, etag, changed) {
 		w.WriteHeader(http.StatusNotModified)
 		return true
 	}
 	return false
+}
+
+// clientHas reports whether the client's copy is current: by its
+// If-None-Match when it sends one, else by its If-Modified-Since.
+func clientHas(r *http.Request, etag string, changed time.Time) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		return etag != "" && inm == etag
+	}
+	ims, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	return err == nil && !changed.IsZero() && !changed.After(ims)
 }
 
 // serveAttachment sends a stored file under its original name.

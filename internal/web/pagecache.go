@@ -99,7 +99,8 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, key string, ge
 	for k, v := range e.header {
 		h[k] = v
 	}
-	if etag := e.header.Get("ETag"); etag != "" && r.Header.Get("If-None-Match") == etag {
+	modified, _ := http.ParseTime(e.header.Get("Last-Modified"))
+	if clientHas(r, e.header.Get("ETag"), modified) {
 		w.WriteHeader(http.StatusNotModified)
 		return true
 	}

@@ -133,6 +133,7 @@ func (s *Server) bzhUnit(w http.ResponseWriter, r *http.Request) error {
 	p.Title = u.Name
 	p.Section = "bzh"
 	p.Data = map[string]any{"Unit": u, "Children": children, "Ancestors": ancestors, "Catalogs": cs}
+	p.Feed = "/feeds/" + u.Code + ".atom"
 	s.render(w, r, http.StatusOK, "bzh_unit", p)
 	return nil
 }

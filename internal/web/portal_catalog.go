@@ -36,6 +36,7 @@ func (s *Server) bzhCatalog(w http.ResponseWriter, r *http.Request) error {
 	p.Section = "bzh"
 	p.Title = u.Name + " " + p.T("catalog.domain_catalog", pc.Domain.Name)
 	p.Data = map[string]any{"Unit": u, "Ancestors": ancestors, "Catalog": pc, "Records": records}
+	p.Feed = "/feeds/" + u.Code + "/" + pc.Domain.Code + ".atom"
 	s.render(w, r, http.StatusOK, "bzh_catalog", p)
 	return nil
 }

@@ -103,6 +103,9 @@ type page struct {
 	Errors map[string]string
 	Error  string
 	Admin  bool
+	// Feed is the path of the Atom feed of what the page lists, if it has
+	// one; the page's head points feed readers at it.
+	Feed string
 }
 
 // T translates key in the page's language.

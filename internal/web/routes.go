@@ -43,6 +43,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /bmfw/{$}", s.h(s.section("bmfw")))
 	mux.Handle("GET /search", s.h(s.search))
 	mux.Handle("GET /feeds/", s.h(s.feed))
+	mux.Handle("GET /robots.txt", s.h(s.robots))
 	mux.Handle("GET /sitemap.xml", s.h(s.sitemapIndex))
 	mux.Handle("GET /sitemap-pages.xml", s.h(s.sitemapPages))
 	mux.Handle("GET /{file}", s.h(s.sitemapInfo))
