@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
 	"gongkai/internal/org"
@@ -20,6 +21,16 @@ type PublishedCatalog struct {
 	Version     int           `json:"version"`
 	PublishedAt time.Time     `json:"published_at"`
 	Items       []CatalogItem `json:"items"`
+}
+
+// MarshalJSON gives the catalog as the API does, its publication moment in
+// China time (calendar.Timestamp).
+func (c PublishedCatalog) MarshalJSON() ([]byte, error) {
+	type plain PublishedCatalog
+	return json.Marshal(struct {
+		plain
+		PublishedAt string `json:"published_at"`
+	}{plain(c), calendar.Timestamp(c.PublishedAt)})
 }
 
 // PublishedIn returns the published catalogs of the units in the subtree of

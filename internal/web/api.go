@@ -111,6 +111,19 @@ func checkJSONText(body []byte) error {
 	}
 }
 
+// stamp is a moment as the API gives it: RFC 3339 to the second in China
+// time (calendar.Timestamp), 2026-11-23T09:30:00+08:00. Dates are strings
+// of the form 2026-11-23, also in China time.
+type stamp time.Time
+
+// MarshalJSON writes the moment, or null for the zero time.
+func (t stamp) MarshalJSON() ([]byte, error) {
+	if time.Time(t).IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(calendar.Timestamp(time.Time(t)))
+}
+
 type unitJSON struct {
 	Code      string    `json:"code"`
 	Name      string    `json:"name"`
@@ -119,12 +132,12 @@ type unitJSON struct {
 	Level     org.Level `json:"level"`
 	Parent    string    `json:"parent,omitempty"`
 	Sort      int       `json:"sort"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	CreatedAt stamp     `json:"created_at"`
+	UpdatedAt stamp     `json:"updated_at"`
 }
 
 func toUnitJSON(u org.Unit) unitJSON {
-	return unitJSON{Code: u.Code, Name: u.Name, NameEn: u.NameEn, Kind: u.Kind, Level: u.Level, Parent: u.ParentCode, Sort: u.Sort, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+	return unitJSON{Code: u.Code, Name: u.Name, NameEn: u.NameEn, Kind: u.Kind, Level: u.Level, Parent: u.ParentCode, Sort: u.Sort, CreatedAt: stamp(u.CreatedAt), UpdatedAt: stamp(u.UpdatedAt)}
 }
 
 func unitsJSON(us []org.Unit) []unitJSON {
@@ -252,11 +265,11 @@ type accountJSON struct {
 	Unit        string    `json:"unit"`
 	Domain      string    `json:"domain,omitempty"`
 	Disabled    bool      `json:"disabled"`
-	CreatedAt   time.Time `json:"created_at"`
+	CreatedAt   stamp     `json:"created_at"`
 }
 
 func toAccountJSON(a auth.Account) accountJSON {
-	return accountJSON{a.Login, a.DisplayName, a.Email, a.Role, a.Unit.Code, a.Domain, a.Disabled, a.CreatedAt}
+	return accountJSON{a.Login, a.DisplayName, a.Email, a.Role, a.Unit.Code, a.Domain, a.Disabled, stamp(a.CreatedAt)}
 }
 
 func (s *Server) apiAccounts(w http.ResponseWriter, r *http.Request) error {

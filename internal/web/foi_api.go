@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
@@ -20,7 +19,7 @@ type foiJSON struct {
 	Unit         string         `json:"unit"`
 	UnitName     string         `json:"unit_name"`
 	Channel      string         `json:"channel"`
-	SubmittedAt  time.Time      `json:"submitted_at"`
+	SubmittedAt  stamp          `json:"submitted_at"`
 	ReceivedDate string         `json:"received_date,omitempty"`
 	Status       string         `json:"status"`
 	Deadline     string         `json:"deadline,omitempty"`
@@ -40,7 +39,7 @@ type foiJSON struct {
 
 func (s *Server) toFOIJSON(app foi.Application, staff, steps bool) foiJSON {
 	cal := s.cfg.Calendar()
-	j := foiJSON{TrackingNo: app.TrackingNo, Unit: app.Unit.Code, UnitName: app.Unit.Name, Channel: app.Channel, SubmittedAt: app.SubmittedAt,
+	j := foiJSON{TrackingNo: app.TrackingNo, Unit: app.Unit.Code, UnitName: app.Unit.Name, Channel: app.Channel, SubmittedAt: stamp(app.SubmittedAt),
 		ReceivedDate: app.ReceivedDate, Status: app.Status, Description: app.Description, Result: app.Result, ResultDate: app.ResultDate, Reply: app.Reply}
 	if d, ok, _ := app.Deadline(cal); ok && app.Result == "" {
 		j.Deadline = d.String()

@@ -25,6 +25,21 @@ func (s *Server) searchQuery(r *http.Request) (info.Query, error) {
 	if utf8.RuneCountInString(q.Q) > maxQuery {
 		return q, errs.InvalidField("q", "search.too_long", maxQuery)
 	}
+	// Dates are refused, not ignored: a filter that silently does nothing
+	// gives wrong answers that look right.
+	var dates [2]calendar.Date
+	for i, name := range []string{"from", "to"} {
+		if s := v.Get(name); s != "" {
+			d, err := calendar.ParseDate(s)
+			if err != nil {
+				return q, errs.InvalidField(name, "calendar.bad_date", s)
+			}
+			dates[i] = d
+		}
+	}
+	if q.From != "" && q.To != "" && dates[1].Before(dates[0]) {
+		return q, errs.InvalidField("to", "calendar.to_before_from")
+	}
 	q.Page, _ = strconv.Atoi(v.Get("page"))
 	if q.Page < 1 || q.Page > 500 {
 		q.Page = 1
