@@ -116,6 +116,9 @@ func checkJSONText(body []byte) error {
 // of the form 2026-11-23, also in China time.
 type stamp time.Time
 
+// IsZero reports whether t is the zero time, for omitzero.
+func (t stamp) IsZero() bool { return time.Time(t).IsZero() }
+
 // MarshalJSON writes the moment, or null for the zero time.
 func (t stamp) MarshalJSON() ([]byte, error) {
 	if time.Time(t).IsZero() {

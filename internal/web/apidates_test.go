@@ -63,6 +63,7 @@ func TestAPIDateForms(t *testing.T) {
 		path string
 	}{
 		{anon, "/api/v1/units/440105-001/catalog"},
+		{anon, "/api/v1/audit/head"},
 		{anon, "/api/v1/search?q=" + url.QueryEscape("津贴")},
 		{admin, "/api/v1/admin/units"},
 		{admin, "/api/v1/admin/units/440105-001"},

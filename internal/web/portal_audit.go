@@ -50,12 +50,27 @@ func (s *Server) apiAuditHead(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := struct {
-		Published *audit.Head `json:"published"`
-		Current   *audit.Head `json:"current"`
-	}{Current: cur}
+		Published *headJSON `json:"published"`
+		Current   *headJSON `json:"current"`
+	}{Current: toHeadJSON(cur)}
 	if len(heads) > 0 {
-		out.Published = &heads[0]
+		out.Published = toHeadJSON(&heads[0])
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// headJSON is a head as the API gives it, its moments as stamps.
+type headJSON struct {
+	EventID     int64  `json:"event_id"`
+	Hash        string `json:"hash"`
+	EventAt     stamp  `json:"event_at"`
+	PublishedAt stamp  `json:"published_at,omitzero"`
+}
+
+func toHeadJSON(h *audit.Head) *headJSON {
+	if h == nil {
+		return nil
+	}
+	return &headJSON{EventID: h.EventID, Hash: h.Hash, EventAt: stamp(h.EventAt), PublishedAt: stamp(h.PublishedAt)}
 }
