@@ -1,7 +1,6 @@
 package web
 
 import (
-	"gongkai/internal/calendar"
 	"gongkai/internal/i18n"
 	"html/template"
 	"net/http"
@@ -137,12 +136,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func publishedDate(r info.Record) string {
-	if r.PublishedAt.IsZero() {
-		return ""
-	}
-	return r.PublishedAt.In(calendar.China).Format("2006-01-02")
-}
+func publishedDate(r info.Record) string { return chinaTime(r.PublishedAt, layoutDate) }
 
 // publicRecord returns the published record named in the path; anything
 // else — a draft, a withdrawn record, a bad number — is not found.
