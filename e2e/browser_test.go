@@ -148,12 +148,26 @@ func tab(t *testing.T) context.Context {
 // waits for the page the server redirects to (?done=…).
 func press(t *testing.T, ctx context.Context, action, done string) {
 	t.Helper()
-	must(t, ctx, chromedp.Click(`form[action$="`+action+`"] button[type=submit]`, chromedp.ByQuery))
+	clickDone(t, ctx, `form[action$="`+action+`"] button[type=submit]`, done)
+}
+
+// pressDo clicks the button of the record page that names step do
+// (every form of a record posts to the record) and waits for ?done=….
+func pressDo(t *testing.T, ctx context.Context, do, done string) {
+	t.Helper()
+	clickDone(t, ctx, `button[type=submit][name=do][value="`+do+`"]`, done)
+}
+
+// clickDone clicks the button sel finds, waits for the page the server
+// redirects to (?done=what) and checks that it confirms the step.
+func clickDone(t *testing.T, ctx context.Context, sel, done string) {
+	t.Helper()
+	must(t, ctx, chromedp.Click(sel, chromedp.ByQuery))
 	waitDone(t, ctx, done)
 	var flash string
 	must(t, ctx, chromedp.Text("p.flash", &flash, chromedp.ByQuery))
 	if flash == "" {
-		t.Fatalf("no confirmation after %s", action)
+		t.Fatalf("no confirmation after %s", sel)
 	}
 }
 
@@ -463,13 +477,13 @@ func TestInformationJourney(t *testing.T) {
 	checkAxe(t, ctx, "record with findings")
 	must(t, ctx,
 		chromedp.SetUploadFiles("#file", []string{file}, chromedp.ByQuery),
-		chromedp.Click(`form[action$="/attachments"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.Click(`button[name=do][value=attach]`, chromedp.ByQuery),
 	)
 	waitDone(t, ctx, "attached")
 	// Submitting is refused while personal data is there.
-	must(t, ctx, chromedp.Click(`form[action$="/submit"] button`, chromedp.ByQuery), chromedp.WaitVisible("p.error-box", chromedp.ByQuery))
+	must(t, ctx, chromedp.Click(`button[name=do][value=submit]`, chromedp.ByQuery), chromedp.WaitVisible("p.error-box", chromedp.ByQuery))
 	checkAxe(t, ctx, "blocked submission")
-	press(t, ctx, "/mask", "mask")
+	pressDo(t, ctx, "mask", "mask")
 	var loc string
 	must(t, ctx, chromedp.Location(&loc))
 	page := strings.Split(strings.TrimPrefix(loc, baseURL), "?")[0]
@@ -478,20 +492,20 @@ func TestInformationJourney(t *testing.T) {
 	login(t, ctx, reviewer.Login, reviewer.Password)
 	visit(t, ctx, page)
 	must(t, ctx, chromedp.SendKeys("#reason", "附件中为社区工作人员的工作手机，依规公开", chromedp.ByQuery))
-	press(t, ctx, "/override", "override")
+	pressDo(t, ctx, "override", "override")
 	logout(t, ctx)
 
 	login(t, ctx, editor.Login, editor.Password)
 	visit(t, ctx, page)
-	must(t, ctx, chromedp.Click(`form[action$="/items"] input[value="服务项目"]`, chromedp.ByQuery))
-	press(t, ctx, "/items", "items")
-	press(t, ctx, "/submit", "submit")
+	must(t, ctx, chromedp.Click(`form:has(button[value=items]) input[value="服务项目"]`, chromedp.ByQuery))
+	pressDo(t, ctx, "items", "items")
+	pressDo(t, ctx, "submit", "submit")
 	logout(t, ctx)
 
 	login(t, ctx, reviewer.Login, reviewer.Password)
 	visit(t, ctx, page)
-	press(t, ctx, "/approve", "approve")
-	press(t, ctx, "/publish", "publish")
+	pressDo(t, ctx, "approve", "approve")
+	pressDo(t, ctx, "publish", "publish")
 	checkAxe(t, ctx, "published record")
 	logout(t, ctx)
 
