@@ -235,11 +235,36 @@ func checkAxe(t *testing.T, ctx context.Context, what string) {
 	}
 }
 
-// visit opens path and checks it with axe.
+// visit opens path and checks it with axe and checkChoices.
 func visit(t *testing.T, ctx context.Context, path string) {
 	t.Helper()
 	must(t, ctx, chromedp.Navigate(baseURL+path), chromedp.WaitReady("body", chromedp.ByQuery))
 	checkAxe(t, ctx, path)
+	checkChoices(t, ctx, path)
+}
+
+// checkChoices fails on a visible check box or radio button that is not
+// inside its label, or that does not sit on the same line as the first
+// words of its label, left of them.
+func checkChoices(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	var bad []string
+	must(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
+  .filter(i => i.offsetParent !== null && !i.hasAttribute('aria-label'))
+  .map(i => {
+    const name = i.name + '=' + i.value, l = i.closest('label');
+    if (!l) return name + ': not inside a label';
+    const w = document.createTreeWalker(l, NodeFilter.SHOW_TEXT);
+    let n, words = null;
+    while ((n = w.nextNode())) if (n.textContent.trim()) { const r = document.createRange(); r.selectNodeContents(n); words = r.getClientRects()[0]; break; }
+    if (!words) return name + ': a label without words';
+    const box = i.getBoundingClientRect();
+    const sameLine = box.top < words.bottom && box.bottom > words.top, before = box.right <= words.left + 1;
+    return sameLine && before ? '' : name + ': box at ' + [box.left, box.top, box.right, box.bottom].map(Math.round) + ', words at ' + [words.left, words.top, words.right, words.bottom].map(Math.round);
+  }).filter(Boolean)`, &bad))
+	for _, b := range bad {
+		t.Errorf("%s: %s", what, b)
+	}
 }
 
 func TestEachRoleSeesItsDashboard(t *testing.T) {
@@ -273,7 +298,7 @@ func TestEachRoleSeesItsDashboard(t *testing.T) {
 func TestPublicPagesAreAccessible(t *testing.T) {
 	ctx := tab(t)
 	for _, p := range []string{"/", "/?lang=en", "/zwgk/", "/zwgk/zn/", "/zwgk/bzh/", "/zwgk/bzh/440105/", "/zwgk/bzh/440105-001/",
-		"/zwgk/bzh/440105-001/21/", "/zwgk/bzh/440105/hb/", "/ysqgk/", "/search?q=%E6%B5%B7%E7%8F%A0", "/search?q=%E9%95%BF%E8%80%85%E9%A5%AD%E5%A0%82", "/zwgk/info/1/", "/admin/login", "/no-such-page"} {
+		"/zwgk/bzh/440105-001/21/", "/zwgk/bzh/440105/hb/", "/ysqgk/", "/ysqgk/sq/", "/search?q=%E6%B5%B7%E7%8F%A0", "/search?q=%E9%95%BF%E8%80%85%E9%A5%AD%E5%A0%82", "/zwgk/info/1/", "/admin/login", "/no-such-page"} {
 		visit(t, ctx, p)
 	}
 	// The login page showing an error.
