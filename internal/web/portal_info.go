@@ -174,7 +174,7 @@ func (s *Server) infoPage(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(r, "col.bzh")
 	p.Section = "bzh"
 	p.Title = rec.Title
-	p.Data = map[string]any{"Record": rec, "Successor": successor, "Ancestors": ancestors, "Published": publishedDate(rec),
+	p.Data = map[string]any{"Record": rec, "Successor": successor, "Ancestors": ancestors, "Meta": recordMeta(p.Lang, rec),
 		"Body": template.HTML(info.SanitizeBody(rec.Body))} // again, for bodies stored before the sanitizer balanced tags
 	s.render(w, r, http.StatusOK, "info", p)
 	return nil
@@ -244,4 +244,33 @@ func (s *Server) unitColumn(column string) handler {
 		p.Title = u.Name + " · " + p.T(key)
 		return s.infoList(w, r, p, &u, column)
 	}
+}
+
+// metaPair is a label and a value of a record's metadata table.
+type metaPair struct{ Label, Value string }
+
+// recordMeta returns the metadata the public record page shows, two pairs
+// a row; an element the record does not have (no 发文字号, no topic) is left
+// out rather than shown empty.
+func recordMeta(lang i18n.Lang, rec info.Record) [][]metaPair {
+	issuer := rec.Issuer
+	if issuer == "" {
+		issuer = rec.Unit.Name
+	}
+	var pairs []metaPair
+	for _, p := range []metaPair{
+		{"info.index_no", rec.IndexNo}, {"info.topic", rec.Topic},
+		{"info.issuer", issuer}, {"info.written_date", rec.WrittenDate},
+		{"info.doc_number", rec.DocNumber}, {"info.published", publishedDate(rec)},
+		{"info.genre", rec.Genre}, {"info.validity", i18n.T(lang, "info.validity."+rec.Validity)},
+	} {
+		if strings.TrimSpace(p.Value) != "" {
+			pairs = append(pairs, metaPair{i18n.T(lang, p.Label), p.Value})
+		}
+	}
+	var rows [][]metaPair
+	for i := 0; i < len(pairs); i += 2 {
+		rows = append(rows, pairs[i:min(i+2, len(pairs))])
+	}
+	return rows
 }
