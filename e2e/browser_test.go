@@ -148,12 +148,26 @@ func tab(t *testing.T) context.Context {
 // waits for the page the server redirects to (?done=…).
 func press(t *testing.T, ctx context.Context, action, done string) {
 	t.Helper()
-	must(t, ctx, chromedp.Click(`form[action$="`+action+`"] button[type=submit]`, chromedp.ByQuery))
+	clickDone(t, ctx, `form[action$="`+action+`"] button[type=submit]`, done)
+}
+
+// pressDo clicks the button of the record page that names step do
+// (every form of a record posts to the record) and waits for ?done=….
+func pressDo(t *testing.T, ctx context.Context, do, done string) {
+	t.Helper()
+	clickDone(t, ctx, `button[type=submit][name=do][value="`+do+`"]`, done)
+}
+
+// clickDone clicks the button sel finds, waits for the page the server
+// redirects to (?done=what) and checks that it confirms the step.
+func clickDone(t *testing.T, ctx context.Context, sel, done string) {
+	t.Helper()
+	must(t, ctx, chromedp.Click(sel, chromedp.ByQuery))
 	waitDone(t, ctx, done)
 	var flash string
 	must(t, ctx, chromedp.Text("p.flash", &flash, chromedp.ByQuery))
 	if flash == "" {
-		t.Fatalf("no confirmation after %s", action)
+		t.Fatalf("no confirmation after %s", sel)
 	}
 }
 
@@ -221,11 +235,42 @@ func checkAxe(t *testing.T, ctx context.Context, what string) {
 	}
 }
 
-// visit opens path and checks it with axe.
+// open opens path and waits for it.
+func open(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	must(t, ctx, chromedp.Navigate(baseURL+path), chromedp.WaitReady("body", chromedp.ByQuery))
+}
+
+// visit opens path and checks it with axe and checkChoices.
 func visit(t *testing.T, ctx context.Context, path string) {
 	t.Helper()
 	must(t, ctx, chromedp.Navigate(baseURL+path), chromedp.WaitReady("body", chromedp.ByQuery))
 	checkAxe(t, ctx, path)
+	checkChoices(t, ctx, path)
+}
+
+// checkChoices fails on a visible check box or radio button that is not
+// inside its label, or that does not sit on the same line as the first
+// words of its label, left of them.
+func checkChoices(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	var bad []string
+	must(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
+  .filter(i => i.offsetParent !== null && !i.hasAttribute('aria-label'))
+  .map(i => {
+    const name = i.name + '=' + i.value, l = i.closest('label');
+    if (!l) return name + ': not inside a label';
+    const w = document.createTreeWalker(l, NodeFilter.SHOW_TEXT);
+    let n, words = null;
+    while ((n = w.nextNode())) if (n.textContent.trim()) { const r = document.createRange(); r.selectNodeContents(n); words = r.getClientRects()[0]; break; }
+    if (!words) return name + ': a label without words';
+    const box = i.getBoundingClientRect();
+    const sameLine = box.top < words.bottom && box.bottom > words.top, before = box.right <= words.left + 1;
+    return sameLine && before ? '' : name + ': box at ' + [box.left, box.top, box.right, box.bottom].map(Math.round) + ', words at ' + [words.left, words.top, words.right, words.bottom].map(Math.round);
+  }).filter(Boolean)`, &bad))
+	for _, b := range bad {
+		t.Errorf("%s: %s", what, b)
+	}
 }
 
 func TestEachRoleSeesItsDashboard(t *testing.T) {
@@ -259,7 +304,7 @@ func TestEachRoleSeesItsDashboard(t *testing.T) {
 func TestPublicPagesAreAccessible(t *testing.T) {
 	ctx := tab(t)
 	for _, p := range []string{"/", "/?lang=en", "/zwgk/", "/zwgk/zn/", "/zwgk/bzh/", "/zwgk/bzh/440105/", "/zwgk/bzh/440105-001/",
-		"/zwgk/bzh/440105-001/21/", "/zwgk/bzh/440105/hb/", "/ysqgk/", "/search?q=%E6%B5%B7%E7%8F%A0", "/search?q=%E9%95%BF%E8%80%85%E9%A5%AD%E5%A0%82", "/zwgk/info/1/", "/admin/login", "/no-such-page"} {
+		"/zwgk/bzh/440105-001/21/", "/zwgk/bzh/440105/hb/", "/ysqgk/", "/ysqgk/sq/", "/search?q=%E6%B5%B7%E7%8F%A0", "/search?q=%E9%95%BF%E8%80%85%E9%A5%AD%E5%A0%82", "/zwgk/info/1/", "/admin/login", "/no-such-page"} {
 		visit(t, ctx, p)
 	}
 	// The login page showing an error.
@@ -292,28 +337,57 @@ func TestConsolePagesAreAccessible(t *testing.T) {
 	}
 }
 
+// TestPhoneLayout opens the pages a person reads on a phone 390 px wide:
+// no page is wider than the screen, and a table too wide for it scrolls in
+// its own container, which says so (a visible hint) and can be reached and
+// scrolled from the keyboard (role=region, a label, tabindex=0).
 func TestPhoneLayout(t *testing.T) {
 	ctx := tab(t)
 	must(t, ctx, chromedp.Emulate(phone))
 	check := func(what string) {
 		t.Helper()
-		var widths []float64
-		must(t, ctx, chromedp.Evaluate(`[document.documentElement.scrollWidth, window.innerWidth]`, &widths))
-		if len(widths) != 2 || widths[0] > widths[1]+1 {
-			t.Errorf("%s scrolls sideways on a phone: page %v px wide in a %v px window", what, widths[0], widths[1])
+		var width float64
+		var wide string
+		must(t, ctx, chromedp.Evaluate(`document.scrollingElement.scrollWidth`, &width),
+			chromedp.Evaluate(`(() => { const out = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 1)); return out.slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30)).join('; ') })()`, &wide))
+		if width > phoneWidth {
+			t.Errorf("%s scrolls sideways on a phone: %v px wide at %d (%s)", what, width, phoneWidth, wide)
 		}
 		var nav int
 		must(t, ctx, chromedp.Evaluate(`document.querySelectorAll('nav.main-nav a').length`, &nav))
 		if nav == 0 {
 			t.Errorf("%s has no navigation on a phone", what)
 		}
+		var bad []string
+		must(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll('main table')].filter(t => t.offsetParent !== null).map(t => {
+  const c = t.closest('[role=region]');
+  const name = (t.caption && t.caption.textContent.trim()) || t.className || 'table';
+  if (!c) return t.scrollWidth > t.parentElement.clientWidth + 1 ? name + ': too wide and not in a scrolling region' : '';
+  const labelled = c.getAttribute('aria-label') || (c.getAttribute('aria-labelledby') && document.getElementById(c.getAttribute('aria-labelledby')));
+  if (!labelled || c.getAttribute('tabindex') !== '0') return name + ': its region has no label or is not focusable';
+  if (c.scrollWidth > c.clientWidth + 1) {
+    const hint = c.querySelector('.scroll-hint') || (c.previousElementSibling && c.previousElementSibling.matches('.scroll-hint') && c.previousElementSibling);
+    if (!hint || hint.offsetParent === null) return name + ': scrolls sideways without a visible hint';
+  }
+  return '';
+}).concat([...document.querySelectorAll('main td, main th')].filter(c => c.offsetParent !== null).map(c => {
+  // A column squeezed to a character or two wraps its words one
+  // character a line: fewer than two characters a line.
+  const text = c.textContent.trim(), w = document.createTreeWalker(c, NodeFilter.SHOW_TEXT), tops = new Set();
+  for (let n; (n = w.nextNode());) { const r = document.createRange(); r.selectNodeContents(n); for (const x of r.getClientRects()) if (x.width > 0) tops.add(Math.round(x.bottom / 4)); }
+  const lines = tops.size;
+  return [...text].length > 2 && lines > 1 && [...text].length / lines < 2 ? 'a cell of ' + lines + ' lines: ' + text.slice(0, 20) : '';
+}).filter(Boolean).slice(0, 3)).filter(Boolean)`, &bad))
+		for _, b := range bad {
+			t.Errorf("%s: %s", what, b)
+		}
 	}
-	for _, p := range []string{"/", "/zwgk/bzh/", "/zwgk/bzh/440105-001/21/", "/ysqgk/", "/ysqgk/sq/", "/ysqgk/cx/", "/admin/login"} {
-		visit(t, ctx, p)
+	for _, p := range []string{"/", "/zwgk/bzh/", "/zwgk/bzh/440105-001/", "/zwgk/bzh/440105-001/21/", "/zwgk/info/1/", "/ysqgk/", "/ysqgk/sq/", "/ysqgk/cx/", "/search?q=%E9%95%BF%E8%80%85", "/admin/login"} {
+		open(t, ctx, p)
 		check(p)
 	}
 	// The application form showing its errors.
-	visit(t, ctx, "/ysqgk/sq/")
+	open(t, ctx, "/ysqgk/sq/")
 	must(t, ctx,
 		chromedp.SetValue(`#unit`, "440105-001", chromedp.ByQuery),
 		chromedp.SendKeys(`#name`, "王小明", chromedp.ByQuery),
@@ -324,15 +398,27 @@ func TestPhoneLayout(t *testing.T) {
 		chromedp.WaitVisible(`#id_number-error`, chromedp.ByQuery))
 	checkAxe(t, ctx, "application form with errors")
 	check("application form with errors")
+	// Corrected, it makes an application for the console's list.
+	must(t, ctx,
+		chromedp.SetValue(`#id_number`, "11010519491231002X", chromedp.ByQuery),
+		chromedp.Click(`input[name=delivery][value=pickup]`, chromedp.ByQuery),
+		chromedp.Click(`form[action="/ysqgk/sq/"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#tracking-no`, chromedp.ByQuery))
+	check("application submitted")
 	da := demoAccount(t, auth.PublicOfficeDistrict)
 	login(t, ctx, da.Login, da.Password)
 	check("dashboard")
-	visit(t, ctx, "/admin/catalogs/440105-002/21")
-	check("catalog review")
-	visit(t, ctx, "/admin/foi")
-	check("applications")
-	visit(t, ctx, "/admin/foi/new")
-	check("application registration")
+	for _, p := range []string{"/admin/catalogs/440105-002/21", "/admin/foi", "/admin/foi/new", "/admin/inspect", "/admin/reports?unit=440105&year=2025"} {
+		open(t, ctx, p)
+		check(p)
+	}
+	logout(t, ctx)
+	ed := demoAccount(t, auth.UnitEditor)
+	login(t, ctx, ed.Login, ed.Password)
+	for _, p := range []string{"/admin/info", "/admin/reports?unit=440105-001&year=2025"} {
+		open(t, ctx, p)
+		check(p)
+	}
 }
 
 // phone is a narrow touch screen.
@@ -340,8 +426,11 @@ var phone = phoneInfo{}
 
 type phoneInfo struct{}
 
+// phoneWidth is the width of a common phone's screen in CSS pixels.
+const phoneWidth = 390
+
 func (phoneInfo) Device() device.Info {
-	return device.Info{Name: "phone", UserAgent: "Mozilla/5.0 (Linux; Android 14) Mobile", Width: 375, Height: 812, Scale: 3, Mobile: true, Touch: true}
+	return device.Info{Name: "phone", UserAgent: "Mozilla/5.0 (Linux; Android 14) Mobile", Width: phoneWidth, Height: 844, Scale: 3, Mobile: true, Touch: true}
 }
 
 func TestLoginWithoutJavaScript(t *testing.T) {
@@ -463,13 +552,13 @@ func TestInformationJourney(t *testing.T) {
 	checkAxe(t, ctx, "record with findings")
 	must(t, ctx,
 		chromedp.SetUploadFiles("#file", []string{file}, chromedp.ByQuery),
-		chromedp.Click(`form[action$="/attachments"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.Click(`button[name=do][value=attach]`, chromedp.ByQuery),
 	)
 	waitDone(t, ctx, "attached")
 	// Submitting is refused while personal data is there.
-	must(t, ctx, chromedp.Click(`form[action$="/submit"] button`, chromedp.ByQuery), chromedp.WaitVisible("p.error-box", chromedp.ByQuery))
+	must(t, ctx, chromedp.Click(`button[name=do][value=submit]`, chromedp.ByQuery), chromedp.WaitVisible("p.error-box", chromedp.ByQuery))
 	checkAxe(t, ctx, "blocked submission")
-	press(t, ctx, "/mask", "mask")
+	pressDo(t, ctx, "mask", "mask")
 	var loc string
 	must(t, ctx, chromedp.Location(&loc))
 	page := strings.Split(strings.TrimPrefix(loc, baseURL), "?")[0]
@@ -478,20 +567,20 @@ func TestInformationJourney(t *testing.T) {
 	login(t, ctx, reviewer.Login, reviewer.Password)
 	visit(t, ctx, page)
 	must(t, ctx, chromedp.SendKeys("#reason", "附件中为社区工作人员的工作手机，依规公开", chromedp.ByQuery))
-	press(t, ctx, "/override", "override")
+	pressDo(t, ctx, "override", "override")
 	logout(t, ctx)
 
 	login(t, ctx, editor.Login, editor.Password)
 	visit(t, ctx, page)
-	must(t, ctx, chromedp.Click(`form[action$="/items"] input[value="服务项目"]`, chromedp.ByQuery))
-	press(t, ctx, "/items", "items")
-	press(t, ctx, "/submit", "submit")
+	must(t, ctx, chromedp.Click(`form:has(button[value=items]) input[value="服务项目"]`, chromedp.ByQuery))
+	pressDo(t, ctx, "items", "items")
+	pressDo(t, ctx, "submit", "submit")
 	logout(t, ctx)
 
 	login(t, ctx, reviewer.Login, reviewer.Password)
 	visit(t, ctx, page)
-	press(t, ctx, "/approve", "approve")
-	press(t, ctx, "/publish", "publish")
+	pressDo(t, ctx, "approve", "approve")
+	pressDo(t, ctx, "publish", "publish")
 	checkAxe(t, ctx, "published record")
 	logout(t, ctx)
 

@@ -257,10 +257,8 @@ func (s *Server) infoFormError(w http.ResponseWriter, r *http.Request, a *auth.A
 	}
 	p := s.adminPage(r, "admin.info", "info")
 	p.Form = formOf(rec)
-	if r.PostForm.Get("title") != "" || r.PathValue("action") == "" {
-		for k, v := range r.PostForm {
-			p.Form[k] = v
-		}
+	for k, v := range r.PostForm {
+		p.Form[k] = v
 	}
 	p.Errors, p.Error = fieldErrors(p.Lang, err), i18n.Error(p.Lang, err)
 	return s.infoDetail(w, r, a, p, rec, statusOf(k))
@@ -290,15 +288,27 @@ func (s *Server) onRecord(w http.ResponseWriter, r *http.Request, a *auth.Accoun
 	return nil
 }
 
-// infoSave updates a draft.
-func (s *Server) infoSave(w http.ResponseWriter, r *http.Request) error {
+// infoPost runs the step a form of the record page names: an upload
+// (the multipart form), the step in do, or saving the draft.
+func (s *Server) infoPost(w http.ResponseWriter, r *http.Request) error {
 	a, err := requireAccount(r)
 	if err != nil {
 		return err
 	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return s.infoUpload(w, r, a)
+	}
 	if err := parseFormN(w, r, 4<<20); err != nil {
 		return err
 	}
+	if do := r.PostForm.Get("do"); do != "" && do != "save" {
+		return s.infoAction(w, r, a, do)
+	}
+	return s.infoSave(w, r, a)
+}
+
+// infoSave updates a draft.
+func (s *Server) infoSave(w http.ResponseWriter, r *http.Request, a *auth.Account) error {
 	return s.onRecord(w, r, a, "saved", func(ctx context.Context, tx *db.Tx, a *auth.Account, cur info.Record) (info.Record, error) {
 		in, err := inputOf(r.PostForm)
 		if err != nil {
@@ -309,11 +319,7 @@ func (s *Server) infoSave(w http.ResponseWriter, r *http.Request) error {
 }
 
 // infoUpload attaches an uploaded file to a draft.
-func (s *Server) infoUpload(w http.ResponseWriter, r *http.Request) error {
-	a, err := requireAccount(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) infoUpload(w http.ResponseWriter, r *http.Request, a *auth.Account) error {
 	r.Body = http.MaxBytesReader(w, r.Body, info.MaxAttachment+1<<20)
 	data, uerr := readUpload(r, "file", info.MaxAttachment)
 	return s.onRecord(w, r, a, "attached", func(ctx context.Context, tx *db.Tx, a *auth.Account, cur info.Record) (info.Record, error) {
@@ -325,16 +331,8 @@ func (s *Server) infoUpload(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// infoAction runs a workflow step on a record.
-func (s *Server) infoAction(w http.ResponseWriter, r *http.Request) error {
-	a, err := requireAccount(r)
-	if err != nil {
-		return err
-	}
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	action := r.PathValue("action")
+// infoAction runs the workflow step action on a record.
+func (s *Server) infoAction(w http.ResponseWriter, r *http.Request, a *auth.Account, action string) error {
 	f := r.PostForm
 	return s.onRecord(w, r, a, action, func(ctx context.Context, tx *db.Tx, a *auth.Account, cur info.Record) (info.Record, error) {
 		switch action {

@@ -56,31 +56,31 @@ func TestInformationJourneyOverHTTP(t *testing.T) {
 		if len(find(t, body, "#screen-h")) == 0 || !strings.Contains(body, "44*************517") {
 			t.Fatal("the record page does not show the screening findings")
 		}
-		if res := editor.upload(page+"/attachments", "file", "申领名单.docx", infotest.DOCX("联系人李某13912345678")); res.StatusCode != http.StatusSeeOther {
+		if res := editor.upload(page, "file", "申领名单.docx", infotest.DOCX("联系人李某13912345678")); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("upload: %d %s", res.StatusCode, excerpt(res.Body, "alert"))
 		}
-		if res := editor.upload(page+"/attachments", "file", "virus.exe", []byte("MZ")); res.StatusCode != http.StatusBadRequest {
+		if res := editor.upload(page, "file", "virus.exe", []byte("MZ")); res.StatusCode != http.StatusBadRequest {
 			t.Errorf("exe upload: %d", res.StatusCode)
 		}
 		// Blocked, masked, still blocked by the attachment, released by the
 		// reviewer, submitted.
-		if res := editor.postForm(page+"/submit", nil); res.StatusCode != http.StatusBadRequest || !strings.Contains(text(t, res.Body, "[role=alert]"), "3") {
+		if res := editor.postForm(page, url.Values{"do": {"submit"}}); res.StatusCode != http.StatusBadRequest || !strings.Contains(text(t, res.Body, "[role=alert]"), "3") {
 			t.Fatalf("submit with personal data: %d %q", res.StatusCode, text(t, res.Body, "[role=alert]"))
 		}
-		if res := editor.postForm(page+"/mask", nil); res.StatusCode != http.StatusSeeOther {
+		if res := editor.postForm(page, url.Values{"do": {"mask"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("mask: %d", res.StatusCode)
 		}
-		if res := editor.postForm(page+"/submit", nil); res.StatusCode != http.StatusBadRequest {
+		if res := editor.postForm(page, url.Values{"do": {"submit"}}); res.StatusCode != http.StatusBadRequest {
 			t.Fatalf("submit with an attachment finding: %d", res.StatusCode)
 		}
-		if res := editor.postForm(page+"/override", url.Values{"reason": {"名单依规公示"}}); res.StatusCode != http.StatusForbidden {
+		if res := editor.postForm(page, url.Values{"do": {"override"}, "reason": {"名单依规公示"}}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("editor overrides: %d", res.StatusCode)
 		}
-		if res := reviewer.postForm(page+"/override", url.Values{"reason": {"附件中为社区工作人员的工作手机，依规公开"}}); res.StatusCode != http.StatusSeeOther {
+		if res := reviewer.postForm(page, url.Values{"do": {"override"}, "reason": {"附件中为社区工作人员的工作手机，依规公开"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("override: %d %s", res.StatusCode, excerpt(res.Body, "alert"))
 		}
 		// Linking it to a catalog item.
-		if res := editor.postForm(page+"/items", url.Values{"domain": {"21"}, "item": {"高龄老年人津贴"}}); res.StatusCode != http.StatusSeeOther {
+		if res := editor.postForm(page, url.Values{"do": {"items"}, "domain": {"21"}, "item": {"高龄老年人津贴"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("items: %d %s", res.StatusCode, excerpt(res.Body, "alert"))
 		}
 		for _, step := range []struct {
@@ -88,7 +88,7 @@ func TestInformationJourneyOverHTTP(t *testing.T) {
 			action string
 			want   int
 		}{{editor, "submit", 303}, {editor, "approve", 403}, {reviewer, "approve", 303}, {reviewer, "publish", 303}} {
-			if res := step.who.postForm(page+"/"+step.action, nil); res.StatusCode != step.want {
+			if res := step.who.postForm(page, url.Values{"do": {step.action}}); res.StatusCode != step.want {
 				t.Fatalf("%s: %d %s", step.action, res.StatusCode, excerpt(res.Body, "alert"))
 			}
 		}
@@ -115,7 +115,7 @@ func TestInformationJourneyOverHTTP(t *testing.T) {
 			if res := c.get(page); res.StatusCode != http.StatusNotFound {
 				t.Errorf("%s reads the record: %d", name, res.StatusCode)
 			}
-			if res := c.postForm(page+"/withdraw", url.Values{"reason": {"x"}}); res.StatusCode != http.StatusNotFound {
+			if res := c.postForm(page, url.Values{"do": {"withdraw"}, "reason": {"x"}}); res.StatusCode != http.StatusNotFound {
 				t.Errorf("%s withdraws: %d", name, res.StatusCode)
 			}
 		}
@@ -131,7 +131,7 @@ func TestInformationJourneyOverHTTP(t *testing.T) {
 			t.Errorf("item deadlines: %s", excerpt(list, "items-h"))
 		}
 		// Withdrawal takes it off the portal.
-		if res := reviewer.postForm(page+"/withdraw", url.Values{"reason": {"名单有误"}}); res.StatusCode != http.StatusSeeOther {
+		if res := reviewer.postForm(page, url.Values{"do": {"withdraw"}, "reason": {"名单有误"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d", res.StatusCode)
 		}
 		if res := pub.get("/zwgk/info/" + id + "/"); res.StatusCode != http.StatusNotFound {
@@ -145,4 +145,53 @@ func TestInformationJourneyOverHTTP(t *testing.T) {
 			t.Errorf("after withdrawal: %s %q", r.Status, r.StatusNote)
 		}
 	})
+}
+
+// A step that fails is shown at the record's own URL, with what was typed:
+// every form of the record page posts to the record and names its step
+// with the button (do=…), so the address bar never reads …/5/submit.
+func TestRecordStepsPostToTheRecord(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	editor := e.asDemo(auth.UnitEditor)
+	res := editor.postForm("/admin/info", url.Values{"unit": {"440105-001"}, "title": {"赤岗街道申领名单公示"}, "written_date": {"2026-11-20"},
+		"attribute": {"active"}, "validity": {"valid"}, "genre": {"公示"}, "body": {"<p>联系电话13800138000。</p>"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	page := strings.Split(res.Header.Get("Location"), "?")[0]
+	body := editor.get(page).Body
+	forms := find(t, body, "main form[method=post]")
+	if len(forms) < 4 {
+		t.Fatalf("%d forms on the record page", len(forms))
+	}
+	for _, f := range find(t, body, "main form[method=post]:not([action='"+page+"'])") {
+		t.Errorf("a form of the record page posts elsewhere: %v", f.Attr)
+	}
+	if len(find(t, body, `form[action="`+page+`"] button[name=do][value=submit]`)) != 1 {
+		t.Fatal("no submit button naming its step")
+	}
+	res = editor.postForm(page, url.Values{"do": {"submit"}})
+	if res.StatusCode != http.StatusBadRequest || text(t, res.Body, "p[role=alert]") == "" || text(t, res.Body, "h1") != "赤岗街道申领名单公示" {
+		t.Fatalf("failed submit: %d %q", res.StatusCode, text(t, res.Body, "p[role=alert]"))
+	}
+	// A refused step is shown on the record too.
+	res = editor.postForm(page, url.Values{"do": {"override"}, "reason": {"工作手机依规公开"}})
+	if res.StatusCode != http.StatusForbidden || text(t, res.Body, "p[role=alert]") == "" {
+		t.Fatalf("editor's override: %d", res.StatusCode)
+	}
+	if res := editor.postForm(page, url.Values{"do": {"nonsense"}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown step: %d", res.StatusCode)
+	}
+	if res := editor.postForm(page+"/submit", nil); res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("the old step path still answers: %d %s", res.StatusCode, text(t, res.Body, "main"))
+	}
+	// The upload posts there too, and a bad file is shown on the record.
+	if res := editor.upload(page, "file", "virus.exe", []byte("MZ")); res.StatusCode != http.StatusBadRequest || text(t, res.Body, "h1") != "赤岗街道申领名单公示" {
+		t.Errorf("bad upload: %d", res.StatusCode)
+	}
+	// Another district's editor cannot step it.
+	addAccount(t, e, auth.NewAccount{Login: "bj-editor", Role: auth.UnitEditor, UnitCode: "440104-001"})
+	if res := e.as("bj-editor", "bj-editor-pw-2026").postForm(page, url.Values{"do": {"submit"}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("越秀区 editor submits: %d", res.StatusCode)
+	}
 }

@@ -209,12 +209,7 @@ func (s *Server) reportsRender(w http.ResponseWriter, r *http.Request, p *page, 
 }
 
 // publishedOn is the day a report was published in China, or "".
-func publishedOn(st report.Status) string {
-	if st.PublishedAt.IsZero() {
-		return ""
-	}
-	return calendar.DateOf(st.PublishedAt.In(calendar.China)).String()
-}
+func publishedOn(st report.Status) string { return chinaTime(st.PublishedAt, layoutDate) }
 
 // download is a link to a report in a format.
 type download struct{ Format, URL string }

@@ -85,7 +85,7 @@ func TestFOIJourney(t *testing.T) {
 		// district sees nothing of it.
 		res = editor.get("/admin/foi")
 		id := strings.TrimPrefix(attr(t, res.Body, "table a[href^='/admin/foi/']", "href"), "/admin/foi/")
-		if !strings.Contains(res.Body, no) || !strings.Contains(text(t, res.Body, "#urgent-h + div"), "确认收到") {
+		if !strings.Contains(res.Body, no) || !strings.Contains(text(t, res.Body, "#urgent-h ~ div.table-wrap"), "确认收到") {
 			t.Fatalf("list: %s", excerpt(res.Body, "urgent"))
 		}
 		app := "/admin/foi/" + id

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"gongkai/internal/calendar"
 	"gongkai/internal/i18n"
 	"html/template"
 	"net/http"
@@ -152,12 +151,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func publishedDate(r info.Record) string {
-	if r.PublishedAt.IsZero() {
-		return ""
-	}
-	return r.PublishedAt.In(calendar.China).Format("2006-01-02")
-}
+func publishedDate(r info.Record) string { return chinaTime(r.PublishedAt, layoutDate) }
 
 // publicRecord returns the published record named in the path; anything
 // else — a draft, a withdrawn record, a bad number — is not found.
@@ -195,7 +189,7 @@ func (s *Server) infoPage(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(r, "col.bzh")
 	p.Section = "bzh"
 	p.Title = rec.Title
-	p.Data = map[string]any{"Record": rec, "Successor": successor, "Ancestors": ancestors, "Published": publishedDate(rec),
+	p.Data = map[string]any{"Record": rec, "Successor": successor, "Ancestors": ancestors, "Meta": recordMeta(p.Lang, rec),
 		"Body": template.HTML(info.SanitizeBody(rec.Body))} // again, for bodies stored before the sanitizer balanced tags
 	s.render(w, r, http.StatusOK, "info", p)
 	return nil
@@ -265,4 +259,33 @@ func (s *Server) unitColumn(column string) handler {
 		p.Title = u.Name + " · " + p.T(key)
 		return s.infoList(w, r, p, &u, column)
 	}
+}
+
+// metaPair is a label and a value of a record's metadata table.
+type metaPair struct{ Label, Value string }
+
+// recordMeta returns the metadata the public record page shows, two pairs
+// a row; an element the record does not have (no 发文字号, no topic) is left
+// out rather than shown empty.
+func recordMeta(lang i18n.Lang, rec info.Record) [][]metaPair {
+	issuer := rec.Issuer
+	if issuer == "" {
+		issuer = rec.Unit.Name
+	}
+	var pairs []metaPair
+	for _, p := range []metaPair{
+		{"info.index_no", rec.IndexNo}, {"info.topic", rec.Topic},
+		{"info.issuer", issuer}, {"info.written_date", rec.WrittenDate},
+		{"info.doc_number", rec.DocNumber}, {"info.published", publishedDate(rec)},
+		{"info.genre", rec.Genre}, {"info.validity", i18n.T(lang, "info.validity."+rec.Validity)},
+	} {
+		if strings.TrimSpace(p.Value) != "" {
+			pairs = append(pairs, metaPair{i18n.T(lang, p.Label), p.Value})
+		}
+	}
+	var rows [][]metaPair
+	for i := 0; i < len(pairs); i += 2 {
+		rows = append(rows, pairs[i:min(i+2, len(pairs))])
+	}
+	return rows
 }

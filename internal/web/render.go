@@ -64,7 +64,7 @@ var funcs = template.FuncMap{
 // parseTemplates builds one template set per page: the layout and partials
 // from templates/_*.html, plus the page's own file.
 func parseTemplates() (map[string]*pageTemplate, error) {
-	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/_*.html")
+	base, err := template.New("").Funcs(funcs).Funcs(timeFuncs).ParseFS(templateFS, "templates/_*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}

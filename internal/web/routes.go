@@ -87,9 +87,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/info/new", s.h(s.infoNewPage))
 	mux.Handle("POST /admin/info", s.h(s.infoCreate))
 	mux.Handle("GET /admin/info/{id}", s.h(s.infoAdminPage))
-	mux.Handle("POST /admin/info/{id}", s.h(s.infoSave))
-	mux.Handle("POST /admin/info/{id}/attachments", s.h(s.infoUpload))
-	mux.Handle("POST /admin/info/{id}/{action}", s.h(s.infoAction))
+	// Every form of a record posts to the record, naming its step with
+	// the button (do=…), so a refused step is shown at the record's URL.
+	mux.Handle("POST /admin/info/{id}", s.h(s.infoPost))
 	mux.Handle("GET /admin/foi", s.h(s.foiListPage))
 	mux.Handle("GET /admin/foi/new", s.h(s.foiNewForm))
 	mux.Handle("POST /admin/foi", s.h(s.foiRegister))
