@@ -1,15 +1,16 @@
 package web
 
 import (
-	"gongkai/internal/i18n"
 	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/errs"
+	"gongkai/internal/i18n"
 	"gongkai/internal/info"
 	"gongkai/internal/org"
 )
