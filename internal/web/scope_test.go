@@ -137,7 +137,7 @@ func newScopeWorld(t *testing.T, d *db.DB) *scopeWorld {
 		t.Fatalf("create record: %d %s", res.StatusCode, excerpt(res.Body, "alert"))
 	}
 	w.record = strings.Split(res.Header.Get("Location"), "?")[0]
-	if res := editor.upload(w.record+"/attachments", "file", "安排.docx", infotest.DOCX("活动安排")); res.StatusCode != http.StatusSeeOther {
+	if res := editor.upload(w.record, "file", "安排.docx", infotest.DOCX("活动安排")); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload: %d", res.StatusCode)
 	}
 
@@ -228,9 +228,9 @@ func TestScopeOfUnitObjects(t *testing.T) {
 		}
 		save.Set("title", "被越界修改的标题")
 		for _, who := range outsiders {
-			cases = append(cases, refusal{who, "POST", w.record, save, notFound}, refusal{who, "UPLOAD", w.record + "/attachments", nil, notFound})
+			cases = append(cases, refusal{who, "POST", w.record, save, notFound}, refusal{who, "UPLOAD", w.record, nil, notFound})
 			for _, action := range []string{"submit", "mask", "override", "approve", "return", "publish", "withdraw", "validity", "detach", "items"} {
-				cases = append(cases, refusal{who, "POST", w.record + "/" + action, url.Values{"reason": {"越界"}, "note": {"越界"}, "validity": {"invalid"},
+				cases = append(cases, refusal{who, "POST", w.record, url.Values{"do": {action}, "reason": {"越界"}, "note": {"越界"}, "validity": {"invalid"},
 					"seq": {"1"}, "domain": {"21"}, "item": {"高龄老年人津贴"}}, notFound})
 			}
 			for _, p := range []string{w.app, w.app + "/notice", w.app + "/notice.docx", "/api/v1/admin/foi/" + strings.TrimPrefix(w.app, "/admin/foi/")} {
