@@ -15,7 +15,7 @@ import (
 // write as a document.
 type Notice struct {
 	Title      string
-	Number     string   // the notice's reference, after the tracking number
+	Number     string   // "申请编号：YSQ…": the application number; a unit has no 机关代字 for a 文号
 	Addressee  string   // "李明：" — the salutation line
 	Paragraphs []string // the body, one paragraph each
 	Signature  string   // the agency
@@ -97,7 +97,7 @@ func (a Application) Notice(reviewBody string) (Notice, error) {
 	}
 	n := Notice{
 		Title:     "政府信息公开申请答复告知书",
-		Number:    fmt.Sprintf("〔%s〕%s号", a.ResultDate[:4], a.TrackingNo),
+		Number:    "申请编号：" + a.TrackingNo,
 		Addressee: a.Applicant.Name + "：",
 		Signature: a.Unit.Name,
 		Date:      chineseDate(a.ResultDate),

@@ -40,3 +40,18 @@ func TestNoticeAddressesTheApplicantOneWay(t *testing.T) {
 		}
 	}
 }
+
+// A notice's reference line is its application number, labelled, not
+// wrapped as a 文号 (机关代字〔年份〕序号号) it is not.
+func TestNoticeNumberIsTheApplicationNumber(t *testing.T) {
+	app := foi.Application{TrackingNo: "YSQ2026112300001", Unit: org.Unit{Name: "赤岗街道办事处"},
+		Applicant: foi.Applicant{Type: foi.NaturalPerson, Name: "李明"}, Description: "养老服务补贴",
+		ReceivedDate: "2026-11-02", Result: foi.Results[0], ResultDate: "2026-11-23"}
+	n, err := app.Notice("海珠区人民政府")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "申请编号：YSQ2026112300001"; n.Number != want {
+		t.Errorf("Number = %q, want %q", n.Number, want)
+	}
+}

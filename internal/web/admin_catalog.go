@@ -23,7 +23,7 @@ func (s *Server) catalogsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if a.Role == auth.DomainSupervisor {
+	if !keepsUnitRecords(a) {
 		http.Redirect(w, r, "/admin/domain", http.StatusSeeOther)
 		return nil
 	}

@@ -37,6 +37,9 @@ type coverageGroup struct {
 // supervisedDomain returns the domain the page is about: a supervisor's own,
 // or for the city office and administrators the one asked for.
 func (s *Server) supervisedDomain(ctx context.Context, r *http.Request, a *auth.Account) (catalog.Domain, error) {
+	if !maySuperviseDomain(a) {
+		return catalog.Domain{}, errs.New(errs.Forbidden, "error.forbidden")
+	}
 	switch a.Role {
 	case auth.DomainSupervisor:
 		d, ok, err := catalog.ResolveDomain(ctx, s.db, nil, a.Domain)

@@ -74,7 +74,7 @@ func (s *Server) infoListPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if a.Role == auth.DomainSupervisor {
+	if !keepsUnitRecords(a) {
 		return errs.New(errs.Forbidden, "error.forbidden")
 	}
 	ctx := r.Context()

@@ -298,7 +298,7 @@ func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.adminPage(r, "inspect.notices", "inspect")
+	p := s.adminPage(r, "inspect.notices", "rectification")
 	p.Data = map[string]any{"Notices": ns, "Today": s.today()}
 	s.render(w, r, http.StatusOK, "inspect_notices", p)
 	return nil
@@ -313,7 +313,7 @@ func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.notice(w, r, s.adminPage(r, "inspect.notice", "inspect"), a, http.StatusOK)
+	return s.notice(w, r, s.adminPage(r, "inspect.notice", "rectification"), a, http.StatusOK)
 }
 
 func (s *Server) notice(w http.ResponseWriter, r *http.Request, p *page, a *auth.Account, status int) error {
@@ -358,7 +358,7 @@ func (s *Server) findingAnswer(w http.ResponseWriter, r *http.Request) error {
 		if errs.KindOf(ferr) != errs.Invalid {
 			return ferr
 		}
-		p := s.adminPage(r, "inspect.notice", "inspect")
+		p := s.adminPage(r, "inspect.notice", "rectification")
 		p.Form = r.PostForm
 		p.Error = i18n.Error(p.Lang, ferr)
 		p.Errors = map[string]string{"finding": r.PathValue("finding")}

@@ -58,6 +58,9 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !mayFileReports(a) {
+		return errs.New(errs.Forbidden, "report.forbidden")
+	}
 	q := r.URL.Query()
 	code, year := q.Get("unit"), q.Get("year")
 	if code == "" {

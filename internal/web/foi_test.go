@@ -164,6 +164,9 @@ func TestFOIJourney(t *testing.T) {
 		mustSee(editor.postForm(app+"/reply", url.Values{"result": {"granted"}, "text": {"发放名单见附件。"}}), "reply")
 
 		res = editor.get(app + "/notice")
+		if got := text(t, res.Body, ".notice-doc p.center"); !strings.HasPrefix(got, "申请编号：YSQ") || strings.ContainsAny(got, "〔〕") || strings.HasSuffix(got, "号") {
+			t.Errorf("notice number line = %q, want 申请编号：YSQ…", got)
+		}
 		for _, want := range []string{"政府信息公开申请答复告知书", "李明：", "本机关予以公开。发放名单见附件。", "第三十六条第一项、第二项", "海珠区人民政府申请行政复议", "征求了第三方意见", "延长10个工作日"} {
 			if !strings.Contains(res.Body, want) {
 				t.Errorf("notice lacks %q", want)
@@ -174,7 +177,7 @@ func TestFOIJourney(t *testing.T) {
 			t.Fatalf("docx: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 		}
 		doc, err := info.ExtractText("n.docx", []byte(res.Body))
-		if err != nil || !strings.Contains(doc, "本机关予以公开。发放名单见附件。") {
+		if err != nil || !strings.Contains(doc, "本机关予以公开。发放名单见附件。") || !strings.Contains(doc, "申请编号：YSQ") || strings.Contains(doc, "〔") {
 			t.Errorf("docx text: %v %q", err, doc)
 		}
 		readertest.Validate(t, readertest.WML, readertest.ZipPart(t, []byte(res.Body), "word/document.xml"))
