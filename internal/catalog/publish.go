@@ -112,3 +112,24 @@ func published(ctx context.Context, q db.Querier, version, where string, args ..
 	}
 	return out, nil
 }
+
+// PublishedCounts returns how many published catalogs (one per domain) each
+// unit in root's subtree has, by unit ID; a unit with none is absent.
+func PublishedCounts(ctx context.Context, q db.Querier, root org.Unit) (map[int64]int, error) {
+	rows, err := q.Query(ctx, `SELECT c.unit_id, COUNT(*) FROM catalogs c JOIN units u ON u.id = c.unit_id
+		WHERE c.published_version > 0 AND u.path LIKE ? GROUP BY c.unit_id`, root.Path+"%")
+	if err != nil {
+		return nil, fmt.Errorf("count published catalogs: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

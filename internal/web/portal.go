@@ -90,10 +90,14 @@ func (s *Server) bzh(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pub, err := s.publication(ctx, dir)
+	if err != nil {
+		return err
+	}
 	roots := dir.Roots()
 	type group struct {
-		Unit     org.Unit
-		Children []org.Unit
+		Unit     unitStatus
+		Children []unitStatus
 	}
 	var groups []group
 	for _, root := range roots {
@@ -106,7 +110,7 @@ func (s *Server) bzh(w http.ResponseWriter, r *http.Request) error {
 				depts = append(depts, d)
 			}
 		}
-		groups = append(groups, group{Unit: root, Children: append(districts, depts...)})
+		groups = append(groups, group{Unit: pub.status(root), Children: pub.statuses(append(districts, depts...))})
 	}
 	p.Data = map[string]any{"Groups": groups}
 	s.render(w, r, http.StatusOK, "bzh", p)
@@ -129,10 +133,14 @@ func (s *Server) bzhUnit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pub, err := s.publication(ctx, dir)
+	if err != nil {
+		return err
+	}
 	p := s.newPage(r, "col.bzh")
 	p.Title = u.Name
 	p.Section = "bzh"
-	p.Data = map[string]any{"Unit": u, "Children": children, "Ancestors": ancestors, "Catalogs": cs}
+	p.Data = map[string]any{"Unit": u, "Status": pub.status(u), "Children": pub.statuses(children), "Ancestors": ancestors, "Catalogs": cs}
 	p.Feed = "/feeds/" + u.Code + ".atom"
 	s.render(w, r, http.StatusOK, "bzh_unit", p)
 	return nil
