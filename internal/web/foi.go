@@ -21,8 +21,9 @@ import (
 // under /ysqgk/cx/ and never cached.
 const foiCookie = "ysq"
 
-// unitGroup is a group of units in the application form's list: a district
-// with the units under it, or the city with its departments.
+// unitGroup is a group of units in a select (the application form's, the
+// search page's): a district with the units under it, or the city with its
+// departments.
 type unitGroup struct {
 	Label string
 	Units []org.Unit

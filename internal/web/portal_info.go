@@ -61,6 +61,20 @@ func (s *Server) searchQuery(r *http.Request) (info.Query, error) {
 	return q, nil
 }
 
+// searchChoices returns what the search form offers: the units grouped
+// as the application form groups them, and every domain.
+func (s *Server) searchChoices(r *http.Request) ([]unitGroup, []catalog.Domain, error) {
+	groups, err := s.foiUnitGroups(r.Context(), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	ds, err := catalog.Domains(r.Context(), s.db, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return groups, ds, nil
+}
+
 // searchHit is a hit as the page shows it.
 type searchHit struct {
 	Record  info.Record
@@ -95,9 +109,15 @@ func infoURL(id int64) string { return "/zwgk/info/" + strconv.FormatInt(id, 10)
 // search is the portal's search page: information, then units by name.
 func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(r, "search.title")
+	p.Section = "search"
 	q, err := s.searchQuery(r)
 	status := http.StatusOK
 	data := map[string]any{"Q": q.Q, "Page": q.Page}
+	groups, domains, cerr := s.searchChoices(r)
+	if cerr != nil {
+		return cerr
+	}
+	data["UnitGroups"], data["Domains"] = groups, domains
 	if err != nil {
 		p.Error = p.T("search.too_long", maxQuery)
 		if e := errs.As(err); e != nil && e.Field != "q" {
