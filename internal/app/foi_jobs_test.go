@@ -64,10 +64,7 @@ func TestDailyReminders(t *testing.T) {
 		}
 		done := make(chan error, 1)
 		go func() { done <- a.Run(ctx) }()
-		deadline := time.Now().Add(15 * time.Second)
-		for len(srv.Messages()) < want && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
+		srv.Wait(want, 15*time.Second) // fewer are reported below
 		cancel()
 		if err := <-done; err != nil {
 			t.Fatal(err)
