@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -20,7 +21,32 @@ import (
 type server struct {
 	cmd  *exec.Cmd
 	base string
-	log  *bytes.Buffer
+	log  *serverLog
+}
+
+// serverLog keeps what the server prints and tells when it says it is
+// serving, which it does once its port is bound.
+type serverLog struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	serving chan struct{}
+	once    sync.Once
+}
+
+func (l *serverLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n, err := l.buf.Write(p)
+	if strings.Contains(l.buf.String(), "gongkai 已启动：") {
+		l.once.Do(func() { close(l.serving) })
+	}
+	return n, err
+}
+
+func (l *serverLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 func freeAddr(t *testing.T) string {
@@ -35,7 +61,7 @@ func freeAddr(t *testing.T) string {
 
 func startServer(t *testing.T, env []string, data, addr string) *server {
 	t.Helper()
-	s := &server{base: "http://" + addr, log: &bytes.Buffer{}}
+	s := &server{base: "http://" + addr, log: &serverLog{serving: make(chan struct{})}}
 	s.cmd = exec.Command(bin, "serve", "--data", data, "--addr", addr)
 	s.cmd.Env = append(os.Environ(), env...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
@@ -48,18 +74,20 @@ func startServer(t *testing.T, env []string, data, addr string) *server {
 			s.cmd.Wait()
 		}
 	})
-	for i := 0; i < 200; i++ {
-		res, err := http.Get(s.base + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return s
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
+	select {
+	case <-s.log.serving:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("server did not say it is serving: %s", s.log)
 	}
-	t.Fatalf("server did not answer: %s", s.log)
-	return nil
+	res, err := http.Get(s.base + "/healthz")
+	if err != nil {
+		t.Fatalf("server said it is serving but does not answer: %v: %s", err, s.log)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %d", res.StatusCode)
+	}
+	return s
 }
 
 // TestCrashLosesNothingAcknowledged kills the server with SIGKILL while

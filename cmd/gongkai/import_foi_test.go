@@ -45,6 +45,17 @@ func TestImportFOICommand(t *testing.T) {
 		if r.code != 2 || !strings.Contains(r.stderr, "Line 2") || !strings.Contains(r.stderr, "Line 3") {
 			t.Errorf("again: exit %d, %q", r.code, r.stderr)
 		}
+		// A channel the old system wrote its own way: the error, and the
+		// help, name the channels accepted.
+		wechat := write("wechat.csv", header+"HZ-2023-009,440105,2023-05-08,natural_person,wechat,渠道不对,,\n")
+		r = gongkai(t, append(env, "GONGKAI_LANG=en"), "", "import", "foi", wechat, "--data", data)
+		if r.code != 2 || !strings.Contains(r.stderr, "Line 2: channel “wechat” is not valid; use one of: online, email, in_person, post, fax") {
+			t.Errorf("bad channel: exit %d, %q", r.code, r.stderr)
+		}
+		r = gongkai(t, env, "", "import", "foi", "--help")
+		if r.code != 0 || !strings.Contains(r.stdout, "channel（收到渠道）可为：online, email, in_person, post, fax") || !strings.Contains(r.stdout, strings.TrimSpace(header)) {
+			t.Errorf("import foi --help: exit %d, %q %q", r.code, r.stdout, r.stderr)
+		}
 		for _, args := range [][]string{
 			{"import", "foi", "--data", data},
 			{"import", "foi", filepath.Join(dir, "missing.csv"), "--data", data},

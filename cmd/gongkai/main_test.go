@@ -130,8 +130,9 @@ func TestUnitsUsersAndAudit(t *testing.T) {
 		if r := gongkai(t, env, "long-enough-2026\n", "user", "add", "--data", data, "--unit", "440105", "--role", "king", "--name", "hz-king"); r.code != 2 {
 			t.Errorf("bad role: %d %q", r.code, r.stderr)
 		}
+		// Two units and an account: three events.
 		r = must(gongkai(t, env, "", "audit", "verify", "--data", data))
-		if !strings.Contains(r.stdout, "3") {
+		if !strings.Contains(r.stdout, "共3条记录") {
 			t.Errorf("audit verify: %q", r.stdout)
 		}
 
@@ -142,7 +143,9 @@ func TestUnitsUsersAndAudit(t *testing.T) {
 			t.Fatal(err)
 		}
 		var id int64
-		d.QueryRow(context.Background(), "SELECT id FROM audit_events ORDER BY id LIMIT 1 OFFSET 1").Scan(&id)
+		if err := d.QueryRow(context.Background(), "SELECT id FROM audit_events ORDER BY id LIMIT 1 OFFSET 1").Scan(&id); err != nil {
+			t.Fatal(err)
+		}
 		disable := "DROP TRIGGER audit_no_update"
 		if d.Dialect == db.Postgres {
 			disable = "ALTER TABLE audit_events DISABLE TRIGGER USER"
@@ -181,7 +184,8 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	if r := gongkai(t, nil, "", "restore", "--data", restored, archive); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
-	if r := gongkai(t, nil, "", "audit", "verify", "--data", restored); r.code != 0 || !strings.Contains(r.stdout, "2") {
+	// The two units' events came back.
+	if r := gongkai(t, nil, "", "audit", "verify", "--data", restored); r.code != 0 || !strings.Contains(r.stdout, "共2条记录") {
 		t.Errorf("restored audit: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	if b, _ := os.ReadFile(filepath.Join(restored, "files", "x", "notice.pdf")); string(b) != "%PDF-1.7 test" {

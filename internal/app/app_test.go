@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -88,7 +89,9 @@ func TestDemoLoadsOnce(t *testing.T) {
 func TestShutdownLetsRequestsFinish(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	a, err := app.New(ctx, app.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0", Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	listening := make(chan string, 1)
+	a, err := app.New(ctx, app.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0", Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Listening: func(addr string) { listening <- addr }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,29 +101,45 @@ func TestShutdownLetsRequestsFinish(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for a.Addr() == "" && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	base := "http://" + a.Addr()
+	addr := <-listening
+	base := "http://" + addr
 	res, err := http.Get(base + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
 
-	// A login whose body arrives in two parts: the server has begun the
-	// request when the shutdown starts.
+	// A login whose body is sent after the shutdown starts. The server's
+	// "100 Continue" says the handler is reading the body: the request is
+	// in flight.
 	form := "login=admin&password=gongkai-admin-2026"
-	conn, err := net.Dial("tcp", a.Addr())
+	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "POST /admin/login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", a.Addr(), len(form), form[:15])
-	time.Sleep(200 * time.Millisecond)
+	fmt.Fprintf(conn, "POST /admin/login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", addr, len(form))
+	br := bufio.NewReader(conn)
+	if line, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(line, "HTTP/1.1 100") {
+		t.Fatalf("no 100 Continue: %q %v", line, err)
+	}
+	if _, err := br.ReadString('\n'); err != nil { // the blank line ending it
+		t.Fatal(err)
+	}
 	cancel() // SIGINT or SIGTERM
-	time.Sleep(200 * time.Millisecond)
+	// The shutdown has begun once the listener refuses connections.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the server still accepts connections 10s after the shutdown began")
+		}
+		runtime.Gosched()
+	}
 	select {
 	case err := <-done:
 		t.Fatalf("Run returned with a request in flight: %v", err)
@@ -130,8 +149,8 @@ func TestShutdownLetsRequestsFinish(t *testing.T) {
 		c.Body.Close()
 		t.Error("a new request was served after shutdown began")
 	}
-	io.WriteString(conn, form[15:])
-	res, err = http.ReadResponse(bufio.NewReader(conn), nil)
+	io.WriteString(conn, form)
+	res, err = http.ReadResponse(br, nil)
 	if err != nil || res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("in-flight login: %v %v", res, err)
 	}

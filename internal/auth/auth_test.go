@@ -222,9 +222,17 @@ func TestLoginThrottleAndSessions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := 0; i < 7; i++ { // keep it busy past the absolute limit
+		// Kept busy, it lives until AbsoluteTimeout after login and no
+		// longer: used every 1h59m, the 6th use (11h54m) passes, the 7th
+		// (13h53m) is refused.
+		for i := 1; i <= 7; i++ {
 			clk.Add(auth.IdleTimeout - time.Minute)
-			auth.Authenticate(ctx, d, token2)
+			_, err := auth.Authenticate(ctx, d, token2)
+			if live := i <= 6; live && err != nil {
+				t.Fatalf("busy session, use %d: %v", i, err)
+			} else if !live && errs.KindOf(err) != errs.Unauthorized {
+				t.Fatalf("busy session, use %d = %v, want Unauthorized", i, err)
+			}
 		}
 		if _, err := auth.Authenticate(ctx, d, token2); errs.KindOf(err) != errs.Unauthorized {
 			t.Fatalf("session past AbsoluteTimeout = %v, want Unauthorized", err)
@@ -234,8 +242,14 @@ func TestLoginThrottleAndSessions(t *testing.T) {
 		}
 
 		// Logout ends the session; disabling an account ends all of them.
-		token3, _, _ := auth.Login(ctx, d, "editor1", "good-pass-1", "10.0.0.2", "ua")
-		token4, _, _ := auth.Login(ctx, d, "editor1", "good-pass-1", "10.0.0.2", "ua")
+		token3, _, err := auth.Login(ctx, d, "editor1", "good-pass-1", "10.0.0.2", "ua")
+		if err != nil {
+			t.Fatal(err)
+		}
+		token4, _, err := auth.Login(ctx, d, "editor1", "good-pass-1", "10.0.0.2", "ua")
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := auth.Logout(ctx, d, token3); err != nil {
 			t.Fatal(err)
 		}

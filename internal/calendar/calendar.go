@@ -20,6 +20,9 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"gongkai/internal/errs"
+	"gongkai/internal/i18n"
 )
 
 // Date is a civil date with no time of day and no time zone. The zero Date
@@ -31,13 +34,14 @@ type Date struct {
 	Day   int
 }
 
-// ParseDate parses a date written "2006-01-02", with a four-digit year and
-// two-digit month and day. Its error, in Chinese, names the input.
+// ParseDate parses a date written YYYY-MM-DD, with a four-digit year and
+// two-digit month and day. Its error is an Invalid errs.Error naming the
+// input.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	// time.Parse takes year 0, which no calendar computation accepts.
 	if err != nil || len(s) != len(time.DateOnly) || !DateOf(t).valid() {
-		return Date{}, fmt.Errorf("日期“%s”无效：应为“2006-01-02”格式的有效日期", s)
+		return Date{}, errs.New(errs.Invalid, "calendar.bad_date", s)
 	}
 	return DateOf(t), nil
 }
@@ -65,7 +69,7 @@ func (d Date) valid() bool {
 }
 
 func invalidDate(d Date) error {
-	return fmt.Errorf("日期“%04d-%02d-%02d”无效", d.Year, int(d.Month), d.Day)
+	return errs.New(errs.Invalid, "calendar.bad_date", d.String())
 }
 
 // IsZero reports whether d is the zero Date.
@@ -159,15 +163,19 @@ func daysIn(y int, m time.Month) int {
 
 // ErrNoData is wrapped by the errors a Calendar returns for a date in a year
 // it holds no holiday arrangement for.
-var ErrNoData = errors.New("没有节假日安排数据")
+var ErrNoData = errors.New("calendar: no holiday data")
 
 // NoDataError is the error for a date in a year without data. It matches
 // ErrNoData with errors.Is.
 type NoDataError struct{ Year int }
 
-// Error says, in Chinese, which year lacks data and what to do about it.
-func (e *NoDataError) Error() string {
-	return fmt.Sprintf("没有%d年的节假日安排数据，无法计算工作日：请管理员导入《国务院办公厅关于%d年部分节假日安排的通知》", e.Year, e.Year)
+// Error says, in Chinese, which year lacks data and what to do about it;
+// UserError says it in the user's language.
+func (e *NoDataError) Error() string { return i18n.T(i18n.Zh, "calendar.no_data", e.Year) }
+
+// UserError returns e as an Invalid error with a message key.
+func (e *NoDataError) UserError() *errs.Error {
+	return errs.New(errs.Invalid, "calendar.no_data", e.Year)
 }
 
 // Unwrap returns ErrNoData.

@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"gongkai/internal/errs"
+	"gongkai/internal/i18n"
 )
 
 func mustDate(t testing.TB, s string) Date {
@@ -34,8 +37,16 @@ func TestParseDate(t *testing.T) {
 			t.Errorf("ParseDate(%q): no error", s)
 			continue
 		}
-		if !strings.Contains(err.Error(), "“"+s+"”") || !strings.Contains(err.Error(), "无效") {
-			t.Errorf("ParseDate(%q) error %q does not name the input", s, err)
+		// The message names the input and the form, in words of each
+		// language, never Go's layout 2006-01-02.
+		e := errs.As(err)
+		if e == nil || e.Kind != errs.Invalid {
+			t.Errorf("ParseDate(%q) error %v is not an Invalid user error", s, err)
+			continue
+		}
+		zh, en := i18n.T(i18n.Zh, e.Key, e.Args...), i18n.T(i18n.En, e.Key, e.Args...)
+		if !strings.Contains(zh, "“"+s+"”") || !strings.Contains(zh, "年-月-日") || !strings.Contains(en, "“"+s+"”") || !strings.Contains(en, "YYYY-MM-DD") {
+			t.Errorf("ParseDate(%q) error says %q / %q", s, zh, en)
 		}
 	}
 }
@@ -471,15 +482,17 @@ func TestLoadFS(t *testing.T) {
 // TestMustLoadFS checks that Default's loader panics on invalid data, and
 // only then.
 func TestMustLoadFS(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("mustLoadFS did not panic on invalid data")
-		}
-	}()
 	if cal := mustLoadFS(dataFS, "data"); len(cal.Years()) != 8 {
 		t.Errorf("embedded years: %v", cal.Years())
 	}
-	mustLoadFS(fstest.MapFS{"d/2030.txt": {Data: []byte("year 2030\n")}}, "d")
+	panicked := func() (p bool) {
+		defer func() { p = recover() != nil }()
+		mustLoadFS(fstest.MapFS{"d/2030.txt": {Data: []byte("year 2030\n")}}, "d")
+		return false
+	}()
+	if !panicked {
+		t.Error("mustLoadFS did not panic on invalid data")
+	}
 }
 
 func TestConcurrentUse(t *testing.T) {

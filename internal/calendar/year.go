@@ -12,6 +12,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"gongkai/internal/errs"
+	"gongkai/internal/i18n"
 )
 
 // Year is one year's holiday arrangement as the State Council's notices give
@@ -39,18 +42,29 @@ func (y Year) clone() Year {
 
 // ParseError is the error ParseYear returns for a file that breaks the
 // format. Line is the 1-based line at fault, or 0 when the fault is the
-// whole file (an empty file). Msg, in Chinese, says what to fix.
+// whole file (an empty file). Key and Args are the message that says what
+// to fix.
 type ParseError struct {
 	Line int
-	Msg  string
+	Key  string
+	Args []any
 }
 
-// Error returns the message prefixed with its line: "第12行：日期“2027-02-30”无效…".
+// Error returns the message in Chinese, prefixed with its line:
+// "第12行：日期“2027-02-30”无效…".
 func (e *ParseError) Error() string {
+	ue := e.UserError()
+	return i18n.T(i18n.Zh, ue.Key, ue.Args...)
+}
+
+// UserError returns e as an Invalid error with a message key, for the
+// user's language.
+func (e *ParseError) UserError() *errs.Error {
+	msg := errs.New(errs.Invalid, e.Key, e.Args...)
 	if e.Line == 0 {
-		return e.Msg
+		return msg
 	}
-	return fmt.Sprintf("第%d行：%s", e.Line, e.Msg)
+	return errs.New(errs.Invalid, "calendar.parse.line", e.Line, msg)
 }
 
 // maxLines bounds a year file; a real one has about twenty lines.
@@ -77,7 +91,7 @@ func ParseYear(r io.Reader) (Year, error) {
 	for sc.Scan() {
 		p.line++
 		if p.line > maxLines {
-			return Year{}, p.errorf("文件过长：最多%d行", maxLines)
+			return Year{}, p.errorf("calendar.parse.too_many_lines", maxLines)
 		}
 		text := sc.Text()
 		if p.line == 1 {
@@ -89,15 +103,15 @@ func ParseYear(r io.Reader) (Year, error) {
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return Year{}, &ParseError{Line: p.line + 1, Msg: "这一行过长"}
+			return Year{}, &ParseError{Line: p.line + 1, Key: "calendar.parse.line_too_long"}
 		}
 		return Year{}, fmt.Errorf("calendar: reading year file: %w", err)
 	}
 	if p.yearLine == 0 {
-		return Year{}, &ParseError{Msg: "文件为空：应以“year 年份”开头，列出通知的来源、放假日期和调休上班日期"}
+		return Year{}, &ParseError{Key: "calendar.parse.empty"}
 	}
 	if len(p.y.Sources) == 0 {
-		return Year{}, &ParseError{Line: p.yearLine, Msg: fmt.Sprintf("缺少 source 行：请写明%d年放假安排所依据通知的标题和文号", p.y.Year)}
+		return Year{}, &ParseError{Line: p.yearLine, Key: "calendar.parse.no_source", Args: []any{p.y.Year}}
 	}
 	return p.y, nil
 }
@@ -109,13 +123,13 @@ type parser struct {
 	seen     map[Date]int // date → the line that listed it
 }
 
-func (p *parser) errorf(format string, args ...any) error {
-	return &ParseError{Line: p.line, Msg: fmt.Sprintf(format, args...)}
+func (p *parser) errorf(key string, args ...any) error {
+	return &ParseError{Line: p.line, Key: key, Args: args}
 }
 
 func (p *parser) parseLine(text string) error {
 	if !utf8.ValidString(text) {
-		return p.errorf("不是有效的UTF-8文本")
+		return p.errorf("calendar.parse.not_utf8")
 	}
 	text = strings.TrimSpace(text)
 	if text == "" || strings.HasPrefix(text, "#") {
@@ -124,7 +138,7 @@ func (p *parser) parseLine(text string) error {
 	f := strings.Fields(text)
 	key, args := f[0], f[1:]
 	if p.yearLine == 0 && key != "year" {
-		return p.errorf("第一项必须是“year 年份”，而不是“%s”", key)
+		return p.errorf("calendar.parse.year_first", key)
 	}
 	switch key {
 	case "year":
@@ -132,7 +146,7 @@ func (p *parser) parseLine(text string) error {
 	case "source":
 		src := strings.TrimSpace(strings.TrimPrefix(text, "source"))
 		if src == "" {
-			return p.errorf("source 行缺少通知的标题和文号")
+			return p.errorf("calendar.parse.source_empty")
 		}
 		p.y.Sources = append(p.y.Sources, src)
 		return nil
@@ -141,19 +155,19 @@ func (p *parser) parseLine(text string) error {
 	case "work":
 		return p.parseWork(args)
 	}
-	return p.errorf("无法识别的关键字“%s”：只能是 year、source、off 或 work", key)
+	return p.errorf("calendar.parse.keyword", key)
 }
 
 func (p *parser) parseYear(args []string) error {
 	if p.yearLine != 0 {
-		return p.errorf("year 行重复：第%d行已写明年份", p.yearLine)
+		return p.errorf("calendar.parse.year_again", p.yearLine)
 	}
 	if len(args) != 1 {
-		return p.errorf("year 行应只写一个年份，例如“year 2026”")
+		return p.errorf("calendar.parse.year_one")
 	}
 	n, err := strconv.Atoi(args[0])
 	if err != nil || len(args[0]) != 4 || n < 1000 {
-		return p.errorf("年份“%s”无效：应为四位数字", args[0])
+		return p.errorf("calendar.parse.bad_year", args[0])
 	}
 	p.yearLine = p.line
 	p.y = Year{Year: n, Off: map[Date]string{}, Work: map[Date]string{}}
@@ -163,10 +177,10 @@ func (p *parser) parseYear(args []string) error {
 func (p *parser) date(s string) (Date, error) {
 	d, err := ParseDate(s)
 	if err != nil {
-		return Date{}, p.errorf("日期“%s”无效：应为“2006-01-02”格式的有效日期", s)
+		return Date{}, p.errorf("calendar.bad_date", s)
 	}
 	if d.Year != p.y.Year {
-		return Date{}, p.errorf("日期“%s”不在%d年内：每个文件只列本年的日期", s, p.y.Year)
+		return Date{}, p.errorf("calendar.parse.other_year", s, p.y.Year)
 	}
 	return d, nil
 }
@@ -178,7 +192,7 @@ func looksLikeDate(s string) bool {
 
 func (p *parser) claim(d Date) error {
 	if prev, ok := p.seen[d]; ok {
-		return p.errorf("日期“%s”已在第%d行列出，同一天不能重复列出", d, prev)
+		return p.errorf("calendar.parse.listed", d.String(), prev)
 	}
 	p.seen[d] = p.line
 	return nil
@@ -186,7 +200,7 @@ func (p *parser) claim(d Date) error {
 
 func (p *parser) parseOff(args []string) error {
 	if len(args) == 0 {
-		return p.errorf("off 行缺少日期，例如“off 2026-10-01 2026-10-07 国庆节”")
+		return p.errorf("calendar.parse.off_no_date")
 	}
 	from, err := p.date(args[0])
 	if err != nil {
@@ -199,11 +213,11 @@ func (p *parser) parseOff(args []string) error {
 		}
 		rest = rest[1:]
 		if to.Before(from) {
-			return p.errorf("起始日期“%s”晚于结束日期“%s”", from, to)
+			return p.errorf("calendar.parse.reversed", from.String(), to.String())
 		}
 	}
 	if len(rest) == 0 {
-		return p.errorf("off 行缺少节日名称，例如“off 2026-10-01 2026-10-07 国庆节”")
+		return p.errorf("calendar.parse.off_no_name")
 	}
 	name := strings.Join(rest, " ")
 	for d := from; !d.After(to); d = d.next() {
@@ -217,7 +231,7 @@ func (p *parser) parseOff(args []string) error {
 
 func (p *parser) parseWork(args []string) error {
 	if len(args) == 0 {
-		return p.errorf("work 行缺少日期，例如“work 2026-10-10 国庆节”")
+		return p.errorf("calendar.parse.work_no_date")
 	}
 	d, err := p.date(args[0])
 	if err != nil {
@@ -225,13 +239,13 @@ func (p *parser) parseWork(args []string) error {
 	}
 	rest := args[1:]
 	if len(rest) > 0 && looksLikeDate(rest[0]) {
-		return p.errorf("work 行只能写一个日期：每个调休上班日单独一行")
+		return p.errorf("calendar.parse.work_one_date")
 	}
 	if len(rest) == 0 {
-		return p.errorf("work 行缺少节日名称，例如“work 2026-10-10 国庆节”")
+		return p.errorf("calendar.parse.work_no_name")
 	}
 	if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-		return p.errorf("调休上班日“%s”是%s：调休上班日必须是星期六或星期日", d, weekdayNames[wd])
+		return p.errorf("calendar.parse.work_weekday", d.String(), errs.Msg("weekday."+strconv.Itoa(int(wd))))
 	}
 	if err := p.claim(d); err != nil {
 		return err
@@ -239,8 +253,6 @@ func (p *parser) parseWork(args []string) error {
 	p.y.Work[d] = strings.Join(rest, " ")
 	return nil
 }
-
-var weekdayNames = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
 
 // Format returns y in the canonical text form ParseYear reads: the year, the
 // sources, then the days off and adjusted working days in date order, with

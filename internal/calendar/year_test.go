@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"gongkai/internal/errs"
+	"gongkai/internal/i18n"
 )
 
 // TestEmbeddedRoundTrip parses each data file, formats it and parses it
@@ -142,18 +145,34 @@ func TestParseYearErrors(t *testing.T) {
 		if pe.Line != tt.line {
 			t.Errorf("%s: line %d, want %d (%v)", tt.name, pe.Line, tt.line, err)
 		}
-		if !strings.Contains(pe.Msg, tt.msg) {
-			t.Errorf("%s: message %q, want it to contain %q", tt.name, pe.Msg, tt.msg)
+		if !strings.Contains(pe.Error(), tt.msg) {
+			t.Errorf("%s: message %q, want it to contain %q", tt.name, pe.Error(), tt.msg)
 		}
 	}
 }
 
 func TestParseErrorMessage(t *testing.T) {
-	if got, want := (&ParseError{Line: 12, Msg: "日期“2027-02-30”无效"}).Error(), "第12行：日期“2027-02-30”无效"; got != want {
-		t.Errorf("got %q, want %q", got, want)
-	}
-	if got, want := (&ParseError{Msg: "文件为空"}).Error(), "文件为空"; got != want {
-		t.Errorf("got %q, want %q", got, want)
+	for _, c := range []struct {
+		err    *ParseError
+		lang   i18n.Lang
+		want   string
+		inText string // Error(), always Chinese
+	}{
+		{&ParseError{Line: 12, Key: "calendar.bad_date", Args: []any{"2027-02-30"}}, i18n.Zh, "第12行：日期“2027-02-30”无效，应按“年-月-日”填写，例如2026-01-31。", ""},
+		{&ParseError{Line: 12, Key: "calendar.bad_date", Args: []any{"2027-02-30"}}, i18n.En, "Line 12: The date “2027-02-30” is not valid: write it as YYYY-MM-DD, e.g. 2026-01-31.", "第12行"},
+		{&ParseError{Line: 4, Key: "calendar.parse.work_weekday", Args: []any{"2027-01-06", errs.Msg("weekday.3")}}, i18n.En, "Line 4: The adjusted working day “2027-01-06” is a Wednesday: adjusted working days fall on a Saturday or Sunday.", "星期三"},
+		{&ParseError{Key: "calendar.parse.empty"}, i18n.Zh, "文件为空：应以“year 年份”开头，列出通知的来源、放假日期和调休上班日期。", ""},
+	} {
+		ue := c.err.UserError()
+		if got := i18n.T(c.lang, ue.Key, ue.Args...); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.lang, got, c.want)
+		}
+		if c.lang == i18n.Zh && c.err.Error() != c.want {
+			t.Errorf("Error() = %q, want %q", c.err.Error(), c.want)
+		}
+		if !strings.Contains(c.err.Error(), c.inText) {
+			t.Errorf("Error() = %q, want it in Chinese", c.err.Error())
+		}
 	}
 }
 

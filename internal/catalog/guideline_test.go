@@ -105,9 +105,13 @@ func TestResolveDomain(t *testing.T) {
 			if err == nil && again.Code != local.Code {
 				t.Errorf("second add gave %s", again.Code)
 			}
-			std, err2 := catalog.AddLocalDomain(ctx, tx, "test", street, "环境保护")
-			if err2 == nil && std.Local() {
-				t.Error("环境保护 became a local domain")
+			if err != nil {
+				return err
+			}
+			// 环境保护 is the 2017 name of the standard domain 13 生态环境.
+			std, err := catalog.AddLocalDomain(ctx, tx, "test", street, "环境保护")
+			if err != nil || std.Local() || std.Code != "13" || std.Name != "生态环境" {
+				t.Errorf("环境保护 gave %+v, %v; want the standard domain 13 生态环境", std, err)
 			}
 			return err
 		})

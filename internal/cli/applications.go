@@ -10,16 +10,13 @@ import (
 	"gongkai/internal/i18n"
 )
 
-// runFOI lists the applications for disclosure due within 3 working days
-// or overdue: gongkai foi due [--scope CODE] [--json].
-func runFOI(e *env, args []string) error {
-	if len(args) == 0 || args[0] != "due" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "due"))
-	}
-	fs, data := e.flags("foi due")
-	scope := fs.String("scope", "", "code of the unit whose applications, with those under it, to list (default: the whole city)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parse(fs, args[1:]); err != nil {
+// runFOIDue lists the applications for disclosure due within 3 working
+// days or overdue: gongkai foi due [--scope CODE] [--json].
+func runFOIDue(e *env, args []string) error {
+	fs, data := e.flags()
+	scope := fs.String("scope", "", "cli.flag.foi_scope")
+	asJSON := fs.Bool("json", false, "cli.flag.json")
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

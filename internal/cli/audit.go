@@ -11,20 +11,16 @@ import (
 	"gongkai/internal/i18n"
 )
 
-// runAudit verifies the audit log, or publishes its head.
-func runAudit(e *env, args []string) error {
-	if len(args) == 0 || (args[0] != "verify" && args[0] != "publish-head") {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "verify, publish-head"))
-	}
-	fs, data := e.flags("audit " + args[0])
+// runAuditVerify checks the audit log's chain against the published heads
+// and any given with --head.
+func runAuditVerify(e *env, args []string) error {
+	fs, data := e.flags()
 	var given []string
-	if args[0] == "verify" {
-		fs.Func("head", "a head kept outside the database, EVENT:HASH as the log and /zwgk/audit/ show it (repeatable)", func(v string) error {
-			given = append(given, v)
-			return nil
-		})
-	}
-	if err := parse(fs, args[1:]); err != nil {
+	fs.Func("head", "cli.flag.audit_head", func(v string) error {
+		given = append(given, v)
+		return nil
+	})
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -42,9 +38,6 @@ func runAudit(e *env, args []string) error {
 		return err
 	}
 	defer d.Close()
-	if args[0] == "publish-head" {
-		return e.publishHead(audit.PublishHead(e.ctx, d))
-	}
 	res, err := audit.Verify(e.ctx, d, archived...)
 	if err != nil {
 		return err
@@ -59,6 +52,23 @@ func runAudit(e *env, args []string) error {
 		fmt.Fprintln(e.stdout, i18n.T(e.lang, "audit.heads_ok", res.Heads))
 	}
 	return nil
+}
+
+// runAuditPublishHead publishes the audit log's head.
+func runAuditPublishHead(e *env, args []string) error {
+	fs, data := e.flags()
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s", i18n.T(e.lang, "cli.extra_args", strings.Join(fs.Args(), " ")))
+	}
+	d, err := e.openDB(*data)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return e.publishHead(audit.PublishHead(e.ctx, d))
 }
 
 // publishHead reports the outcome of audit.PublishHead: an empty log is

@@ -12,8 +12,8 @@ import (
 )
 
 func runBackup(e *env, args []string) error {
-	fs, data := e.flags("backup")
-	pos, err := parseInterspersed(fs, args)
+	fs, data := e.flags()
+	pos, err := e.parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -51,8 +51,8 @@ func runBackup(e *env, args []string) error {
 }
 
 func runRestore(e *env, args []string) error {
-	fs, data := e.flags("restore")
-	pos, err := parseInterspersed(fs, args)
+	fs, data := e.flags()
+	pos, err := e.parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

@@ -16,15 +16,17 @@ import (
 	"gongkai/internal/org"
 )
 
-// runCatalog runs the catalog subcommands.
-func runCatalog(e *env, args []string) error {
-	if len(args) == 0 || args[0] != "parse-limit" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "parse-limit"))
+// runCatalogParseLimit prints the rule read from a 公开时限 as JSON.
+func runCatalogParseLimit(e *env, args []string) error {
+	fs := e.plainFlags()
+	if err := e.parse(fs, args); err != nil {
+		return err
 	}
-	if len(args) < 2 || strings.TrimSpace(strings.Join(args[1:], " ")) == "" {
+	text := strings.Join(fs.Args(), " ")
+	if strings.TrimSpace(text) == "" {
 		return usagef("%s", i18n.T(e.lang, "cli.args", 1))
 	}
-	return e.printJSON(catalog.ParseLimit(strings.Join(args[1:], " ")))
+	return e.printJSON(catalog.ParseLimit(text))
 }
 
 // printJSON writes v as one line of JSON, with Chinese left readable.
@@ -61,16 +63,13 @@ func cliAccount(u org.Unit) auth.Account {
 	return auth.Account{Login: cliActor(), Role: auth.Admin, Unit: u}
 }
 
-// runGuideline imports a domain's guideline version.
-func runGuideline(e *env, args []string) error {
-	if len(args) == 0 || args[0] != "import" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "import"))
-	}
-	fs, data := e.flags("guideline import")
-	domain := fs.String("domain", "", "domain name or code")
-	title := fs.String("title", "", "guideline title")
-	doc := fs.String("doc", "", "document number (文号)")
-	pos, err := parseInterspersed(fs, args[1:])
+// runGuidelineImport imports a domain's guideline version.
+func runGuidelineImport(e *env, args []string) error {
+	fs, data := e.flags()
+	domain := fs.String("domain", "", "cli.flag.guideline_domain")
+	title := fs.String("title", "", "cli.flag.guideline_title")
+	doc := fs.String("doc", "", "cli.flag.guideline_doc")
+	pos, err := e.parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -101,22 +100,13 @@ func runGuideline(e *env, args []string) error {
 		"unparsed_limits": rep.UnparsedLimits, "ignored_columns": rep.IgnoredColumns, "missing_columns": rep.MissingColumns})
 }
 
-// runImport imports data kept elsewhere before gongkai.
-func runImport(e *env, args []string) error {
-	if len(args) > 0 && args[0] == "info" {
-		return runImportInfo(e, args[1:])
-	}
-	if len(args) > 0 && args[0] == "foi" {
-		return runImportFOI(e, args[1:])
-	}
-	if len(args) == 0 || args[0] != "catalog" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "catalog, info, foi"))
-	}
-	fs, data := e.flags("import catalog")
-	unit := fs.String("unit", "", "unit code")
-	domain := fs.String("domain", "", "domain of every row")
-	publish := fs.Bool("publish", false, "mark the catalog approved and published")
-	pos, err := parseInterspersed(fs, args[1:])
+// runImportCatalog imports a unit's catalog kept before gongkai.
+func runImportCatalog(e *env, args []string) error {
+	fs, data := e.flags()
+	unit := fs.String("unit", "", "cli.flag.catalog_unit")
+	domain := fs.String("domain", "", "cli.flag.catalog_domain")
+	publish := fs.Bool("publish", false, "cli.flag.catalog_publish")
+	pos, err := e.parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -155,7 +145,7 @@ func (e *env) inTx(dataDir string, fn func(tx *db.Tx) error) error {
 // importFile parses an import subcommand's flags and opens the one file it
 // names.
 func (e *env) importFile(fs *flag.FlagSet, args []string) (*os.File, error) {
-	pos, err := parseInterspersed(fs, args)
+	pos, err := e.parseInterspersed(fs, args)
 	if err != nil {
 		return nil, err
 	}
@@ -167,8 +157,8 @@ func (e *env) importFile(fs *flag.FlagSet, args []string) (*os.File, error) {
 
 // runImportInfo loads records published elsewhere from a JSON Lines file.
 func runImportInfo(e *env, args []string) error {
-	fs, data := e.flags("import info")
-	unit := fs.String("unit", "", "unit of lines without one")
+	fs, data := e.flags()
+	unit := fs.String("unit", "", "cli.flag.info_unit")
 	f, err := e.importFile(fs, args)
 	if err != nil {
 		return err

@@ -1,5 +1,6 @@
 // Package cli implements gongkai's command line: serve, migrate, user, unit,
-// calendar, audit, backup and restore.
+// calendar, imports, inspection, reports, audit, backup and restore. Every
+// command answers --help with what it does and each of its flags.
 //
 // Exit status: 0 on success, 2 for bad usage or input, 1 for failures. User
 // errors are one line in the user's language (GONGKAI_LANG, default
@@ -13,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"gongkai/internal/errs"
@@ -33,36 +35,48 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	lang   i18n.Lang
+	fs     *flag.FlagSet // the flags of the command run, for --help
 }
 
+// command is one command line: a command ("serve") or a command and its
+// subcommand ("calendar days").
 type command struct {
-	name  string
-	usage string // usage line after "gongkai "
-	run   func(e *env, args []string) error
+	name string // the words after "gongkai"
+	args string // flags and operands, for the usage line
+	help string // message key: what the command does
+	run  func(e *env, args []string) error
 }
 
 var commands []command
 
 func init() {
 	commands = []command{
-		{"serve", "serve [--data DIR] [--addr 127.0.0.1:8080] [--demo] [--debug-addr ADDR]", runServe},
-		{"migrate", "migrate [--data DIR]", runMigrate},
-		{"user", "user add --unit CODE --role ROLE --name LOGIN [--display-name NAME] [--domain DOMAIN] [--data DIR]  (password on stdin)", runUser},
-		{"unit", "unit add --code CODE --name NAME --kind KIND [--parent CODE] [--data DIR]", runUnit},
-		{"calendar", "calendar days FROM TO | calendar add FROM N | calendar load FILE  [--assume-weekends] [--data DIR]", runCalendar},
-		{"catalog", "catalog parse-limit TEXT", runCatalog},
-		{"guideline", "guideline import --domain NAME [--title TITLE] [--doc 文号] FILE [--data DIR]", runGuideline},
-		{"import", "import catalog --unit CODE [--domain NAME] [--publish] FILE | import info [--unit CODE] FILE.jsonl | import foi FILE.csv  [--data DIR]", runImport},
-		{"foi", "foi due [--scope CODE] [--json] [--data DIR]", runFOI},
-		{"inspect", "inspect run [--scope CODE] [--as-of YYYY-MM-DD] [--json] [--data DIR]", runInspect},
-		{"report", "report annual --unit CODE --year YYYY [--format json|html|xlsx] [--out FILE] [--publish] [--data DIR]", runReport},
-		{"screen", "screen [FILE]  (text on stdin without FILE)", runScreen},
-		{"seed", "seed synthetic [--units 3000] [--records 100000] [--seed 1] [--data DIR]", runSeed},
-		{"audit", "audit verify [--head EVENT:HASH]... | audit publish-head  [--data DIR]", runAudit},
-		{"backup", "backup [--data DIR] FILE", runBackup},
-		{"restore", "restore [--data DIR] FILE", runRestore},
+		{"serve", "[--data DIR] [--addr 127.0.0.1:8080] [--public-url URL] [--trusted-proxy LIST] [--demo] [--debug-addr ADDR]", "cli.help.serve", runServe},
+		{"migrate", "[--data DIR]", "cli.help.migrate", runMigrate},
+		{"user add", "--unit CODE --role ROLE --name LOGIN [--display-name NAME] [--email ADDRESS] [--domain DOMAIN] [--data DIR]", "cli.help.user_add", runUserAdd},
+		{"unit add", "--code CODE --name NAME [--name-en NAME] --kind KIND [--parent CODE] [--data DIR]", "cli.help.unit_add", runUnitAdd},
+		{"calendar days", "FROM TO [--assume-weekends] [--data DIR]", "cli.help.calendar_days", runCalendarDays},
+		{"calendar add", "FROM N [--assume-weekends] [--data DIR]", "cli.help.calendar_add", runCalendarAdd},
+		{"calendar load", "FILE [--data DIR]", "cli.help.calendar_load", runCalendarLoad},
+		{"catalog parse-limit", "TEXT", "cli.help.catalog_parse_limit", runCatalogParseLimit},
+		{"guideline import", "--domain NAME [--title TITLE] [--doc 文号] FILE [--data DIR]", "cli.help.guideline_import", runGuidelineImport},
+		{"import catalog", "--unit CODE [--domain NAME] [--publish] FILE [--data DIR]", "cli.help.import_catalog", runImportCatalog},
+		{"import info", "[--unit CODE] FILE.jsonl [--data DIR]", "cli.help.import_info", runImportInfo},
+		{"import foi", "FILE.csv [--data DIR]", "cli.help.import_foi", runImportFOI},
+		{"foi due", "[--scope CODE] [--json] [--data DIR]", "cli.help.foi_due", runFOIDue},
+		{"inspect run", "[--scope CODE] [--as-of YYYY-MM-DD] [--json] [--data DIR]", "cli.help.inspect_run", runInspectRun},
+		{"report annual", "--unit CODE --year YYYY [--format json|html|xlsx] [--out FILE] [--publish] [--data DIR]", "cli.help.report_annual", runReportAnnual},
+		{"screen", "[FILE]", "cli.help.screen", runScreen},
+		{"seed synthetic", "[--units 3000] [--records 100000] [--seed 1] [--data DIR]", "cli.help.seed_synthetic", runSeedSynthetic},
+		{"audit verify", "[--head EVENT:HASH]... [--data DIR]", "cli.help.audit_verify", runAuditVerify},
+		{"audit publish-head", "[--data DIR]", "cli.help.audit_publish_head", runAuditPublishHead},
+		{"backup", "[--data DIR] FILE", "cli.help.backup", runBackup},
+		{"restore", "[--data DIR] FILE", "cli.help.restore", runRestore},
 	}
 }
+
+// usage returns the command's usage line after "gongkai ".
+func (c command) usage() string { return c.name + " " + c.args }
 
 // usageError is bad usage: exit status 2, message plus the command's usage.
 type usageError struct{ msg string }
@@ -78,27 +92,68 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		lang = l
 	}
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, lang: lang}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		printUsage(stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
+	return e.run(args)
+}
+
+// run finds the command args name and runs it.
+func (e *env) run(args []string) int {
+	if len(args) == 0 {
+		e.printUsage(e.stderr, "")
+		return exitUsage
+	}
+	if isHelp(args[0]) || args[0] == "help" {
+		e.printUsage(e.stdout, "")
 		return exitOK
 	}
 	for _, c := range commands {
-		if c.name == args[0] {
-			return e.finish(c, c.run(e, args[1:]))
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && slices.Equal(args[:len(words)], words) {
+			return e.finish(c, c.run(e, args[len(words):]))
 		}
 	}
-	fmt.Fprintf(stderr, "gongkai: %s\n", i18n.T(lang, "cli.unknown_command", args[0]))
-	printUsage(stderr)
+	if !e.isGroup(args[0]) {
+		fmt.Fprintf(e.stderr, "gongkai: %s\n", i18n.T(e.lang, "cli.unknown_command", args[0]))
+		e.printUsage(e.stderr, "")
+		return exitUsage
+	}
+	// A command named without its subcommand, or with an unknown one.
+	if len(args) > 1 && isHelp(args[1]) {
+		e.printUsage(e.stdout, args[0])
+		return exitOK
+	}
+	var subs []string
+	for _, c := range commands {
+		if group, sub, ok := strings.Cut(c.name, " "); ok && group == args[0] {
+			subs = append(subs, sub)
+		}
+	}
+	fmt.Fprintf(e.stderr, "gongkai %s: %s\n", args[0], i18n.T(e.lang, "cli.subcommand", strings.Join(subs, ", ")))
+	e.printUsage(e.stderr, args[0])
 	return exitUsage
 }
 
-func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage:")
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
+
+// isGroup reports whether name is a command that has subcommands.
+func (e *env) isGroup(name string) bool {
 	for _, c := range commands {
-		fmt.Fprintln(w, "  gongkai "+c.usage)
+		if group, _, ok := strings.Cut(c.name, " "); ok && group == name {
+			return true
+		}
+	}
+	return false
+}
+
+// printUsage lists the usage lines of every command, or of group's.
+func (e *env) printUsage(w io.Writer, group string) {
+	fmt.Fprintln(w, i18n.T(e.lang, "cli.usage"))
+	for _, c := range commands {
+		if group == "" || strings.HasPrefix(c.name, group+" ") {
+			fmt.Fprintln(w, "  gongkai "+c.usage())
+		}
+	}
+	if group == "" {
+		fmt.Fprintln(w, i18n.T(e.lang, "cli.usage_more"))
 	}
 }
 
@@ -107,12 +162,13 @@ func (e *env) finish(c command, err error) int {
 	if err == nil {
 		return exitOK
 	}
+	if errors.Is(err, flag.ErrHelp) {
+		e.printHelp(c)
+		return exitOK
+	}
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(e.stderr, "gongkai %s: %s\nusage: gongkai %s\n", c.name, ue.msg, c.usage)
-		return exitUsage
-	}
-	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(e.stderr, "gongkai %s: %s\n%s\n", c.name, ue.msg, i18n.T(e.lang, "cli.usage_line", "gongkai "+c.usage()))
 		return exitUsage
 	}
 	if ue := errs.As(err); ue != nil {
@@ -135,27 +191,38 @@ func (e *env) finish(c command, err error) int {
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // flags returns a flag set for a command with the shared --data flag.
-func (e *env) flags(name string) (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	data := fs.String("data", "./data", "data directory")
+// Each flag's usage is a message key, shown by --help in the user's
+// language.
+func (e *env) flags() (*flag.FlagSet, *string) {
+	fs := e.plainFlags()
+	data := fs.String("data", "./data", "cli.flag.data")
 	return fs, data
 }
 
-// parse parses args, turning flag errors into usage errors.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+// plainFlags returns a flag set for a command without a data directory.
+func (e *env) plainFlags() *flag.FlagSet {
+	fs := flag.NewFlagSet("gongkai", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	e.fs = fs
+	return fs
+}
+
+// parse parses args, turning flag errors into usage errors in the user's
+// language; --help comes back as flag.ErrHelp.
+func (e *env) parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
 	}
-	return nil
+	return usageError{e.flagError(err)}
 }
 
 // parseInterspersed parses flags that may come before or after positional
 // arguments, returning the positional ones.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+func (e *env) parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := parse(fs, args); err != nil {
+		if err := e.parse(fs, args); err != nil {
 			return nil, err
 		}
 		args = fs.Args()

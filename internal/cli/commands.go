@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -39,13 +40,13 @@ func (e *env) openDB(dataDir string) (*db.DB, error) {
 }
 
 func runServe(e *env, args []string) error {
-	fs, data := e.flags("serve")
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	demo := fs.Bool("demo", false, "load demo data")
-	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060")
-	publicURL := fs.String("public-url", os.Getenv("GONGKAI_PUBLIC_URL"), "address the public reaches the site at behind a TLS proxy, e.g. https://gongkai.example.gov.cn (links, feeds, e-mails; https makes cookies Secure)")
-	proxies := fs.String("trusted-proxy", os.Getenv("GONGKAI_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client (rate limits count that client)")
-	if err := parse(fs, args); err != nil {
+	fs, data := e.flags()
+	addr := fs.String("addr", "127.0.0.1:8080", "cli.flag.addr")
+	demo := fs.Bool("demo", false, "cli.flag.demo")
+	debugAddr := fs.String("debug-addr", "", "cli.flag.debug_addr")
+	publicURL := fs.String("public-url", os.Getenv("GONGKAI_PUBLIC_URL"), "cli.flag.public_url")
+	proxies := fs.String("trusted-proxy", os.Getenv("GONGKAI_TRUSTED_PROXIES"), "cli.flag.trusted_proxy")
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -105,8 +106,8 @@ func runServe(e *env, args []string) error {
 }
 
 func runMigrate(e *env, args []string) error {
-	fs, data := e.flags("migrate")
-	if err := parse(fs, args); err != nil {
+	fs, data := e.flags()
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	d, err := e.openDB(*data)
@@ -122,18 +123,15 @@ func runMigrate(e *env, args []string) error {
 	return nil
 }
 
-func runUser(e *env, args []string) error {
-	if len(args) == 0 || args[0] != "add" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "add"))
-	}
-	fs, data := e.flags("user add")
-	unit := fs.String("unit", "", "unit code")
-	role := fs.String("role", "", "role")
-	name := fs.String("name", "", "login")
-	display := fs.String("display-name", "", "display name")
-	domain := fs.String("domain", "", "domain for a domain supervisor")
-	email := fs.String("email", "", "e-mail address")
-	if err := parse(fs, args[1:]); err != nil {
+func runUserAdd(e *env, args []string) error {
+	fs, data := e.flags()
+	unit := fs.String("unit", "", "cli.flag.user_unit")
+	role := fs.String("role", "", "cli.flag.role")
+	name := fs.String("name", "", "cli.flag.login")
+	display := fs.String("display-name", "", "cli.flag.display_name")
+	domain := fs.String("domain", "", "cli.flag.supervisor_domain")
+	email := fs.String("email", "", "cli.flag.email")
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	if *unit == "" || *role == "" || *name == "" {
@@ -174,17 +172,14 @@ func readPassword(r io.Reader) (string, error) {
 	return pw, nil
 }
 
-func runUnit(e *env, args []string) error {
-	if len(args) == 0 || args[0] != "add" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "add"))
-	}
-	fs, data := e.flags("unit add")
-	code := fs.String("code", "", "unit code")
-	name := fs.String("name", "", "unit name")
-	nameEn := fs.String("name-en", "", "English name")
-	kind := fs.String("kind", "", "kind")
-	parent := fs.String("parent", "", "parent unit code")
-	if err := parse(fs, args[1:]); err != nil {
+func runUnitAdd(e *env, args []string) error {
+	fs, data := e.flags()
+	code := fs.String("code", "", "cli.flag.unit_code")
+	name := fs.String("name", "", "cli.flag.unit_name")
+	nameEn := fs.String("name-en", "", "cli.flag.unit_name_en")
+	kind := fs.String("kind", "", "cli.flag.kind")
+	parent := fs.String("parent", "", "cli.flag.parent")
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	if *code == "" || *name == "" || *kind == "" {
@@ -224,83 +219,116 @@ func (e *env) calendarOf(dataDir string) (*calendar.Calendar, error) {
 	return calstore.Load(e.ctx, d)
 }
 
-func runCalendar(e *env, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "days, add, load"))
-	}
-	sub := args[0]
-	fs, data := e.flags("calendar " + sub)
-	assume := fs.Bool("assume-weekends", false, "treat years without data as plain Monday–Friday weeks")
-	pos, err := parseInterspersed(fs, args[1:])
+// calendarArgs parses the flags of calendar days and calendar add and
+// returns the start date, the second operand and the calendar to count on.
+func (e *env) calendarArgs(args []string) (calendar.Date, string, *calendar.Calendar, error) {
+	fs, data := e.flags()
+	assume := fs.Bool("assume-weekends", false, "cli.flag.assume_weekends")
+	pos, err := e.parseInterspersed(fs, args)
 	if err != nil {
-		return err
-	}
-	if sub == "load" {
-		if len(pos) != 1 {
-			return usagef("%s", i18n.T(e.lang, "cli.args", 1))
-		}
-		return e.calendarLoad(*data, pos[0])
-	}
-	if sub != "days" && sub != "add" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "days, add, load"))
+		return calendar.Date{}, "", nil, err
 	}
 	if len(pos) != 2 {
-		return usagef("%s", i18n.T(e.lang, "cli.args", 2))
+		return calendar.Date{}, "", nil, usagef("%s", i18n.T(e.lang, "cli.args", 2))
 	}
 	from, err := calendar.ParseDate(pos[0])
 	if err != nil {
-		return usagef("%s", i18n.T(e.lang, "calendar.bad_date", pos[0]))
+		return calendar.Date{}, "", nil, err
 	}
 	cal, err := e.calendarOf(*data)
 	if err != nil {
-		return err
+		return calendar.Date{}, "", nil, err
 	}
 	if *assume {
 		cal = cal.AssumeWeekends()
 	}
+	return from, pos[1], cal, nil
+}
+
+// noData turns a calendar's refusal to count in a year without data into
+// a user error that says how to go on.
+func noData(err error) error {
+	var nd *calendar.NoDataError
+	if errors.As(err, &nd) {
+		return errs.New(errs.Invalid, "cli.calendar_no_data", nd.UserError())
+	}
+	return err
+}
+
+// runCalendarDays prints whether each day from FROM to TO is a working day.
+func runCalendarDays(e *env, args []string) error {
+	from, toArg, cal, err := e.calendarArgs(args)
+	if err != nil {
+		return err
+	}
+	to, err := calendar.ParseDate(toArg)
+	if err != nil {
+		return err
+	}
+	if to.Before(from) {
+		return usagef("%s", i18n.T(e.lang, "calendar.to_before_from"))
+	}
+	// Check the whole range before printing anything.
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		if _, err := cal.IsWorkday(d); err != nil {
+			return noData(err)
+		}
+	}
 	w := bufio.NewWriter(e.stdout)
-	defer w.Flush()
 	assumed := false
-	switch sub {
-	case "days":
-		to, err := calendar.ParseDate(pos[1])
-		if err != nil {
-			return usagef("%s", i18n.T(e.lang, "calendar.bad_date", pos[1]))
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		work, _ := cal.IsWorkday(d)
+		state := "off"
+		if work {
+			state = "work"
 		}
-		if to.Before(from) {
-			return usagef("%s", i18n.T(e.lang, "calendar.to_before_from"))
-		}
-		// Check the whole range before printing anything.
-		for d := from; !d.After(to); d = d.AddDays(1) {
-			if _, err := cal.IsWorkday(d); err != nil {
-				return errs.New(errs.Invalid, "cli.calendar_no_data", err.Error())
-			}
-		}
-		for d := from; !d.After(to); d = d.AddDays(1) {
-			work, _ := cal.IsWorkday(d)
-			state := "off"
-			if work {
-				state = "work"
-			}
-			fmt.Fprintf(w, "%s %s\n", d, state)
-			assumed = assumed || cal.Assumed(d)
-		}
-	case "add":
-		n, err := strconv.Atoi(pos[1])
-		if err != nil || n < 0 {
-			return usagef("%s", i18n.T(e.lang, "calendar.bad_n", pos[1]))
-		}
-		d, err := cal.AddWorkdays(from, n)
-		if err != nil {
-			return errs.New(errs.Invalid, "cli.calendar_no_data", err.Error())
-		}
-		fmt.Fprintln(w, d)
-		assumed = cal.Assumed(d) || cal.Assumed(from)
+		fmt.Fprintf(w, "%s %s\n", d, state)
+		assumed = assumed || cal.Assumed(d)
+	}
+	return e.calendarDone(w, assumed)
+}
+
+// runCalendarAdd prints the Nth working day after FROM.
+func runCalendarAdd(e *env, args []string) error {
+	from, nArg, cal, err := e.calendarArgs(args)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(nArg)
+	if err != nil || n < 0 {
+		return usagef("%s", i18n.T(e.lang, "calendar.bad_n", nArg))
+	}
+	d, err := cal.AddWorkdays(from, n)
+	if err != nil {
+		return noData(err)
+	}
+	w := bufio.NewWriter(e.stdout)
+	fmt.Fprintln(w, d)
+	return e.calendarDone(w, cal.Assumed(d) || cal.Assumed(from))
+}
+
+// calendarDone flushes the answer and says when plain weekends were assumed.
+func (e *env) calendarDone(w *bufio.Writer, assumed bool) error {
+	if err := w.Flush(); err != nil {
+		return err
 	}
 	if assumed {
 		fmt.Fprintln(e.stderr, i18n.T(e.lang, "cli.calendar_assumed"))
 	}
 	return nil
+}
+
+// runCalendarLoad validates a year's holiday file and loads it.
+func runCalendarLoad(e *env, args []string) error {
+	fs, data := e.flags()
+	pos, err := e.parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("%s", i18n.T(e.lang, "cli.args", 1))
+	}
+	return e.calendarLoad(*data, pos[0])
 }
 
 func (e *env) calendarLoad(dataDir, file string) error {

@@ -11,7 +11,7 @@ import (
 // runImportFOI loads applications for disclosure handled before gongkai
 // from a CSV file (foi.ImportHeader), all or nothing.
 func runImportFOI(e *env, args []string) error {
-	fs, data := e.flags("import foi")
+	fs, data := e.flags()
 	f, err := e.importFile(fs, args)
 	if err != nil {
 		return err

@@ -12,17 +12,14 @@ import (
 	"gongkai/internal/org"
 )
 
-// runInspect runs an online inspection:
+// runInspectRun runs an online inspection:
 // gongkai inspect run [--scope CODE] [--as-of DATE] [--json].
-func runInspect(e *env, args []string) error {
-	if len(args) == 0 || args[0] != "run" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "run"))
-	}
-	fs, data := e.flags("inspect run")
-	scope := fs.String("scope", "", "code of the unit to inspect with those under it (default: the whole city)")
-	asOf := fs.String("as-of", "", "inspect as of this date, YYYY-MM-DD (default: today)")
-	asJSON := fs.Bool("json", false, "print the scores and findings as JSON")
-	if err := parse(fs, args[1:]); err != nil {
+func runInspectRun(e *env, args []string) error {
+	fs, data := e.flags()
+	scope := fs.String("scope", "", "cli.flag.inspect_scope")
+	asOf := fs.String("as-of", "", "cli.flag.as_of")
+	asJSON := fs.Bool("json", false, "cli.flag.json")
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -32,7 +29,7 @@ func runInspect(e *env, args []string) error {
 	if *asOf != "" {
 		var err error
 		if day, err = calendar.ParseDate(*asOf); err != nil {
-			return usagef("%s", err.Error())
+			return err
 		}
 	}
 	d, err := e.openDB(*data)

@@ -13,20 +13,17 @@ import (
 	"gongkai/internal/report"
 )
 
-// runReport writes, and with --publish first publishes, a unit's annual
+// runReportAnnual writes, and with --publish first publishes, a unit's annual
 // report: gongkai report annual --unit CODE --year YYYY
 // [--format json|html|xlsx] [--out FILE] [--publish].
-func runReport(e *env, args []string) error {
-	if len(args) == 0 || args[0] != "annual" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "annual"))
-	}
-	fs, data := e.flags("report annual")
-	code := fs.String("unit", "", "code of the unit")
-	yearArg := fs.String("year", "", "the year of the report, YYYY")
-	format := fs.String("format", "json", "json, html or xlsx")
-	out := fs.String("out", "", "write the report to this file instead of standard output")
-	publish := fs.Bool("publish", false, "publish the report in the unit's 年报 column first")
-	if err := parse(fs, args[1:]); err != nil {
+func runReportAnnual(e *env, args []string) error {
+	fs, data := e.flags()
+	code := fs.String("unit", "", "cli.flag.report_unit")
+	yearArg := fs.String("year", "", "cli.flag.report_year")
+	format := fs.String("format", "json", "cli.flag.report_format")
+	out := fs.String("out", "", "cli.flag.report_out")
+	publish := fs.Bool("publish", false, "cli.flag.report_publish")
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"gongkai/internal/app"
 	"gongkai/internal/auth"
 	"gongkai/internal/db"
@@ -104,8 +106,16 @@ func TestReportAnnual(t *testing.T) {
 		if page, _ := os.ReadFile(file); !strings.HasPrefix(string(page), "<!doctype html>") || !strings.Contains(string(page), "<h1>赤岗街道办事处2025年政府信息公开工作年度报告</h1>") {
 			t.Errorf("html file: %.200s", page)
 		}
-		if st, out, _ := run(t, "", args("--format", "xlsx")...); st != 0 || !strings.HasPrefix(out, "PK") {
+		if st, out, _ := run(t, "", args("--format", "xlsx")...); st != 0 {
 			t.Errorf("xlsx: %d %.20q", st, out)
+		} else if f, err := excelize.OpenReader(strings.NewReader(out)); err != nil {
+			t.Errorf("xlsx: not a workbook: %v", err)
+		} else {
+			title, _ := f.GetCellValue(f.GetSheetList()[0], "A1")
+			f.Close()
+			if title != "赤岗街道办事处2025年政府信息公开工作年度报告" {
+				t.Errorf("xlsx: title %q", title)
+			}
 		}
 		next := strconv.Itoa(time.Now().Year() + 1)
 		for _, bad := range [][]string{

@@ -16,8 +16,8 @@ const maxScreenInput = 64 << 20
 // runScreen prints the personal data found in a text file or standard
 // input as a JSON array.
 func runScreen(e *env, args []string) error {
-	fs, _ := e.flags("screen")
-	if err := parse(fs, args); err != nil {
+	fs := e.plainFlags()
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 1 {

@@ -7,16 +7,13 @@ import (
 	"gongkai/internal/seed"
 )
 
-// runSeed makes synthetic data: gongkai seed synthetic --units N --records M.
-func runSeed(e *env, args []string) error {
-	if len(args) == 0 || args[0] != "synthetic" {
-		return usagef("%s", i18n.T(e.lang, "cli.subcommand", "synthetic"))
-	}
-	fs, data := e.flags("seed synthetic")
-	units := fs.Int("units", 3000, "number of units")
-	records := fs.Int("records", 100000, "number of information records")
-	s := fs.Uint64("seed", 1, "random seed; the same seed makes the same city")
-	if err := parse(fs, args[1:]); err != nil {
+// runSeedSynthetic makes synthetic data: gongkai seed synthetic --units N --records M.
+func runSeedSynthetic(e *env, args []string) error {
+	fs, data := e.flags()
+	units := fs.Int("units", 3000, "cli.flag.seed_units")
+	records := fs.Int("records", 100000, "cli.flag.seed_records")
+	s := fs.Uint64("seed", 1, "cli.flag.seed_seed")
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	if *records < 0 || *records > 20000000 {

@@ -203,11 +203,12 @@ func (c *importCheck) row(line int, rec []string) (row importRow, ok bool, err e
 	}
 
 	row.received, _ = c.date(line, "received_date", field(2))
+	// Say which values are accepted: the old system's words rarely match.
 	if row.applicantType = field(3); !oneOf(ApplicantTypes, row.applicantType) {
-		bad("import.line_bad", "applicant_type", shown(row.applicantType))
+		bad("foi.import.choice", "applicant_type", shown(row.applicantType), strings.Join(ApplicantTypes, ", "))
 	}
 	if row.channel = field(4); !oneOf(Channels, row.channel) {
-		bad("import.line_bad", "channel", shown(row.channel))
+		bad("foi.import.choice", "channel", shown(row.channel), strings.Join(Channels, ", "))
 	}
 	switch row.description = clean(rec[5]); {
 	case row.description == "":

@@ -93,7 +93,9 @@ func Remind(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, sit
 			failed = append(failed, fmt.Errorf("remind %s: %w", r.email, err))
 			continue
 		}
-		if err := recordSent(ctx, d, r, today); err != nil {
+		// A message sent is recorded even if the server is stopping now:
+		// else a restart the same day sends it again.
+		if err := recordSent(context.WithoutCancel(ctx), d, r, today); err != nil {
 			return sent, err
 		}
 		sent++

@@ -28,12 +28,15 @@ type remindWorld struct {
 func newRemindWorld(t *testing.T, d *db.DB) *remindWorld {
 	t.Helper()
 	w := &remindWorld{fixture: newFixture(t, d), today: mustDate("2026-06-15")}
+	// Receipt days counted by hand on the 2026 calendar (1–5 May and
+	// 19 June off, 9 May worked), not by the code under test: n working
+	// days before 2026-06-15.
 	back := func(n int) string {
-		day, err := w.cal.AddWorkdays(w.today, -n)
-		if err != nil {
-			t.Fatal(err)
+		day, ok := map[int]string{18: "2026-05-20", 21: "2026-05-15", 23: "2026-05-13", 25: "2026-05-11"}[n]
+		if !ok {
+			t.Fatalf("no hand-counted day %d working days back", n)
 		}
-		return day.String()
+		return day
 	}
 	w.soon = w.register(t, w.cgEd, w.cg, 1, back(ReplyDays-2), "赤岗街道2025年低保发放名单")
 	w.late = w.register(t, w.cgEd, w.cg, 2, back(ReplyDays+3), "赤岗街道临时救助审批材料")

@@ -228,20 +228,32 @@ func TestDirectoryMatchesStore(t *testing.T) {
 			if got, err := dir.ByID(u.ID); err != nil || got.Code != u.Code {
 				t.Errorf("ByID(%d) = %s, %v", u.ID, got.Code, err)
 			}
-			sub, _ := org.Subtree(ctx, d, u)
+			sub, err := org.Subtree(ctx, d, u)
+			if err != nil {
+				t.Fatalf("Subtree(%s): %v", n.Code, err)
+			}
 			if diff := cmp.Diff(codes(sub), codes(dir.Subtree(u))); diff != "" {
 				t.Errorf("Subtree(%s) (-store +directory):\n%s", n.Code, diff)
 			}
-			kids, _ := org.Children(ctx, d, u.ID)
+			kids, err := org.Children(ctx, d, u.ID)
+			if err != nil {
+				t.Fatalf("Children(%s): %v", n.Code, err)
+			}
 			if diff := cmp.Diff(codes(kids), codes(dir.Children(u.ID))); diff != "" {
 				t.Errorf("Children(%s) (-store +directory):\n%s", n.Code, diff)
 			}
-			anc, _ := org.Ancestors(ctx, d, u)
+			anc, err := org.Ancestors(ctx, d, u)
+			if err != nil {
+				t.Fatalf("Ancestors(%s): %v", n.Code, err)
+			}
 			if diff := cmp.Diff(codes(anc), codes(dir.Ancestors(u))); diff != "" {
 				t.Errorf("Ancestors(%s) (-store +directory):\n%s", n.Code, diff)
 			}
 			for _, k := range org.Kinds {
-				of, _ := org.OfKind(ctx, d, u, k)
+				of, err := org.OfKind(ctx, d, u, k)
+				if err != nil {
+					t.Fatalf("OfKind(%s, %s): %v", n.Code, k, err)
+				}
 				if diff := cmp.Diff(codes(of), codes(dir.OfKind(u, k))); diff != "" {
 					t.Errorf("OfKind(%s, %s) (-store +directory):\n%s", n.Code, k, diff)
 				}

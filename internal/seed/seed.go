@@ -85,8 +85,13 @@ func Synthetic(ctx context.Context, d *db.DB, o Options) (Result, error) {
 		}
 		left := o.Units - 1 - depts
 		districts := max(2, left/120)
-		perDistrict := left / districts
 		for i := 0; i < districts; i++ {
+			// The first districts take one unit more each, so that the
+			// city has exactly o.Units units.
+			perDistrict := left / districts
+			if i < left%districts {
+				perDistrict++
+			}
 			dc := fmt.Sprintf("99%02d%02d", 1+i/99, 1+i%99)
 			_, err := add(org.NewUnit{Code: dc, Name: placeName(rng) + "区人民政府", Kind: org.District, ParentCode: city.Code, Sort: i})
 			if err != nil {

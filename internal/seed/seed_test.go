@@ -3,6 +3,7 @@ package seed_test
 import (
 	"context"
 	"os"
+	"strconv"
 	"testing"
 	"unicode/utf8"
 
@@ -25,7 +26,7 @@ func TestSyntheticCity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Units < 100 || res.Units > 120 || res.Catalogs == 0 || res.Records != 1500 {
+		if res.Units != 120 || res.Catalogs == 0 || res.Records != 1500 {
 			t.Fatalf("result %+v", res)
 		}
 		n, err := info.PublishedCount(ctx, d)
@@ -95,5 +96,28 @@ func TestDeterministic(t *testing.T) {
 		if a[i] != b[i] {
 			t.Fatalf("record %d differs: %s / %s", i, a[i], b[i])
 		}
+	}
+}
+
+// TestSyntheticMakesTheUnitsAskedFor: --units N makes N units, whatever N
+// leaves over when split among districts.
+func TestSyntheticMakesTheUnitsAskedFor(t *testing.T) {
+	for _, n := range []int{20, 33} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+				ctx := context.Background()
+				res, err := seed.Synthetic(ctx, d, seed.Options{Units: n, Records: 0, Seed: 3})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var stored int
+				if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM units").Scan(&stored); err != nil {
+					t.Fatal(err)
+				}
+				if res.Units != n || stored != n {
+					t.Errorf("asked for %d units: made %d, stored %d", n, res.Units, stored)
+				}
+			})
+		})
 	}
 }

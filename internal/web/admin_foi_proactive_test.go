@@ -120,7 +120,7 @@ func TestFOIProactive(t *testing.T) {
 		if res := sup.postForm(page, url.Values{"id": ids["CG"], "state": {"dismissed"}, "note": {"不宜公开"}}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("supervisor marks: status %d", res.StatusCode)
 		}
-		if got := text(t, e.asDemo(auth.UnitEditor).get(page).Body, "#"+group("CG")+" p"); !strings.Contains(got, "3") {
+		if got := text(t, e.asDemo(auth.UnitEditor).get(page).Body, "#"+group("CG")+" p"); !strings.Contains(got, "，3件申请，") {
 			t.Errorf("summary %q", got)
 		}
 		if res := e.client().get(page); res.StatusCode == http.StatusOK {

@@ -64,7 +64,7 @@ func TestInformationJourneyOverHTTP(t *testing.T) {
 		}
 		// Blocked, masked, still blocked by the attachment, released by the
 		// reviewer, submitted.
-		if res := editor.postForm(page, url.Values{"do": {"submit"}}); res.StatusCode != http.StatusBadRequest || !strings.Contains(text(t, res.Body, "[role=alert]"), "3") {
+		if res := editor.postForm(page, url.Values{"do": {"submit"}}); res.StatusCode != http.StatusBadRequest || !strings.Contains(text(t, res.Body, "[role=alert]"), "发现3处个人信息") {
 			t.Fatalf("submit with personal data: %d %q", res.StatusCode, text(t, res.Body, "[role=alert]"))
 		}
 		if res := editor.postForm(page, url.Values{"do": {"mask"}}); res.StatusCode != http.StatusSeeOther {

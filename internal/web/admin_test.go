@@ -221,7 +221,7 @@ func TestCalendarUpload(t *testing.T) {
 		if res.StatusCode != http.StatusBadRequest {
 			t.Fatalf("bad file: %d", res.StatusCode)
 		}
-		if msg := text(t, res.Body, "[role=alert]"); !strings.Contains(msg, "4") || !strings.Contains(msg, "2027-01-06") {
+		if msg := text(t, res.Body, "[role=alert]"); !strings.Contains(msg, "第4行") || !strings.Contains(msg, "2027-01-06") {
 			t.Errorf("error message %q does not name line 4 and the date", msg)
 		}
 		if res := pub.get("/api/v1/calendar/add?from=2027-01-04&n=1"); res.StatusCode != http.StatusBadRequest {

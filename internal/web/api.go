@@ -402,8 +402,9 @@ func (s *Server) calendarFor(r *http.Request) *calendar.Calendar {
 }
 
 func calendarErr(err error) error {
-	if errors.Is(err, calendar.ErrNoData) {
-		return errs.New(errs.Invalid, "calendar.no_data", err.Error())
+	var nd *calendar.NoDataError
+	if errors.As(err, &nd) {
+		return nd.UserError()
 	}
 	return err
 }

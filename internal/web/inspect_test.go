@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -206,9 +207,14 @@ func TestInspectionConsole(t *testing.T) {
 		if res := district.get(cityRun + "/compare?with=x"); res.StatusCode != http.StatusBadRequest {
 			t.Errorf("compare with nothing: %d", res.StatusCode)
 		}
+		// The export: a header and a row for each unit the page lists.
 		x := city.get(cityRun + "/results.xlsx")
-		if x.StatusCode != http.StatusOK || !strings.HasPrefix(x.Body, "PK") {
-			t.Errorf("XLSX export: %d", x.StatusCode)
+		if x.StatusCode != http.StatusOK {
+			t.Fatalf("XLSX export: %d", x.StatusCode)
+		}
+		rows := xlsxRows(t, x.Body, "")
+		if r := rowWith(rows, "440105-001"); len(rows) != cityRows+1 || !slices.Contains(r, "赤岗街道办事处") {
+			t.Errorf("XLSX export: %d rows for %d units; 赤岗街道 %q", len(rows), cityRows, r)
 		}
 	})
 }

@@ -20,6 +20,9 @@ type pageCache struct {
 	// instead of rendering it again, so that a page expiring under load
 	// costs one rendering, not one per waiting reader.
 	flights map[string]chan struct{}
+	// waiting, if set, is called when a request starts waiting for a page
+	// being rendered: tests know then that it is waiting.
+	waiting func()
 }
 
 type cachedPage struct {
@@ -127,6 +130,9 @@ func (c *pageCache) middleware(next http.Handler) http.Handler {
 		c.mu.Lock()
 		if flight, ok := c.flights[key]; ok {
 			c.mu.Unlock()
+			if c.waiting != nil {
+				c.waiting()
+			}
 			select {
 			case <-flight:
 			case <-r.Context().Done():

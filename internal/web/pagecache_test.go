@@ -6,7 +6,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 )
 
 func TestPageCache(t *testing.T) {
@@ -14,6 +13,8 @@ func TestPageCache(t *testing.T) {
 	var renders atomic.Int32
 	release := make(chan struct{})
 	c := newPageCache(gen.Load)
+	waiting := make(chan struct{}, 10)
+	c.waiting = func() { waiting <- struct{}{} }
 	h := c.middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		renders.Add(1)
 		if r.URL.Query().Get("slow") != "" {
@@ -37,7 +38,10 @@ func TestPageCache(t *testing.T) {
 	for i := range bodies {
 		wg.Go(func() { bodies[i] = get("/zwgk/?slow=1", false) })
 	}
-	time.Sleep(50 * time.Millisecond)
+	// One renders; release it once the nine others wait for it.
+	for range len(bodies) - 1 {
+		<-waiting
+	}
 	close(release)
 	wg.Wait()
 	if n := renders.Load(); n != 1 {

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -227,11 +229,35 @@ func TestReportConsole(t *testing.T) {
 			t.Errorf("published report: %d", pub.StatusCode)
 		}
 
-		// Downloads, in each format.
-		for format, want := range map[string]string{"html": "<!doctype html>", "xlsx": "PK", "json": "{"} {
+		// Downloads, in each format, each read back: the title and the
+		// 1520 licensing decisions entered above.
+		const title = "赤岗街道办事处2025年政府信息公开工作年度报告"
+		for _, format := range []string{"html", "xlsx", "json"} {
 			res := editor.get("/admin/reports/440105-001/2025." + format)
-			if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Body, want) || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
+			if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
 				t.Errorf("%s download: %d %q", format, res.StatusCode, res.Header.Get("Content-Type"))
+				continue
+			}
+			switch format {
+			case "html":
+				if text(t, res.Body, "h1") != title || !strings.Contains(res.Body, "<td>1520</td>") {
+					t.Errorf("html download: %.300s", res.Body)
+				}
+			case "xlsx":
+				if rows := xlsxRows(t, res.Body, ""); rowWith(rows, title) == nil {
+					t.Errorf("xlsx download: %q", rows)
+				}
+				if rows := xlsxRows(t, res.Body, "主动公开情况"); rowWith(rows, "1520") == nil {
+					t.Errorf("xlsx download, 主动公开情况: %q", rows)
+				}
+			case "json":
+				var js struct {
+					Title  string `json:"title"`
+					Table2 any    `json:"table2"`
+				}
+				if err := json.Unmarshal([]byte(res.Body), &js); err != nil || js.Title != title || !strings.Contains(fmt.Sprint(js.Table2), "1520") {
+					t.Errorf("json download: %v %.300s", err, res.Body)
+				}
 			}
 		}
 		for path, code := range map[string]int{"/admin/reports/440105-001/2025.pdf": http.StatusNotFound, "/admin/reports/440105-001/20x5.json": http.StatusBadRequest,

@@ -5,6 +5,7 @@ package calstore
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -61,8 +62,12 @@ func Loaded(ctx context.Context, d *db.DB) (map[int]bool, error) {
 // as an Invalid error naming the line at fault.
 func Save(ctx context.Context, tx *db.Tx, actor string, content []byte) (calendar.Year, error) {
 	y, err := calendar.ParseYear(bytes.NewReader(content))
+	var pe *calendar.ParseError
+	if errors.As(err, &pe) {
+		return calendar.Year{}, errs.New(errs.Invalid, "calendar.invalid_file", pe.UserError())
+	}
 	if err != nil {
-		return calendar.Year{}, errs.New(errs.Invalid, "calendar.invalid_file", err.Error())
+		return calendar.Year{}, err
 	}
 	canonical := string(y.Format())
 	var n int

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -51,6 +52,8 @@ type Server struct {
 	addr string
 	mu   sync.Mutex
 	msgs []Message
+	// arrived is closed, and replaced, when a message is accepted.
+	arrived chan struct{}
 	// refused holds the recipients refused, "*" for all.
 	refused map[string]bool
 }
@@ -63,7 +66,7 @@ func New(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{addr: ln.Addr().String()}
+	s := &Server{addr: ln.Addr().String(), arrived: make(chan struct{})}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
@@ -83,6 +86,25 @@ func (s *Server) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Message(nil), s.msgs...)
+}
+
+// Wait returns the messages accepted once there are at least n, or false
+// after timeout with those there are.
+func (s *Server) Wait(n int, timeout time.Duration) ([]Message, bool) {
+	expired := time.After(timeout)
+	for {
+		s.mu.Lock()
+		msgs, arrived := append([]Message(nil), s.msgs...), s.arrived
+		s.mu.Unlock()
+		if len(msgs) >= n {
+			return msgs, true
+		}
+		select {
+		case <-arrived:
+		case <-expired:
+			return msgs, false
+		}
+	}
 }
 
 // Refuse makes the server refuse mail to the addresses (451, try again
@@ -147,6 +169,8 @@ func (x *session) Data(r io.Reader) error {
 	m.From, m.To = x.from, x.to
 	x.s.mu.Lock()
 	x.s.msgs = append(x.s.msgs, m)
+	close(x.s.arrived)
+	x.s.arrived = make(chan struct{})
 	x.s.mu.Unlock()
 	return nil
 }
