@@ -78,9 +78,9 @@ var periodWords = []struct{ word, period string }{
 func (l Limit) Words(lang i18n.Lang) string {
 	switch l.Kind {
 	case WorkingDays:
-		return i18n.T(lang, "limit.working_days", l.Days)
+		return i18n.N(lang, "limit.working_days", l.Days)
 	case CalendarDays:
-		return i18n.T(lang, "limit.calendar_days", l.Days)
+		return i18n.N(lang, "limit.calendar_days", l.Days)
 	}
 	return i18n.T(lang, "limit."+string(l.Kind))
 }

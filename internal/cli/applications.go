@@ -56,9 +56,9 @@ func runFOIDue(e *env, args []string) error {
 	}
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	for _, l := range urgent {
-		left := i18n.T(e.lang, "foi.days_left", l.Urgency.Left)
+		left := i18n.N(e.lang, "foi.days_left", l.Urgency.Left)
 		if l.Urgency.Overdue() {
-			left = i18n.T(e.lang, "foi.overdue_by", l.Urgency.Late())
+			left = i18n.N(e.lang, "foi.overdue_by", l.Urgency.Late())
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", l.TrackingNo, l.Unit.Name, i18n.T(e.lang, "foi.urgency."+l.Urgency.What), l.Urgency.Due, left)
 	}

@@ -260,11 +260,11 @@ func reminderText(r *recipient, site string, today calendar.Date) (subject, body
 		b.WriteString("\n" + t("foi.reminder.item", i+1, it.TrackingNo, it.Unit.Name) + "\n")
 		switch {
 		case u.Left < 0:
-			b.WriteString(t("foi.reminder.overdue", what, u.Due, -u.Left))
+			b.WriteString(i18n.N(i18n.Zh, "foi.reminder.overdue", -u.Left, what, u.Due, -u.Left))
 		case u.Left == 0:
 			b.WriteString(t("foi.reminder.due_today", what, u.Due))
 		default:
-			b.WriteString(t("foi.reminder.due_soon", what, u.Due, u.Left))
+			b.WriteString(i18n.N(i18n.Zh, "foi.reminder.due_soon", u.Left, what, u.Due, u.Left))
 		}
 		b.WriteString("\n" + t("foi.reminder.link", fmt.Sprintf("%s/admin/foi/%d", strings.TrimRight(site, "/"), it.ID)) + "\n")
 	}

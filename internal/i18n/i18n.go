@@ -98,6 +98,21 @@ func T(lang Lang, key string, args ...any) string {
 	return fmt.Sprintf(m, args...)
 }
 
+// N returns the message for a count n: key+".one" or key+".other" in lang,
+// formatted with args, or with n alone when no args are given. English says
+// "1 working day" and "2 working days"; Chinese has one form, so its catalog
+// holds the same text under both keys.
+func N(lang Lang, key string, n int, args ...any) string {
+	form := ".other"
+	if lang == En && n == 1 {
+		form = ".one"
+	}
+	if len(args) == 0 {
+		args = []any{n}
+	}
+	return T(lang, key+form, args...)
+}
+
 // Has reports whether key exists in every catalog.
 func Has(key string) bool {
 	for _, l := range Langs {

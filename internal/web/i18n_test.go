@@ -39,7 +39,9 @@ var (
 	// Keys written literally in templates: {{.T "key"}}, {{$.T "key" …}}.
 	templateKey = regexp.MustCompile(`\bT "([a-z0-9_.]+)"`)
 	// Keys written literally in Go calls that take a message key.
-	goKeyCall = regexp.MustCompile(`(?:errs\.New\(errs\.[A-Za-z]+,|InvalidField\("[a-z_]+",|\bT\([a-zA-Z.]+,|[pP]age\(r,|adminPage\(r,) *"([a-z0-9_]+\.[a-z0-9_.]+)" *[,)]`)
+	// Counted keys, in templates and Go: {{$.N "key" n}}, i18n.N(lang, "key", n).
+	countedKey = regexp.MustCompile(`(?:\bN "|\bN\([a-zA-Z.]+, *")([a-z0-9_]+\.[a-z0-9_.]+)"`)
+	goKeyCall  = regexp.MustCompile(`(?:errs\.New\(errs\.[A-Za-z]+,|InvalidField\("[a-z_]+",|\bT\([a-zA-Z.]+,|[pP]age\(r,|adminPage\(r,) *"([a-z0-9_]+\.[a-z0-9_.]+)" *[,)]`)
 )
 
 // TestEveryKeyUsedExists reads the templates and the Go sources for message
@@ -67,6 +69,9 @@ func TestEveryKeyUsedExists(t *testing.T) {
 		}
 		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
 			used[m[1]] = p
+		}
+		for _, m := range countedKey.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]+".one"], used[m[1]+".other"] = p, p
 		}
 		return nil
 	})

@@ -111,6 +111,9 @@ type page struct {
 // T translates key in the page's language.
 func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
 
+// N is i18n.N in the page's language: the message for a count n.
+func (p *page) N(key string, n int, args ...any) string { return i18n.N(p.Lang, key, n, args...) }
+
 // OtherLang is the language the switch offers.
 func (p *page) OtherLang() i18n.Lang {
 	if p.Lang == i18n.En {
