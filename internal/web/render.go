@@ -114,6 +114,16 @@ func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, ar
 // N is i18n.N in the page's language: the message for a count n.
 func (p *page) N(key string, n int, args ...any) string { return i18n.N(p.Lang, key, n, args...) }
 
+// Cell shows a catalog cell in the page's language (catalog.CellWords); a
+// cell that stays as typed is marked as Chinese user text.
+func (p *page) Cell(col, text string) template.HTML {
+	s, ok := catalog.CellWords(p.Lang, catalog.Column(col), text)
+	if ok {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	return template.HTML(`<span data-user lang="zh-CN">` + template.HTMLEscapeString(s) + `</span>`)
+}
+
 // OtherLang is the language the switch offers.
 func (p *page) OtherLang() i18n.Lang {
 	if p.Lang == i18n.En {
