@@ -3,6 +3,9 @@ package calendar
 import (
 	"errors"
 	"fmt"
+
+	"gongkai/internal/errs"
+	"gongkai/internal/i18n"
 )
 
 // ErrPaused is wrapped by the error Clock.Deadline returns while a pause
@@ -38,6 +41,8 @@ type Pause struct {
 	From   Date
 	To     Date
 	Reason string
+	// Why, when set, is the reason as a message, said in the reader's language.
+	Why i18n.Text `json:"-"`
 }
 
 // Open reports whether the pause has not ended.
@@ -56,6 +61,13 @@ type Clock struct {
 type Step struct {
 	Date Date
 	Text string // in Chinese
+	// Say is the message Text was built from, to say it in another language.
+	Say i18n.Text
+}
+
+// step builds a Step from a message, its Text in Chinese.
+func step(d Date, key string, args ...any) Step {
+	return Step{Date: d, Text: i18n.T(i18n.Zh, key, args...), Say: i18n.Text{Key: key, Args: args}}
 }
 
 // Validate checks the clock: a real start date, 0 to 1000 days, and pauses
@@ -167,23 +179,25 @@ func (c Clock) Steps(cal *Calendar) ([]Step, error) {
 	if err != nil {
 		return nil, err
 	}
-	steps := []Step{{c.Start, fmt.Sprintf("起算（当日不计入），期限为%d个工作日", c.Days)}}
+	steps := []Step{step(c.Start, "clock.start", c.Days)}
 	for i, p := range c.Pauses {
-		reason := p.Reason
-		if reason == "" {
-			reason = "未注明原因"
+		var reason any = p.Reason
+		switch {
+		case p.Why.Key != "":
+			reason = p.Why
+		case reason == "":
+			reason = errs.Msg("clock.no_reason")
 		}
 		if tr.skipped[i] < 0 {
-			steps = append(steps, Step{p.From, fmt.Sprintf("中止计算（%s）：在期限届满之后，不影响期限", reason)})
+			steps = append(steps, step(p.From, "clock.paused_late", reason))
 			continue
 		}
-		steps = append(steps, Step{p.From, fmt.Sprintf("中止计算（%s）：此前已计%d个工作日，尚余%d个工作日",
-			reason, tr.counted[i], c.Days-tr.counted[i])})
+		steps = append(steps, step(p.From, "clock.paused", reason, tr.counted[i], c.Days-tr.counted[i]))
 		if i == tr.open {
-			steps = append(steps, Step{p.From, "尚未恢复计算，恢复后才能确定期限"})
-			return steps, fmt.Errorf("%w：自%s起中止（%s）", ErrPaused, p.From, reason)
+			steps = append(steps, step(p.From, "clock.paused_open"))
+			return steps, fmt.Errorf("%w：自%s起中止（%s）", ErrPaused, p.From, i18n.T(i18n.Zh, "clock.reason", reason))
 		}
-		steps = append(steps, Step{p.To, fmt.Sprintf("恢复计算（当日不计入）：中止期间%d个工作日不计入期限，期限相应顺延", tr.skipped[i])})
+		steps = append(steps, step(p.To, "clock.resumed", tr.skipped[i]))
 	}
 	total := 0
 	for _, k := range tr.skipped {
@@ -191,11 +205,10 @@ func (c Clock) Steps(cal *Calendar) ([]Step, error) {
 			total += k
 		}
 	}
-	text := fmt.Sprintf("期限届满：第%d个工作日", c.Days)
 	if total > 0 {
-		text += fmt.Sprintf("（已扣除中止期间的%d个工作日）", total)
+		return append(steps, step(tr.deadline, "clock.due_paused", c.Days, total)), nil
 	}
-	return append(steps, Step{tr.deadline, text}), nil
+	return append(steps, step(tr.deadline, "clock.due", c.Days)), nil
 }
 
 // Elapsed returns the working days of the period counted by the end of day

@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"gongkai/internal/calendar"
+	"gongkai/internal/errs"
+	"gongkai/internal/i18n"
 )
 
 // weeks lets the clocks run into a year whose holidays are not loaded yet
@@ -33,7 +35,7 @@ func (a Application) Clock() (c calendar.Clock, ok bool, err error) {
 		if err != nil {
 			return calendar.Clock{}, false, err
 		}
-		cp := calendar.Pause{From: from, Reason: pauseReason(p)}
+		cp := calendar.Pause{From: from, Reason: pauseReason(p).In(i18n.Zh), Why: pauseReason(p)}
 		if p.To != "" {
 			if cp.To, err = calendar.ParseDate(p.To); err != nil {
 				return calendar.Clock{}, false, err
@@ -44,16 +46,20 @@ func (a Application) Clock() (c calendar.Clock, ok bool, err error) {
 	return c, true, nil
 }
 
-func pauseReason(p Pause) string {
+func pauseReason(p Pause) i18n.Text {
 	switch p.Kind {
 	case ThirdParty:
-		return "征求第三方意见：" + p.Party
+		if p.Party == "" {
+			// The applicant does not learn who was consulted.
+			return i18n.Text{Key: "foi.pause.third_party_unnamed"}
+		}
+		return i18n.Text{Key: "foi.pause.third_party", Args: []any{p.Party}}
 	case Agency:
-		return "征求其他机关意见：" + p.Party
+		return i18n.Text{Key: "foi.pause.agency", Args: []any{p.Party}}
 	case FeePause:
-		return "收费通知至缴费"
+		return i18n.Text{Key: "foi.pause.fee"}
 	}
-	return p.Kind
+	return i18n.Text{Key: "clock.reason", Args: []any{p.Kind}}
 }
 
 // Deadline returns the last day to reply, or the zero Date with ok false
@@ -74,7 +80,14 @@ func (a Application) Deadline(cal *calendar.Calendar) (d calendar.Date, ok bool,
 // Step is a line of an application's date computations, for display.
 type Step struct {
 	Date string `json:"date"`
-	Text string `json:"text"`
+	Text string `json:"text"` // in Chinese, as the law states it
+	// Say is the message Text was built from, to say it in another language.
+	Say i18n.Text `json:"-"`
+}
+
+// step builds a Step from a message, its Text in Chinese.
+func step(d, key string, args ...any) Step {
+	return Step{Date: d, Text: i18n.T(i18n.Zh, key, args...), Say: i18n.Text{Key: key, Args: args}}
 }
 
 // Steps explains every date of the application step by step: the receipt,
@@ -85,7 +98,7 @@ func (a Application) Steps(cal *calendar.Calendar) []Step {
 	out := a.steps(cal)
 	for _, st := range out {
 		if d, err := calendar.ParseDate(st.Date); err == nil && cal.Assumed(d) {
-			out = append(out, Step{st.Date, fmt.Sprintf("注：%d年节假日安排尚未载入，该年的日期暂按常规周末推算，载入后自动重新计算", d.Year)})
+			out = append(out, step(st.Date, "foi.step.assumed", d.Year))
 			break
 		}
 	}
@@ -94,12 +107,12 @@ func (a Application) Steps(cal *calendar.Calendar) []Step {
 
 func (a Application) steps(cal *calendar.Calendar) []Step {
 	var out []Step
-	add := func(d, format string, args ...any) { out = append(out, Step{d, fmt.Sprintf(format, args...)}) }
+	add := func(d, key string, args ...any) { out = append(out, step(d, key, args...)) }
 	if a.ReceivedDate == "" {
-		add(a.SubmittedAt.In(calendar.China).Format("2006-01-02"), "网上提交，待双方确认收到申请（条例第三十一条第三项）；确认之日为收到申请之日")
+		add(a.SubmittedAt.In(calendar.China).Format("2006-01-02"), "foi.step.submitted")
 		return out
 	}
-	add(a.ReceivedDate, "收到申请：%s", a.ReceiptNote)
+	add(a.ReceivedDate, "foi.step.received", a.ReceiptNote)
 	if c := a.Correction; c.Date != "" {
 		limit := ""
 		if rd, err := calendar.ParseDate(a.ReceivedDate); err == nil {
@@ -107,45 +120,45 @@ func (a Application) steps(cal *calendar.Calendar) []Step {
 				limit = d.String()
 			}
 		}
-		add(c.Date, "一次性告知补正（条例第三十条，应在收到申请之日起%d个工作日内，即%s前发出），补正期限%d个工作日，至%s止", CorrectionWithin, limit, c.Days, c.Due)
+		add(c.Date, "foi.step.correction", CorrectionWithin, limit, c.Days, c.Due)
 		if c.Corrected != "" {
-			add(c.Corrected, "收到补正后的申请，答复期限自当日起重新计算")
+			add(c.Corrected, "foi.step.corrected")
 		} else if a.Result == OtherNoCorrection {
-			add(a.ResultDate, "逾期未补正，视为放弃申请（条例第三十条）")
+			add(a.ResultDate, "foi.step.abandoned")
 			return out
 		} else {
-			add(c.Due, "补正期限届满之日；逾期无正当理由不补正的，视为放弃申请")
+			add(c.Due, "foi.step.correction_due")
 			return out
 		}
 	}
 	for _, p := range a.Pauses {
 		switch p.Kind {
 		case FeePause:
-			add(p.From, "发出收费通知：按%s计%d，应缴%d元（国办函〔2020〕109号），缴费期限%d个工作日，至%s止；期间不计入答复期限", feeModeText(a.Fee.Mode), a.Fee.Count, a.Fee.Amount, FeePaymentDays, p.Due)
+			add(p.From, "foi.step.fee", feeModeText(a.Fee.Mode), a.Fee.Count, a.Fee.Amount, FeePaymentDays, p.Due)
 		default:
-			add(p.From, "%s，对方应在%d个工作日内（至%s）提出意见；期间不计入答复期限（条例第三十三条）", pauseReason(p), ConsultationDays, p.Due)
+			add(p.From, "foi.step.consult", pauseReason(p), ConsultationDays, p.Due)
 		}
 		if p.To != "" {
-			add(p.To, "%s结束（%s）", pauseReason(p), outcomeText(p))
+			add(p.To, "foi.step.pause_end", pauseReason(p), outcomeText(p))
 		}
 	}
 	if e := a.Extension; e.Days > 0 {
-		add(e.Date, "经%s批准延长答复期限%d个工作日（条例第三十三条，最长20个工作日）：%s", e.Approver, e.Days, e.Reason)
+		add(e.Date, "foi.step.extension", e.Approver, e.Days, e.Reason)
 	}
 	c, started, err := a.Clock()
 	if err == nil && started {
 		steps, err := c.Steps(cal)
 		if err == nil || errors.Is(err, calendar.ErrPaused) {
 			for _, s := range steps {
-				add(s.Date.String(), "答复期限：%s", s.Text)
+				add(s.Date.String(), "foi.step.clock", s.Say)
 			}
 		}
 	}
 	if a.Result != "" {
-		add(a.ResultDate, "作出答复")
+		add(a.ResultDate, "foi.step.replied")
 	}
 	if a.DeliveredDate != "" {
-		add(a.DeliveredDate, "送达：%s", a.DeliveryNote)
+		add(a.DeliveredDate, "foi.step.delivered", a.DeliveryNote)
 	}
 	return out
 }
@@ -156,33 +169,23 @@ func (a Application) PublicSteps(cal *calendar.Calendar) []Step {
 	a.Pauses = slices.Clone(a.Pauses)
 	for i := range a.Pauses {
 		if a.Pauses[i].Kind == ThirdParty {
-			a.Pauses[i].Party = "第三方"
+			a.Pauses[i].Party = ""
 		}
 	}
 	return a.Steps(cal)
 }
 
-func feeModeText(mode string) string {
+func feeModeText(mode string) errs.Msg {
 	if mode == "page" {
-		return "页"
+		return "foi.fee_unit.page"
 	}
-	return "件"
+	return "foi.fee_unit.item"
 }
 
-func outcomeText(p Pause) string {
+func outcomeText(p Pause) any {
 	switch p.Outcome {
-	case "agree":
-		return "同意公开"
-	case "object":
-		return "不同意公开"
-	case "silent":
-		return "逾期未提出意见"
-	case "paid":
-		return "已缴费"
-	case "waived":
-		return "减免"
-	case "unpaid":
-		return "逾期未缴费"
+	case "agree", "object", "silent", "paid", "waived", "unpaid":
+		return errs.Msg("foi.outcome." + p.Outcome)
 	}
 	return p.Outcome
 }

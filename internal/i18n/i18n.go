@@ -65,8 +65,19 @@ func init() {
 	}
 }
 
+// Text is a message kept to be said later in the reader's language: a key
+// and its arguments. Texts built in Chinese for the record (a clock's steps)
+// carry one so that pages can say them in English.
+type Text struct {
+	Key  string
+	Args []any
+}
+
+// In says t in lang.
+func (t Text) In(lang Lang) string { return T(lang, t.Key, t.Args...) }
+
 // T returns the message for key in lang, formatted with args; an argument
-// that is an errs.Msg or an *errs.Error is itself rendered in lang. A key
+// that is an errs.Msg, a Text or an *errs.Error is itself rendered in lang. A key
 // missing from the catalog comes back as "!!key" so that tests can catch it.
 func T(lang Lang, key string, args ...any) string {
 	m, ok := catalogs[lang][key]
@@ -84,6 +95,8 @@ func T(lang Lang, key string, args ...any) string {
 		switch k := a.(type) {
 		case errs.Msg:
 			sub = T(lang, string(k))
+		case Text:
+			sub = k.In(lang)
 		case *errs.Error:
 			// An error quoted inside another message ("file x: <why>").
 			sub = T(lang, k.Key, k.Args...)

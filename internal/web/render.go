@@ -114,6 +114,9 @@ func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, ar
 // N is i18n.N in the page's language: the message for a count n.
 func (p *page) N(key string, n int, args ...any) string { return i18n.N(p.Lang, key, n, args...) }
 
+// Say says a message kept for later (a clock's step) in the page's language.
+func (p *page) Say(t i18n.Text) string { return t.In(p.Lang) }
+
 // Cell shows a catalog cell in the page's language (catalog.CellWords); a
 // cell that stays as typed is marked as Chinese user text.
 func (p *page) Cell(col, text string) template.HTML {
