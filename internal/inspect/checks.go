@@ -204,7 +204,7 @@ func (in *inputs) load(ctx context.Context, d *db.DB, run *Run) error {
 	return rows.Err()
 }
 
-func itemTarget(domain string, it catalog.Item) string { return domain + "：" + it.Name() }
+func itemTarget(domain string, it catalog.Item) string { return say("inspect.f.item", domain, it.Name()) }
 
 func checkElements(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
 	for _, c := range in.catalogs {
@@ -212,14 +212,14 @@ func checkElements(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) er
 		var m errs.Multi
 		if errors.As(err, &m) {
 			for _, e := range m {
-				run.add(r, r.Deduction, c.Unit.ID, "领域："+c.Domain.Name, "目录要素齐全有效", i18n.Error(i18n.Zh, e))
+				run.add(r, r.Deduction, c.Unit.ID, say("inspect.f.domain", c.Domain.Name), say("inspect.f.elements_valid"), i18n.Error(i18n.Zh, e))
 			}
 		} else if err != nil {
-			run.add(r, r.Deduction, c.Unit.ID, "领域："+c.Domain.Name, "目录要素齐全有效", i18n.Error(i18n.Zh, err))
+			run.add(r, r.Deduction, c.Unit.ID, say("inspect.f.domain", c.Domain.Name), say("inspect.f.elements_valid"), i18n.Error(i18n.Zh, err))
 		}
 		for _, it := range c.Items {
 			if it.Limit.Kind == catalog.Unparsed {
-				run.add(r, r.Params["unparsed_limit"], c.Unit.ID, itemTarget(c.Domain.Name, it.Item), "可计算的公开时限", "无法识别："+it.TimeLimit)
+				run.add(r, r.Params["unparsed_limit"], c.Unit.ID, itemTarget(c.Domain.Name, it.Item), say("inspect.f.limit_readable"), say("inspect.f.limit_unreadable", it.TimeLimit))
 			}
 		}
 	}
@@ -300,12 +300,12 @@ func checkEmptyColumns(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule
 		empty := 0
 		for _, code := range info.Columns {
 			if in.columns[u.Unit.ID][code].count == 0 {
-				run.add(r, r.cost(1, len(info.Columns)), u.Unit.ID, "栏目："+columnName(code), "栏目有内容", "空白栏目")
+				run.add(r, r.cost(1, len(info.Columns)), u.Unit.ID, say("inspect.f.column", columnName(code)), say("inspect.f.column_filled"), say("inspect.f.column_empty"))
 				empty++
 			}
 		}
 		if empty == len(info.Columns) {
-			run.veto(r, u.Unit.ID, "标准栏目有内容", "四个标准栏目均为空白")
+			run.veto(r, u.Unit.ID, say("inspect.f.columns_filled"), say("inspect.f.columns_empty"))
 		}
 	}
 	return nil
@@ -423,7 +423,7 @@ func checkFOIOverdue(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule)
 		if l.Result != "" && l.ResultDate <= run.asOf.String() {
 			actual = l.ResultDate + "答复"
 		}
-		run.add(r, r.Deduction, l.Unit.ID, "申请 "+l.TrackingNo, l.Deadline.String()+"前答复", actual)
+		run.add(r, r.Deduction, l.Unit.ID, say("inspect.f.application", l.TrackingNo), say("inspect.f.reply_by", l.Deadline.String()), actual)
 	}
 	return nil
 }

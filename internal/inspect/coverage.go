@@ -96,7 +96,7 @@ func checkCompleteness(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule
 	for _, u := range run.Units {
 		id := u.Unit.ID
 		if publishes(u.Unit.Kind) && !published[id] {
-			run.veto(r, id, "发布标准目录", "没有已发布的标准目录")
+			run.veto(r, id, say("inspect.f.catalog_published"), say("inspect.f.no_catalog"))
 		}
 		total := 0
 		for _, d := range duties[id] {
@@ -104,11 +104,11 @@ func checkCompleteness(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule
 		}
 		for _, d := range duties[id] {
 			if d.catalog == nil {
-				run.add(r, r.cost(len(d.missing), total), id, "领域："+d.domain.Name, "发布本领域标准目录", "未发布")
+				run.add(r, r.cost(len(d.missing), total), id, say("inspect.f.domain", d.domain.Name), say("inspect.f.domain_catalog"), say("inspect.f.unpublished"))
 				continue
 			}
 			for _, it := range d.missing {
-				run.add(r, r.cost(1, total), id, itemTarget(d.domain.Name, it), "列入标准目录", "目录中没有此事项")
+				run.add(r, r.cost(1, total), id, itemTarget(d.domain.Name, it), say("inspect.f.listed"), say("inspect.f.not_listed"))
 			}
 		}
 	}
@@ -132,18 +132,18 @@ func checkLoading(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) err
 	for _, c := range in.catalogs {
 		for _, it := range c.Items {
 			if in.loaded[itemRef{c.ID, it.Key()}] == 0 {
-				run.add(r, r.cost(1, total[c.Unit.ID]), c.Unit.ID, itemTarget(c.Domain.Name, it.Item), "挂载已发布的信息", "没有信息")
+				run.add(r, r.cost(1, total[c.Unit.ID]), c.Unit.ID, itemTarget(c.Domain.Name, it.Item), say("inspect.f.has_info"), say("inspect.f.no_info"))
 			}
 		}
 	}
 	for id, ds := range duties {
 		for _, d := range ds {
 			if d.catalog == nil {
-				run.add(r, r.cost(len(d.missing), total[id]), id, "领域："+d.domain.Name, "挂载已发布的信息", "未发布本领域目录，没有信息")
+				run.add(r, r.cost(len(d.missing), total[id]), id, say("inspect.f.domain", d.domain.Name), say("inspect.f.has_info"), say("inspect.f.no_catalog_no_info"))
 				continue
 			}
 			for _, it := range d.missing {
-				run.add(r, r.cost(1, total[id]), id, itemTarget(d.domain.Name, it), "挂载已发布的信息", "目录中没有此事项，没有信息")
+				run.add(r, r.cost(1, total[id]), id, itemTarget(d.domain.Name, it), say("inspect.f.has_info"), say("inspect.f.not_listed_no_info"))
 			}
 		}
 	}

@@ -16,7 +16,7 @@ const PassMark = 60.0
 // column empty. The finding costs no points itself; it caps the score
 // below PassMark. Saved runs keep it as any other finding, so a run read
 // back knows why a unit failed.
-const VetoTarget = "单项否决"
+var VetoTarget = say("inspect.f.veto")
 
 // Veto reports whether the finding fails its unit outright.
 func (f Finding) Veto() bool { return f.Target == VetoTarget }

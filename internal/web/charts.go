@@ -31,7 +31,7 @@ func barChart(title string, bars []bar, max float64) template.HTML {
 		if w < 0 {
 			w = 0
 		}
-		fmt.Fprintf(&b, `<text x="%.0f" y="%.1f" text-anchor="end" font-size="13" fill="#1b1b1b">%s</text>`, labelW-8, y+rowH*0.65, template.HTMLEscapeString(br.Label))
+		fmt.Fprintf(&b, `<text x="%.0f" y="%.1f" text-anchor="end" font-size="13" fill="#1b1b1b" data-user lang="zh-CN">%s</text>`, labelW-8, y+rowH*0.65, template.HTMLEscapeString(br.Label))
 		fmt.Fprintf(&b, `<rect x="%.0f" y="%.1f" width="%.1f" height="%.1f" fill="#9e1b1b"></rect>`, labelW, y+4, w, rowH-8)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="13" fill="#1b1b1b">%s</text>`, labelW+w+6, y+rowH*0.65, template.HTMLEscapeString(br.Text))
 	}

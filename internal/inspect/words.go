@@ -1,0 +1,98 @@
+package inspect
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gongkai/internal/errs"
+	"gongkai/internal/i18n"
+)
+
+// findingKeys are the messages a finding's target, expected and actual texts
+// are written from, in Chinese, most specific first. Findings are stored as
+// the Chinese text (the record of the run, its XLSX and its API); Say finds
+// the message back so that an English page says it in English, for runs made
+// before this list existed too.
+var findingKeys = []string{
+	"inspect.f.veto", "inspect.f.catalog_published", "inspect.f.no_catalog", "inspect.f.columns_filled",
+	"inspect.f.columns_empty", "inspect.f.domain_catalog", "inspect.f.unpublished", "inspect.f.listed",
+	"inspect.f.not_listed", "inspect.f.has_info", "inspect.f.no_info", "inspect.f.no_catalog_no_info",
+	"inspect.f.not_listed_no_info", "inspect.f.column_filled", "inspect.f.column_empty",
+	"inspect.f.elements_valid", "inspect.f.limit_readable", "inspect.f.limit_unreadable",
+	"inspect.f.reply_by", "inspect.f.domain", "inspect.f.column", "inspect.f.application",
+	"inspect.f.item",
+}
+
+type findingPattern struct {
+	key string
+	re  *regexp.Regexp
+	num []bool // which arguments are numbers
+}
+
+var findingPatterns = sync.OnceValue(func() []findingPattern {
+	var ps []findingPattern
+	for _, k := range findingKeys {
+		zh := i18n.T(i18n.Zh, k)
+		var num []bool
+		expr, rest := "^", zh
+		for {
+			i := strings.IndexAny(rest, "%")
+			if i < 0 || i+1 >= len(rest) {
+				break
+			}
+			expr += regexp.QuoteMeta(rest[:i])
+			switch rest[i+1] {
+			case 'd':
+				expr += `(-?\d+)`
+				num = append(num, true)
+			default:
+				expr += `(.+?)`
+				num = append(num, false)
+			}
+			rest = rest[i+2:]
+		}
+		expr += regexp.QuoteMeta(rest) + "$"
+		ps = append(ps, findingPattern{k, regexp.MustCompile(expr), num})
+	}
+	return ps
+})
+
+// columnKeys maps a standard column's Chinese name back to its message.
+var columnKeys = sync.OnceValue(func() map[string]errs.Msg {
+	m := map[string]errs.Msg{}
+	for _, k := range i18n.Keys(i18n.Zh) {
+		if strings.HasPrefix(k, "col.") && !strings.HasSuffix(k, ".intro") {
+			m[i18n.T(i18n.Zh, k)] = errs.Msg(k)
+		}
+	}
+	return m
+})
+
+// Say returns the message a finding's text was written from, and false for
+// a text written otherwise (an error's message, a server's answer), which
+// stays as written. Arguments that are standard column names come back as
+// their messages; the others (domain and item names, dates) as written.
+func Say(text string) (i18n.Text, bool) {
+	for _, p := range findingPatterns() {
+		m := p.re.FindStringSubmatch(text)
+		if m == nil {
+			continue
+		}
+		args := make([]any, len(m)-1)
+		for i, s := range m[1:] {
+			args[i] = s
+			if p.num[i] {
+				args[i], _ = strconv.Atoi(s)
+			} else if k, ok := columnKeys()[s]; ok {
+				args[i] = k
+			}
+		}
+		return i18n.Text{Key: p.key, Args: args}, true
+	}
+	return i18n.Text{}, false
+}
+
+// say writes a finding's text from a message, in Chinese.
+func say(key string, args ...any) string { return i18n.T(i18n.Zh, key, args...) }
