@@ -204,7 +204,9 @@ func (in *inputs) load(ctx context.Context, d *db.DB, run *Run) error {
 	return rows.Err()
 }
 
-func itemTarget(domain string, it catalog.Item) string { return say("inspect.f.item", domain, it.Name()) }
+func itemTarget(domain string, it catalog.Item) string {
+	return say("inspect.f.item", domain, it.Name())
+}
 
 func checkElements(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
 	for _, c := range in.catalogs {
