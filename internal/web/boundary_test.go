@@ -199,4 +199,9 @@ func TestPublicURL(t *testing.T) {
 	if _, err := web.ParsePublicURL("ftp://x"); err == nil {
 		t.Error("ftp public URL accepted")
 	}
+	// A public URL with a path starts a server too (its origin is trusted).
+	e2 := newEnv(t, dbtest.SQLite(t), func(c *web.Config) { c.PublicURL = "https://www.example.gov.cn/gongkai" })
+	if res := e2.client().get("/robots.txt"); !strings.Contains(res.Body, "https://www.example.gov.cn/gongkai/sitemap.xml") {
+		t.Errorf("robots.txt under a path: %.200s", res.Body)
+	}
 }

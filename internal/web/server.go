@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -100,7 +101,10 @@ func New(cfg Config) (*Server, error) {
 	cop := http.NewCrossOriginProtection()
 	origins := cfg.TrustedOrigins
 	if pub != "" {
-		origins = append(origins[:len(origins):len(origins)], pub)
+		// The origin only: a public URL may carry a path (a site under
+		// https://www.example.gov.cn/gongkai), an origin never does.
+		u, _ := url.Parse(pub)
+		origins = append(origins[:len(origins):len(origins)], u.Scheme+"://"+u.Host)
 	}
 	for _, o := range origins {
 		if err := cop.AddTrustedOrigin(o); err != nil {
