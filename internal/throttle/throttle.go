@@ -12,8 +12,6 @@ package throttle
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -37,18 +35,6 @@ func Hit(ctx context.Context, d *db.DB, key string, rule Rule) (bool, error) {
 		return false, err
 	}
 	return n <= rule.Max, nil
-}
-
-// Allowed reports whether key may try again: its count in the current
-// window is below Max. It counts nothing.
-func Allowed(ctx context.Context, d *db.DB, key string, rule Rule) (bool, error) {
-	now := d.Now()
-	var hits int
-	err := d.QueryRow(ctx, "SELECT hits FROM throttle WHERE key = ? AND window_start > ?", key, now.Add(-rule.Window)).Scan(&hits)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("read throttle %s: %w", key, err)
-	}
-	return hits < rule.Max, nil
 }
 
 // Undo takes back one attempt of key, for an attempt that turned out to be

@@ -37,7 +37,7 @@ func (e *env) snapshot(t *testing.T) map[string][]string {
 		if err := rows.Scan(&name); err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Contains([]string{"sessions", "login_failures", "throttle", "goose_db_version"}, name) && !strings.Contains(name, "fts") {
+		if !slices.Contains([]string{"sessions", "throttle", "goose_db_version"}, name) && !strings.Contains(name, "fts") {
 			tables = append(tables, name)
 		}
 	}
