@@ -16,15 +16,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"gongkai/internal/audit"
 	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calstore"
 	"gongkai/internal/catalog"
 	"gongkai/internal/db"
 	"gongkai/internal/foi"
-	"gongkai/internal/i18n"
 	"gongkai/internal/info"
-	"gongkai/internal/inspect"
+	"gongkai/internal/jobs"
 	"gongkai/internal/mail"
 	"gongkai/internal/web"
 )
@@ -52,6 +50,10 @@ type Config struct {
 	// MetricsToken lets a scraper read /metrics on the public address
 	// (GONGKAI_METRICS_TOKEN).
 	MetricsToken string
+	// JobPoll is how often idle job workers look for work (default 1s);
+	// JobRescueAfter is how long a job may run before it is taken for one a
+	// dead process left and run again (default 15m). Tests shorten them.
+	JobPoll, JobRescueAfter time.Duration
 	// Listening, if set, is called once the listener is bound, with its
 	// address, before any request is served.
 	Listening func(addr string)
@@ -187,8 +189,25 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	jobs := make(chan struct{})
-	go func() { defer close(jobs); a.runJobs(ctx) }()
+	runner, err := jobs.New(a.DB, jobs.Config{Log: a.cfg.Log, Calendar: a.Calendar, Mail: a.mail, Site: a.siteURL,
+		PollInterval: a.cfg.JobPoll, RescueAfter: a.cfg.JobRescueAfter})
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	// The jobs keep working while requests finish; they stop last, with
+	// what they were doing left for a later run if they do not finish.
+	if err := runner.Start(context.WithoutCancel(ctx)); err != nil {
+		srv.Close()
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+		defer cancel()
+		if err := runner.Stop(sctx); err != nil {
+			a.cfg.Log.Error("stopping the job queue", "err", err)
+		}
+	}()
 	a.cfg.Log.Info("gongkai listening", "addr", "http://"+ln.Addr().String(), "database", a.DB.Dialect)
 	select {
 	case err := <-errc:
@@ -202,58 +221,10 @@ func (a *App) Run(ctx context.Context) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	<-jobs
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
-}
-
-// runJobs runs the periodic work until ctx is done: publishing the records
-// whose scheduled time has come, scheduled inspections, and once a day the
-// work on applications for disclosure and the publication of the audit
-// chain's head.
-func (a *App) runJobs(ctx context.Context) {
-	t := time.NewTicker(30 * time.Second)
-	defer t.Stop()
-	var day calendar.Date // the last day the daily work ran in this process
-	for {
-		if today := calendar.DateOf(a.DB.Now().In(calendar.China)); today != day {
-			day = today
-			a.runFOI(ctx, today)
-			a.publishAuditHead(ctx)
-		}
-		if n, err := info.PublishDue(ctx, a.DB); err != nil && ctx.Err() == nil {
-			a.cfg.Log.Error("scheduled publishing", "err", err)
-		} else if n > 0 {
-			a.cfg.Log.Info("scheduled records published", "n", n)
-		}
-		if runs, err := inspect.RunScheduled(ctx, a.DB, a.Calendar()); err != nil && ctx.Err() == nil {
-			a.cfg.Log.Error("scheduled inspection", "err", err)
-		} else {
-			for _, r := range runs {
-				a.cfg.Log.Info("scheduled inspection", "run", r.ID, "scope", r.ScopeCode, "units", r.UnitCount, "findings", r.FindingCount)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// runFOI closes the applications whose applicants let a period run out and
-// sends the day's reminders. Reminders already sent are recorded, so a
-// restart on the same day sends only what failed or is new.
-func (a *App) runFOI(ctx context.Context, today calendar.Date) {
-	res, err := foi.Daily(ctx, a.DB, a.Calendar(), a.mail, a.siteURL(), today)
-	if err != nil && ctx.Err() == nil {
-		a.cfg.Log.Error("applications for disclosure: daily work", "err", err)
-	}
-	if res.Closed > 0 || res.Sent > 0 {
-		a.cfg.Log.Info("applications for disclosure: daily work", "closed", res.Closed, "reminders", res.Sent)
-	}
 }
 
 // siteURL is the address links in messages start with: the public URL, or
@@ -263,24 +234,6 @@ func (a *App) siteURL() string {
 		return strings.TrimRight(a.cfg.PublicURL, "/")
 	}
 	return "http://" + a.Addr()
-}
-
-// publishAuditHead publishes the head of the audit chain and writes it to
-// the log, so that the log kept outside the database holds it too. The same
-// head published again (no change since, or a restart) is logged with
-// new=false and adds no row. A log that fails verification is not
-// published; the failure is logged as an error every day until it is dealt
-// with.
-func (a *App) publishAuditHead(ctx context.Context) {
-	h, added, err := audit.PublishHead(ctx, a.DB)
-	switch {
-	case errors.Is(err, audit.ErrEmpty) || ctx.Err() != nil:
-	case err != nil:
-		a.cfg.Log.Error("audit head not published", "err", i18n.Error(i18n.En, err), "detail", err)
-	default:
-		a.cfg.Log.Info("audit head published", "event", h.EventID, "hash", h.Hash,
-			"event_at", h.EventAt.Format(time.RFC3339Nano), "published_at", h.PublishedAt.Format(time.RFC3339Nano), "new", added)
-	}
 }
 
 // Close closes the database.

@@ -36,9 +36,9 @@ func attrs(r slog.Record) map[string]slog.Value {
 	return m
 }
 
-// TestDailyAuditHead runs the server's job loop: the day's head is published
-// when it starts, logged, and a restart the same day adds no second row for
-// the same head.
+// TestDailyAuditHead runs the server's job queue: the day's head is
+// published when it starts and logged, and the next day's run, with nothing
+// new in the log, adds no second row for the same head.
 func TestDailyAuditHead(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
@@ -48,7 +48,8 @@ func TestDailyAuditHead(t *testing.T) {
 			}
 			published := make(chan slog.Record, 4)
 			cfg.Log = slog.New(headLog{Handler: slog.NewTextHandler(io.Discard, nil), published: published})
-			clock := func() time.Time { return time.Date(2026, 6, 15, 0, 5, 0, 0, calendar.China) }
+			day := 15
+			clock := func() time.Time { return time.Date(2026, 6, day, 0, 5, 0, 0, calendar.China) }
 
 			// run starts the app, waits for the day's head to be logged and
 			// stops the app; it returns the record and the heads table's size.
@@ -99,9 +100,10 @@ func TestDailyAuditHead(t *testing.T) {
 			if want := "2026-06-15T00:05:00+08:00"; got["published_at"].String() != want {
 				t.Errorf("published_at %s, want %s", got["published_at"], want)
 			}
+			day = 16
 			again, _, n := run(false)
 			if again["event"].Int64() != last || again["new"].Bool() || again["hash"].String() != got["hash"].String() || n != 1 {
-				t.Fatalf("restart the same day: logged %v, %d heads; want the same head, not new, 1 head", again, n)
+				t.Fatalf("next day, nothing new: logged %v, %d heads; want the same head, not new, 1 head", again, n)
 			}
 		})
 	}

@@ -16,13 +16,14 @@ import (
 	"gongkai/internal/mail/mailtest"
 )
 
-// TestDailyReminders runs the server's job loop against a real SMTP
-// server: the day's reminders go out when it starts, and a restart the
-// same day sends only what is new.
+// TestDailyReminders runs the server's job queue against a real SMTP
+// server: the day's reminders go out when it starts, and the next day's
+// message lists what is still overdue, the new application with the old.
 func TestDailyReminders(t *testing.T) {
 	srv := mailtest.New(t)
 	data := t.TempDir()
-	clock := func() time.Time { return time.Date(2026, 6, 15, 9, 0, 0, 0, calendar.China) }
+	day := 15
+	clock := func() time.Time { return time.Date(2026, 6, day, 9, 0, 0, 0, calendar.China) }
 	cfg := app.Config{DataDir: data, Addr: "127.0.0.1:0", Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SMTPURL: srv.URL()}
 
 	// run starts the app, registers an overdue application to 赤岗, waits
@@ -71,19 +72,20 @@ func TestDailyReminders(t *testing.T) {
 	}
 
 	first := run("E12345678", 1)
+	day = 16
 	second := run("E87654321", 2)
 	msgs := srv.Messages()
 	if len(msgs) != 2 {
 		t.Fatalf("%d messages, want 2", len(msgs))
 	}
-	for i, want := range []foi.Application{first, second} {
-		m := msgs[i]
-		if len(m.To) != 1 || m.To[0] != "cg@chigang.gov.cn" || !strings.Contains(m.Body, want.TrackingNo) || !strings.Contains(m.Body, "已逾期2个工作日") {
-			t.Errorf("message %d to %v:\n%s", i, m.To, m.Body)
-		}
+	m := msgs[0]
+	if len(m.To) != 1 || m.To[0] != "cg@chigang.gov.cn" || !strings.Contains(m.Body, first.TrackingNo) || !strings.Contains(m.Body, "已逾期2个工作日") {
+		t.Errorf("first day's message to %v:\n%s", m.To, m.Body)
 	}
-	if strings.Contains(msgs[1].Body, first.TrackingNo) {
-		t.Errorf("the restart sent the first reminder again:\n%s", msgs[1].Body)
+	m = msgs[1]
+	if len(m.To) != 1 || m.To[0] != "cg@chigang.gov.cn" || !strings.Contains(m.Body, first.TrackingNo) || !strings.Contains(m.Body, second.TrackingNo) ||
+		strings.Count(m.Body, "已逾期3个工作日") != 2 {
+		t.Errorf("next day's message to %v, want both applications 3 working days overdue:\n%s", m.To, m.Body)
 	}
 }
 

@@ -19,8 +19,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "github.com/mattn/go-sqlite3"    // registers the "sqlite3" driver
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/riverqueue/river"   // registers the "pgx" driver
 )
 
 // Dialect names the database engine in use.
@@ -52,6 +53,11 @@ type DB struct {
 	mu  sync.RWMutex
 	now func() time.Time
 	gen atomic.Uint64
+
+	// The insert-only job queue client (jobs.go), made on first use.
+	insertOnce sync.Once
+	insert     *river.Client[*sql.Tx]
+	insertErr  error
 }
 
 // Generation counts the transactions this process has committed; caches
@@ -176,6 +182,7 @@ func (d *DB) Now() time.Time {
 
 // Tx is a transaction with the clock of the DB that began it.
 type Tx struct {
+	db      *DB
 	tx      *sql.Tx
 	dialect Dialect
 	now     time.Time
@@ -211,7 +218,7 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{tx: sqltx, dialect: d.Dialect, now: d.Now()}
+	tx := &Tx{db: d, tx: sqltx, dialect: d.Dialect, now: d.Now()}
 	defer func() {
 		if p := recover(); p != nil {
 			sqltx.Rollback()

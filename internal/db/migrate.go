@@ -47,7 +47,7 @@ func (d *DB) Migrate(ctx context.Context) error {
 	for _, r := range res {
 		slog.Debug("migration applied", "version", r.Source.Version, "duration", r.Duration)
 	}
-	return nil
+	return d.migrateRiver(ctx)
 }
 
 // SchemaVersion returns the applied schema version and the newest version
