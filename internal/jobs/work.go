@@ -61,8 +61,8 @@ var everyState = []rivertype.JobState{
 }
 
 // register adds gongkai's own workers to w and returns its periodic jobs.
-// The frequent ones are unique while waiting, so a slow run is not queued
-// twice; the daily ones carry their day and are unique for it.
+// The frequent ones are unique while waiting or running, so a slow run is
+// not queued twice; the daily ones carry their day and are unique for it.
 func register(w *river.Workers, d *db.DB, cfg Config) []*river.PeriodicJob {
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, j *river.Job[PublishDueArgs]) error {
 		n, err := info.PublishDue(ctx, d)
@@ -94,7 +94,8 @@ func register(w *river.Workers, d *db.DB, cfg Config) []*river.PeriodicJob {
 	}))
 
 	waiting := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateScheduled, rivertype.JobStateRetryable}}}
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
 	daily := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: everyState}}
 	today := func() string { return calendar.DateOf(d.Now().In(calendar.China)).String() }
 	start := &river.PeriodicJobOpts{RunOnStart: true}

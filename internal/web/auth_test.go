@@ -211,7 +211,7 @@ func TestNonAdminForbidden(t *testing.T) {
 			continue
 		}
 		c := e.asDemo(role)
-		for _, p := range []string{"/admin/units", "/admin/units/new", "/admin/units/440105", "/admin/accounts", "/admin/accounts/admin", "/admin/calendar", "/admin/audit"} {
+		for _, p := range []string{"/admin/units", "/admin/units/new", "/admin/units/440105", "/admin/accounts", "/admin/accounts/admin", "/admin/calendar", "/admin/audit", "/admin/jobs"} {
 			if res := c.get(p); res.StatusCode != http.StatusForbidden {
 				t.Errorf("%s GET %s: %d", role, p, res.StatusCode)
 			}

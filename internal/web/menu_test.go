@@ -12,7 +12,7 @@ import (
 
 // consolePages are the top-level console pages of routes.go.
 var consolePages = []string{
-	"/admin/", "/admin/password", "/admin/units", "/admin/accounts", "/admin/calendar", "/admin/audit",
+	"/admin/", "/admin/password", "/admin/units", "/admin/accounts", "/admin/calendar", "/admin/audit", "/admin/jobs",
 	"/admin/catalogs", "/admin/guidelines", "/admin/info", "/admin/foi", "/admin/foi/proactive",
 	"/admin/inspect", "/admin/inspect/rules", "/admin/rectification", "/admin/reports", "/admin/domain",
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"gongkai/internal/db"
+	"gongkai/internal/jobs"
 )
 
 type metrics struct {
@@ -32,6 +33,7 @@ func newMetrics(reg *prometheus.Registry, d *db.DB) *metrics {
 	}
 	reg.MustRegister(m.requests, m.latency,
 		collectors.NewDBStatsCollector(d.SQL, string(d.Dialect)),
+		jobs.Collector(d),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})

@@ -72,6 +72,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/calendar", s.h(s.calendarLoad))
 	mux.Handle("GET /admin/calendar/{year}", s.h(s.calendarYear))
 	mux.Handle("GET /admin/audit", s.h(s.auditPage))
+	mux.Handle("GET /admin/jobs", s.h(s.jobsPage))
 	mux.Handle("GET /admin/catalogs", s.h(s.catalogsPage))
 	mux.Handle("POST /admin/catalogs", s.h(s.catalogCompile))
 	mux.Handle("GET /admin/catalogs/{unit}/{domain}", s.h(s.catalogPage))
