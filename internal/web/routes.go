@@ -49,6 +49,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /{file}", s.h(s.sitemapInfo))
 	mux.Handle("GET /zwgk/info/{id}/{$}", s.h(s.infoPage))
 	mux.Handle("GET /zwgk/info/{id}/files/{seq}", s.h(s.attachment))
+	s.qrRoutes(mux)
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))

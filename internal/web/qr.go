@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"gongkai/internal/catalog"
+	"gongkai/internal/qr"
+)
+
+// qrTarget returns the address of the portal page a QR code opens (a path)
+// and the page's name, or the error the page itself would give: there is
+// no code of a page that does not exist.
+type qrTarget func(r *http.Request) (path, name string, err error)
+
+// qrRoutes registers, beside each page people are sent to from paper — a
+// unit, a unit's domain catalog, a record — its QR code as qr.png (for
+// screens) and qr.svg (for print).
+func (s *Server) qrRoutes(mux *http.ServeMux) {
+	for page, target := range map[string]qrTarget{
+		"/zwgk/bzh/{code}/":          s.qrUnit,
+		"/zwgk/bzh/{code}/{domain}/": s.qrCatalog,
+		"/zwgk/info/{id}/":           s.qrRecord,
+	} {
+		mux.Handle("GET "+page+"qr.png", s.h(s.qrImage(target, false)))
+		mux.Handle("GET "+page+"qr.svg", s.h(s.qrImage(target, true)))
+	}
+}
+
+// qrPixels is the PNG's width: about 8 pixels a module for the addresses
+// the portal has, sharp on a phone screen and a printed A4 notice.
+const qrPixels = 320
+
+func (s *Server) qrImage(target qrTarget, svg bool) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		path, name, err := target(r)
+		if err != nil {
+			return err
+		}
+		code, err := qr.New(s.baseURL(r) + path)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		if svg {
+			w.Header().Set("Content-Type", "image/svg+xml")
+			_, err = w.Write(code.SVG(name))
+			return err
+		}
+		b, err := code.PNG(qrPixels)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "image/png")
+		_, err = w.Write(b)
+		return err
+	}
+}
+
+func (s *Server) qrUnit(r *http.Request) (string, string, error) {
+	u, err := s.unitByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return "", "", err
+	}
+	return "/zwgk/bzh/" + url.PathEscape(u.Code) + "/", u.Name, nil
+}
+
+func (s *Server) qrCatalog(r *http.Request) (string, string, error) {
+	u, err := s.unitByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return "", "", err
+	}
+	pc, err := catalog.PublishedFor(r.Context(), s.db, u, r.PathValue("domain"))
+	if err != nil {
+		return "", "", err
+	}
+	return "/zwgk/bzh/" + url.PathEscape(u.Code) + "/" + url.PathEscape(pc.Domain.Code) + "/", u.Name + " " + pc.Domain.Name, nil
+}
+
+func (s *Server) qrRecord(r *http.Request) (string, string, error) {
+	rec, err := s.publicRecord(r)
+	if err != nil {
+		return "", "", err
+	}
+	return "/zwgk/info/" + strconv.FormatInt(rec.ID, 10) + "/", rec.Title, nil
+}
