@@ -43,4 +43,3 @@ func RasterizeSVG(t testing.TB, svg []byte, px int) []byte {
 	}
 	return stdout.Bytes()
 }
-
