@@ -40,6 +40,7 @@ var consoleMenu = []menuItem{
 	{"/admin/accounts", "admin.accounts", "accounts", (*auth.Account).IsAdmin},
 	{"/admin/calendar", "admin.calendar", "calendar", (*auth.Account).IsAdmin},
 	{"/admin/audit", "admin.audit", "audit", (*auth.Account).IsAdmin},
+	{"/admin/tokens", "admin.tokens", "tokens", mayManageTokens},
 	{"/admin/password", "admin.password", "password", anyAccount},
 }
 
