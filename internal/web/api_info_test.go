@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -389,6 +390,23 @@ func TestAPIIdempotency(t *testing.T) {
 		if n := count(); n != 1 {
 			t.Errorf("%d records after a replay, want 1", n)
 		}
+		// Requests racing with one key make one record and all get its answer.
+		body["title"] = "赤岗街道2026年12月高龄老年人津贴发放情况"
+		answers := make([]response, 4)
+		var wg sync.WaitGroup
+		for i := range answers {
+			wg.Go(func() { answers[i] = e.api(secret, "POST", "/api/v1/admin/info", body, "Idempotency-Key", "erp-2026-race") })
+		}
+		wg.Wait()
+		for _, a := range answers {
+			if a.StatusCode != http.StatusCreated || a.Body != answers[0].Body {
+				t.Errorf("racing request: %d %s, first %s", a.StatusCode, a.Body, answers[0].Body)
+			}
+		}
+		if n := count(); n != 1 {
+			t.Errorf("%d records after racing requests, want 1", n)
+		}
+		body["title"] = "赤岗街道2026年第四季度高龄老年人津贴发放情况"
 		// Another token's key space is its own.
 		recordOf(t, e.api(other, "POST", "/api/v1/admin/info", body, "Idempotency-Key", "erp-2026-0001"), http.StatusCreated)
 		body["title"] = "另一条信息"
