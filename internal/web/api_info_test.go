@@ -395,7 +395,9 @@ func TestAPIIdempotency(t *testing.T) {
 		answers := make([]response, 4)
 		var wg sync.WaitGroup
 		for i := range answers {
-			wg.Go(func() { answers[i] = e.api(secret, "POST", "/api/v1/admin/info", body, "Idempotency-Key", "erp-2026-race") })
+			wg.Go(func() {
+				answers[i] = e.api(secret, "POST", "/api/v1/admin/info", body, "Idempotency-Key", "erp-2026-race")
+			})
 		}
 		wg.Wait()
 		for _, a := range answers {
