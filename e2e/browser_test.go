@@ -325,7 +325,8 @@ func TestPublicPagesAreAccessible(t *testing.T) {
 
 func TestConsolePagesAreAccessible(t *testing.T) {
 	for role, paths := range map[auth.Role][]string{
-		auth.Admin:                {"/admin/units", "/admin/units/440105", "/admin/units/new", "/admin/accounts", "/admin/accounts/haizhu-office", "/admin/accounts/new", "/admin/calendar", "/admin/calendar/2026", "/admin/audit", "/admin/jobs", "/admin/guidelines", "/admin/guidelines/21", "/admin/password", "/admin/domain"},
+		auth.Admin:                {"/admin/units", "/admin/units/440105", "/admin/units/new", "/admin/accounts", "/admin/accounts/haizhu-office", "/admin/accounts/new", "/admin/calendar", "/admin/calendar/2026", "/admin/audit", "/admin/jobs", "/admin/guidelines", "/admin/guidelines/21", "/admin/password", "/admin/domain", "/admin/tokens"},
+		auth.UnitReviewer:         {"/admin/tokens"},
 		auth.UnitEditor:           {"/admin/catalogs", "/admin/catalogs/440105-001/21", "/admin/catalogs/440105-001/21/diff?from=1"},
 		auth.PublicOfficeDistrict: {"/admin/catalogs", "/admin/catalogs/440105-002/21", "/admin/catalogs/440105-003/21", "/admin/inspect", "/admin/inspect/rules"},
 		auth.PublicOfficeCity:     {"/admin/inspect", "/admin/inspect/rules"},

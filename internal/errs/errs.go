@@ -27,6 +27,10 @@ const (
 	// Unsupported is a request body of a type the endpoint does not take
 	// (415).
 	Unsupported
+	// Unprocessable is a well-formed request that cannot be carried out
+	// as it stands (422): personal data found in a record sent through
+	// the API, an idempotency key sent again with another request.
+	Unprocessable
 )
 
 func (k Kind) String() string {
@@ -45,6 +49,8 @@ func (k Kind) String() string {
 		return "too_many"
 	case Unsupported:
 		return "unsupported"
+	case Unprocessable:
+		return "unprocessable"
 	}
 	return "internal"
 }

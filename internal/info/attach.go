@@ -109,7 +109,16 @@ func AddAttachment(ctx context.Context, tx *db.Tx, a auth.Account, files string,
 	if err != nil {
 		return Record{}, err
 	}
-	at.Seq = len(r.Attachments) + 1
+	return attach(ctx, tx, a, files, r, at, data)
+}
+
+// attach stores and attaches a file CheckFile accepted to draft r.
+func attach(ctx context.Context, tx *db.Tx, a auth.Account, files string, r Record, at Attachment, data []byte) (Record, error) {
+	// After the last one, not after the count: a removed file leaves a gap.
+	at.Seq = 1
+	if n := len(r.Attachments); n > 0 {
+		at.Seq = r.Attachments[n-1].Seq + 1
+	}
 	if err := StoreFile(files, at, data); err != nil {
 		return Record{}, err
 	}

@@ -101,16 +101,11 @@ func Import(ctx context.Context, tx *db.Tx, actor string, defaultUnit *org.Unit,
 			return res, errs.New(errs.Invalid, "import.line_duplicate", n, l.IndexNo, prev)
 		}
 		seen[l.IndexNo] = n
-		switch l.Validity {
-		case "", "有效", Valid:
-			l.Validity = Valid
-		case "失效", Expired:
-			l.Validity = Expired
-		case "废止", Repealed:
-			l.Validity = Repealed
-		default:
+		v, ok := ParseValidity(l.Validity)
+		if !ok {
 			return res, errs.New(errs.Invalid, "import.line_bad", n, "validity", l.Validity)
 		}
+		l.Validity = v
 		code := strings.TrimSpace(l.Unit)
 		var u org.Unit
 		switch {
@@ -149,7 +144,7 @@ func Import(ctx context.Context, tx *db.Tx, actor string, defaultUnit *org.Unit,
 		} else if errs.KindOf(err) != errs.NotFound {
 			return res, err
 		}
-		body := "<p>" + strings.ReplaceAll(escapeText(l.BodyText), "\n", "</p><p>") + "</p>"
+		body := BodyFromText(l.BodyText)
 		rec := Record{Unit: p.unit, IndexNo: l.IndexNo, Title: l.Title, DocNumber: strings.TrimSpace(l.DocNumber), Issuer: strings.TrimSpace(l.Issuer),
 			WrittenDate: l.WrittenDate, FormedDate: l.FormedDate, PublishedAt: p.pub.UTC(), Topic: strings.TrimSpace(l.Topic),
 			Attribute: Active, Validity: l.Validity, Body: SanitizeBody(body), Status: Published, CreatedBy: actor, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
@@ -181,6 +176,26 @@ func Import(ctx context.Context, tx *db.Tx, actor string, defaultUnit *org.Unit,
 		res.Created++
 	}
 	return res, audit.Append(ctx, tx, actor, "info.import", "info", "", map[string]any{"lines": res.Lines, "created": res.Created})
+}
+
+// ParseValidity reads a validity (有效性) as imports and the API give it,
+// in Chinese or as the stored value; empty is 有效. It reports false for
+// anything else.
+func ParseValidity(s string) (string, bool) {
+	switch strings.TrimSpace(s) {
+	case "", "有效", Valid:
+		return Valid, true
+	case "失效", Expired:
+		return Expired, true
+	case "废止", Repealed:
+		return Repealed, true
+	}
+	return "", false
+}
+
+// BodyFromText makes a record body of plain text, a paragraph a line.
+func BodyFromText(text string) string {
+	return "<p>" + strings.ReplaceAll(escapeText(text), "\n", "</p><p>") + "</p>"
 }
 
 // linkByName links a record to the item of its unit's catalogs named name

@@ -47,13 +47,7 @@ func LinkItems(ctx context.Context, tx *db.Tx, a auth.Account, r Record, d catal
 	}
 	var keys []string
 	for _, name := range names {
-		key := ""
-		for _, it := range c.Items {
-			if it.Name() == name || it.Key() == name {
-				key = it.Key()
-				break
-			}
-		}
+		key := itemKey(c.Items, name)
 		if key == "" {
 			return Record{}, errs.InvalidField("items", "info.no_item", name, d.Name)
 		}
@@ -71,6 +65,17 @@ func LinkItems(ctx context.Context, tx *db.Tx, a auth.Account, r Record, d catal
 		return Record{}, err
 	}
 	return r, audit.Append(ctx, tx, a.Login, "info.link_items", "info", r.IndexNo, map[string]any{"domain": d.Name, "items": names})
+}
+
+// itemKey returns the key of the item named name — by its name (二级事项,
+// or 一级事项 where there is none) or its key — or "" if none is.
+func itemKey(items []catalog.CatalogItem, name string) string {
+	for _, it := range items {
+		if it.Name() == name || it.Key() == name {
+			return it.Key()
+		}
+	}
+	return ""
 }
 
 // CatalogRecords returns, for each item of a catalog, up to perItem of the

@@ -286,6 +286,12 @@ func FormatIndexNo(pattern, unitCode string, year, seq int) string {
 
 // Create writes a new draft record for unit u.
 func Create(ctx context.Context, tx *db.Tx, a auth.Account, u org.Unit, in Input) (Record, error) {
+	return create(ctx, tx, a, u, in, "")
+}
+
+// create is Create with the record's 索引号, or "" for the next one of the
+// unit's sequence. A number taken already is a Conflict error.
+func create(ctx context.Context, tx *db.Tx, a auth.Account, u org.Unit, in Input, idx string) (Record, error) {
 	if !CanEdit(a, u) {
 		return Record{}, errs.New(errs.Forbidden, "info.forbidden")
 	}
@@ -298,9 +304,10 @@ func Create(ctx context.Context, tx *db.Tx, a auth.Account, u org.Unit, in Input
 	if in.WrittenDate != "" {
 		year, _ = strconv.Atoi(in.WrittenDate[:4])
 	}
-	idx, err := nextIndexNo(ctx, tx, u, year)
-	if err != nil {
-		return Record{}, err
+	if idx == "" {
+		if idx, err = nextIndexNo(ctx, tx, u, year); err != nil {
+			return Record{}, err
+		}
 	}
 	r := recordFrom(in)
 	r.Unit, r.IndexNo, r.Status, r.CreatedBy, r.CreatedAt, r.UpdatedAt = u, idx, Draft, a.Login, now, now
@@ -498,13 +505,18 @@ func OverrideScreening(ctx context.Context, tx *db.Tx, a auth.Account, r Record,
 
 // Approve approves a submitted record; ReturnToDraft sends it back.
 func Approve(ctx context.Context, tx *db.Tx, a auth.Account, r Record) (Record, error) {
+	return approve(ctx, tx, a, r, "")
+}
+
+// approve is Approve with a note for the audit log.
+func approve(ctx context.Context, tx *db.Tx, a auth.Account, r Record, note string) (Record, error) {
 	if !CanApprove(a, r.Unit) {
 		return Record{}, errs.New(errs.Forbidden, "info.review_forbidden")
 	}
 	if r.Status != Submitted {
 		return Record{}, errs.New(errs.Conflict, "info.bad_transition")
 	}
-	return transition(ctx, tx, a, r, Approved, "")
+	return transition(ctx, tx, a, r, Approved, note)
 }
 
 // ReturnToDraft sends a submitted record back to its editor with a note.

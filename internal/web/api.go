@@ -26,29 +26,55 @@ const maxJSON = 64 << 10
 // (415), unknown fields, trailing data, oversized bodies, and text that is
 // not valid UTF-8 or holds a NUL (400 naming the field).
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		return errs.New(errs.Unsupported, "api.json_required")
+	body, err := readJSON(w, r, maxJSON)
+	if err != nil {
+		return err
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSON))
+	return unmarshalJSON(body, v)
+}
+
+// readJSON reads a JSON request body of at most limit bytes, refusing
+// another content type (415), an oversized body, and text that is not
+// valid UTF-8 or holds a NUL (400 naming the field).
+func readJSON(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return nil, errs.New(errs.Unsupported, "api.json_required")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return errs.New(errs.Invalid, "api.too_large", maxJSON)
+			return nil, errs.New(errs.Invalid, "api.too_large", limit)
 		}
-		return errs.New(errs.Invalid, "api.bad_json", err.Error())
+		return nil, errs.New(errs.Invalid, "api.bad_json", err.Error())
 	}
-	if err := checkJSONText(body); err != nil {
-		return err
-	}
+	return body, checkJSONText(body)
+}
+
+// unmarshalJSON decodes one JSON object into v, refusing unknown fields
+// and trailing data.
+func unmarshalJSON(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return errs.New(errs.Invalid, "api.bad_json", err.Error())
+		return &errs.Error{Kind: errs.Invalid, Key: "api.bad_json", Args: []any{err.Error()}, Field: jsonErrField(err)}
 	}
 	if dec.Decode(&struct{}{}) != io.EOF {
 		return errs.New(errs.Invalid, "api.trailing_data")
 	}
 	return nil
+}
+
+// jsonErrField names the member a decoding error is about, when it says.
+func jsonErrField(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return te.Field
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return shownField(strings.Trim(name, `"`))
+	}
+	return ""
 }
 
 // checkJSONText walks a JSON document's tokens and refuses a string (key or

@@ -41,6 +41,7 @@ var consoleMenu = []menuItem{
 	{"/admin/calendar", "admin.calendar", "calendar", (*auth.Account).IsAdmin},
 	{"/admin/audit", "admin.audit", "audit", (*auth.Account).IsAdmin},
 	{"/admin/jobs", "admin.jobs", "jobs", (*auth.Account).IsAdmin},
+	{"/admin/tokens", "admin.tokens", "tokens", mayManageTokens},
 	{"/admin/password", "admin.password", "password", anyAccount},
 }
 

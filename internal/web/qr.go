@@ -17,7 +17,7 @@ type qrTarget func(r *http.Request) (path, name string, err error)
 // qrRoutes registers, beside each page people are sent to from paper — a
 // unit, a unit's domain catalog, a record — its QR code as qr.png (for
 // screens) and qr.svg (for print).
-func (s *Server) qrRoutes(mux *http.ServeMux) {
+func (s *Server) qrRoutes(mux router) {
 	for page, target := range map[string]qrTarget{
 		"/zwgk/bzh/{code}/":          s.qrUnit,
 		"/zwgk/bzh/{code}/{domain}/": s.qrCatalog,

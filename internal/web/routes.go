@@ -5,9 +5,16 @@ import (
 	"net/http"
 )
 
+// router is what routes registers on: an http.ServeMux, or a list of the
+// patterns for a test that checks each /api/v1 route is documented.
+type router interface {
+	Handle(pattern string, h http.Handler)
+	HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request))
+}
+
 // routes registers every page and endpoint. Paths follow Chinese
 // government-site habits (see ARCHITECTURE.md).
-func (s *Server) routes(mux *http.ServeMux) {
+func (s *Server) routes(mux router) {
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -126,6 +133,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/domain", s.h(s.domainPage))
 	mux.Handle("POST /admin/domain/grades", s.h(s.domainGrade))
 	mux.Handle("GET /admin/domain.xlsx", s.h(s.domainReport))
+	mux.Handle("GET /admin/tokens", s.h(s.tokensPage))
+	mux.Handle("POST /admin/tokens", s.h(s.tokenCreate))
+	mux.Handle("POST /admin/tokens/{id}/revoke", s.h(s.tokenRevoke))
 
 	// JSON API.
 	mux.Handle("GET /api/v1/units", s.h(s.apiPublicUnits))
@@ -150,6 +160,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/admin/accounts", s.h(s.apiAccountCreate))
 	mux.Handle("GET /api/v1/admin/accounts/{login}", s.h(s.apiAccount))
 	mux.Handle("PUT /api/v1/admin/accounts/{login}", s.h(s.apiAccountUpdate))
+	// Publishing API for business systems, with an API token.
+	mux.Handle("POST /api/v1/admin/info", s.h(s.apiInfoCreate))
+	mux.Handle("GET /api/v1/admin/info/{id}", s.h(s.apiInfoGet))
+	mux.Handle("PUT /api/v1/admin/info/{id}", s.h(s.apiInfoReplace))
+	mux.Handle("POST /api/v1/admin/info/{id}/withdraw", s.h(s.apiInfoWithdraw))
+	mux.Handle("GET /api/v1/openapi.json", s.h(s.openAPI))
 	mux.Handle("/api/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage }))
 
 	mux.Handle("/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage }))

@@ -26,6 +26,7 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
 	"gongkai/internal/mail"
+	"gongkai/internal/throttle"
 )
 
 // Config holds what the server needs from its wiring.
@@ -60,6 +61,13 @@ type Config struct {
 	// address with Authorization: Bearer TOKEN; without it /metrics is
 	// served only on the debug address.
 	MetricsToken string
+	// TokenRate limits the requests of each API token; zero: 120 a
+	// minute.
+	TokenRate throttle.Rule
+	// FetchPrivate lets the API fetch attachments from loopback and
+	// private addresses. For tests only: in production it would open the
+	// inside network to API clients.
+	FetchPrivate bool
 }
 
 // Server is the HTTP side of gongkai.
@@ -154,6 +162,8 @@ func statusOf(k errs.Kind) int {
 		return http.StatusTooManyRequests
 	case errs.Unsupported:
 		return http.StatusUnsupportedMediaType
+	case errs.Unprocessable:
+		return http.StatusUnprocessableEntity
 	}
 	return http.StatusInternalServerError
 }
@@ -172,7 +182,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	lang := langOf(r)
 	msg := i18n.Error(lang, err)
 	if isAPI(r) {
-		writeJSON(w, status, map[string]any{"error": map[string]any{"code": kind.String(), "message": msg, "fields": fieldErrors(lang, err)}})
+		writeJSON(w, status, apiError(lang, err))
 		return
 	}
 	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
