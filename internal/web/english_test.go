@@ -94,7 +94,7 @@ func TestEnglishPagesHaveNoChinese(t *testing.T) {
 	show(citizen, "FOI status", "/ysqgk/cx/"+no+"/")
 
 	editor := e.asDemo(auth.UnitEditor)
-	app := attr(t, editor.get("/admin/foi").Body, "a[href^='/admin/foi/"+"']", "href")
+	app := attr(t, editor.get("/admin/foi").Body, "td a[href^='/admin/foi/']", "href")
 	show(editor, "console FOI application", app)
 
 	district := e.asDemo(auth.PublicOfficeDistrict)
