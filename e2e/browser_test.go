@@ -13,6 +13,10 @@ import (
 	"gongkai/internal/info/infotest"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -352,40 +356,11 @@ func TestPhoneLayout(t *testing.T) {
 	must(t, ctx, chromedp.Emulate(phone))
 	check := func(what string) {
 		t.Helper()
-		var width float64
-		var wide string
-		must(t, ctx, chromedp.Evaluate(`document.scrollingElement.scrollWidth`, &width),
-			chromedp.Evaluate(`(() => { const out = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 1)); return out.slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30)).join('; ') })()`, &wide))
-		if width > phoneWidth {
-			t.Errorf("%s scrolls sideways on a phone: %v px wide at %d (%s)", what, width, phoneWidth, wide)
-		}
+		checkPhoneWidth(t, ctx, what)
 		var nav int
 		must(t, ctx, chromedp.Evaluate(`document.querySelectorAll('nav.main-nav a').length`, &nav))
 		if nav == 0 {
 			t.Errorf("%s has no navigation on a phone", what)
-		}
-		var bad []string
-		must(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll('main table')].filter(t => t.offsetParent !== null).map(t => {
-  const c = t.closest('[role=region]');
-  const name = (t.caption && t.caption.textContent.trim()) || t.className || 'table';
-  if (!c) return t.scrollWidth > t.parentElement.clientWidth + 1 ? name + ': too wide and not in a scrolling region' : '';
-  const labelled = c.getAttribute('aria-label') || (c.getAttribute('aria-labelledby') && document.getElementById(c.getAttribute('aria-labelledby')));
-  if (!labelled || c.getAttribute('tabindex') !== '0') return name + ': its region has no label or is not focusable';
-  if (c.scrollWidth > c.clientWidth + 1) {
-    const hint = c.querySelector('.scroll-hint') || (c.previousElementSibling && c.previousElementSibling.matches('.scroll-hint') && c.previousElementSibling);
-    if (!hint || hint.offsetParent === null) return name + ': scrolls sideways without a visible hint';
-  }
-  return '';
-}).concat([...document.querySelectorAll('main td, main th')].filter(c => c.offsetParent !== null).map(c => {
-  // A column squeezed to a character or two wraps its words one
-  // character a line: fewer than two characters a line.
-  const text = c.textContent.trim(), w = document.createTreeWalker(c, NodeFilter.SHOW_TEXT), tops = new Set();
-  for (let n; (n = w.nextNode());) { const r = document.createRange(); r.selectNodeContents(n); for (const x of r.getClientRects()) if (x.width > 0) tops.add(Math.round(x.bottom / 4)); }
-  const lines = tops.size;
-  return [...text].length > 2 && lines > 1 && [...text].length / lines < 2 ? 'a cell of ' + lines + ' lines: ' + text.slice(0, 20) : '';
-}).filter(Boolean).slice(0, 3)).filter(Boolean)`, &bad))
-		for _, b := range bad {
-			t.Errorf("%s: %s", what, b)
 		}
 	}
 	for _, p := range []string{"/", "/zwgk/bzh/", "/zwgk/bzh/440105-001/", "/zwgk/bzh/440105-001/21/", "/zwgk/info/1/", "/ysqgk/", "/ysqgk/sq/", "/ysqgk/cx/", "/search?q=%E9%95%BF%E8%80%85", "/admin/login"} {
@@ -424,6 +399,44 @@ func TestPhoneLayout(t *testing.T) {
 	for _, p := range []string{"/admin/info", "/admin/reports?unit=440105-001&year=2025"} {
 		open(t, ctx, p)
 		check(p)
+	}
+}
+
+// checkPhoneWidth fails unless the page open in ctx, on a phone, is no wider
+// than the screen and each table too wide for it scrolls in a labelled,
+// focusable region after a visible hint, its columns not squeezed to a
+// character a line.
+func checkPhoneWidth(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	var width float64
+	var wide string
+	must(t, ctx, chromedp.Evaluate(`document.scrollingElement.scrollWidth`, &width),
+		chromedp.Evaluate(`(() => { const out = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 1)); return out.slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30)).join('; ') })()`, &wide))
+	if width > phoneWidth {
+		t.Errorf("%s scrolls sideways on a phone: %v px wide at %d (%s)", what, width, phoneWidth, wide)
+	}
+	var bad []string
+	must(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll('main table')].filter(t => t.offsetParent !== null).map(t => {
+  const c = t.closest('[role=region]');
+  const name = (t.caption && t.caption.textContent.trim()) || t.className || 'table';
+  if (!c) return t.scrollWidth > t.parentElement.clientWidth + 1 ? name + ': too wide and not in a scrolling region' : '';
+  const labelled = c.getAttribute('aria-label') || (c.getAttribute('aria-labelledby') && document.getElementById(c.getAttribute('aria-labelledby')));
+  if (!labelled || c.getAttribute('tabindex') !== '0') return name + ': its region has no label or is not focusable';
+  if (c.scrollWidth > c.clientWidth + 1) {
+    const hint = c.querySelector('.scroll-hint') || (c.previousElementSibling && c.previousElementSibling.matches('.scroll-hint') && c.previousElementSibling);
+    if (!hint || hint.offsetParent === null) return name + ': scrolls sideways without a visible hint';
+  }
+  return '';
+}).concat([...document.querySelectorAll('main td, main th')].filter(c => c.offsetParent !== null).map(c => {
+  // A column squeezed to a character or two wraps its words one
+  // character a line: fewer than two characters a line.
+  const text = c.textContent.trim(), w = document.createTreeWalker(c, NodeFilter.SHOW_TEXT), tops = new Set();
+  for (let n; (n = w.nextNode());) { const r = document.createRange(); r.selectNodeContents(n); for (const x of r.getClientRects()) if (x.width > 0) tops.add(Math.round(x.bottom / 4)); }
+  const lines = tops.size;
+  return [...text].length > 2 && lines > 1 && [...text].length / lines < 2 ? 'a cell of ' + lines + ' lines: ' + text.slice(0, 20) : '';
+}).filter(Boolean).slice(0, 3)).filter(Boolean)`, &bad))
+	for _, b := range bad {
+		t.Errorf("%s: %s", what, b)
 	}
 }
 
@@ -814,4 +827,51 @@ func TestApplicationJourney(t *testing.T) {
 		}
 	}
 	checkAxe(t, ctx, "reply notice (applicant)")
+}
+
+// TestAnnualReportOnPhone opens the annual report a unit downloads
+// (/admin/reports/{unit}/{year}.html, a page of its own) on a phone 390 px
+// wide: the page is no wider than the screen and its tables scroll in
+// labelled regions.
+func TestAnnualReportOnPhone(t *testing.T) {
+	ctx := tab(t)
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	ed := demoAccount(t, auth.UnitEditor)
+	res, err := client.PostForm(baseURL+"/admin/login", url.Values{"login": {ed.Login}, "password": {ed.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	res, err = client.Get(baseURL + "/admin/reports/440105-001/2025.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("download: %d %v", res.StatusCode, err)
+	}
+	// The download is an attachment: a server of the test's own shows it
+	// as a page, as a browser shows the saved file.
+	file := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	}))
+	defer file.Close()
+	must(t, ctx, chromedp.Emulate(phone), chromedp.Navigate(file.URL), chromedp.WaitReady("body", chromedp.ByQuery))
+	var tables int
+	must(t, ctx, chromedp.Evaluate(`document.querySelectorAll('main table').length`, &tables))
+	if tables < 4 {
+		t.Fatalf("the report holds %d tables", tables)
+	}
+	// Each table sits in a region of its own, labelled and focusable,
+	// whether or not it is too wide for this screen.
+	var loose int
+	must(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll('main table')].filter(t => !t.parentElement.matches('[role=region][aria-label][tabindex="0"]')).length`, &loose))
+	if loose > 0 {
+		t.Errorf("%d of the report's %d tables are not in a labelled scrolling region", loose, tables)
+	}
+	checkPhoneWidth(t, ctx, "the annual report")
+	checkAxe(t, ctx, "the annual report")
 }

@@ -76,8 +76,20 @@ type Text struct {
 // In says t in lang.
 func (t Text) In(lang Lang) string { return T(lang, t.Key, t.Args...) }
 
+// List is texts said one after another, joined as clauses ("，" or ", ").
+type List []Text
+
+// In says l in lang.
+func (l List) In(lang Lang) string {
+	parts := make([]string, len(l))
+	for i, t := range l {
+		parts[i] = t.In(lang)
+	}
+	return strings.Join(parts, T(lang, "sep.clause"))
+}
+
 // T returns the message for key in lang, formatted with args; an argument
-// that is an errs.Msg, a Text or an *errs.Error is itself rendered in lang. A key
+// that is an errs.Msg, a Text, a List or an *errs.Error is itself rendered in lang. A key
 // missing from the catalog comes back as "!!key" so that tests can catch it.
 func T(lang Lang, key string, args ...any) string {
 	m, ok := catalogs[lang][key]
@@ -96,6 +108,8 @@ func T(lang Lang, key string, args ...any) string {
 		case errs.Msg:
 			sub = T(lang, string(k))
 		case Text:
+			sub = k.In(lang)
+		case List:
 			sub = k.In(lang)
 		case *errs.Error:
 			// An error quoted inside another message ("file x: <why>").

@@ -129,8 +129,19 @@ type Input struct {
 }
 
 // bodyPolicy keeps the tags of ordinary documents (paragraphs, headings,
-// lists, tables, links, images) and drops scripts, styles and handlers.
-var bodyPolicy = bluemonday.UGCPolicy()
+// lists, tables, links, images) and drops scripts, styles and handlers. It
+// keeps the scrolling region a wide table sits in on a phone (a
+// div.table-wrap with role=region, a label and tabindex=0, after a
+// p.scroll-hint), which the annual report writes around its tables.
+var bodyPolicy = func() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^table-wrap$`)).OnElements("div")
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^region$`)).OnElements("div")
+	p.AllowAttrs("tabindex").Matching(regexp.MustCompile(`^0$`)).OnElements("div")
+	p.AllowAttrs("aria-label").OnElements("div")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^scroll-hint$`)).OnElements("p")
+	return p
+}()
 
 // SanitizeBody cleans rich text: only safe tags and attributes remain.
 func SanitizeBody(s string) string { return strings.TrimSpace(balance(bodyPolicy.Sanitize(s))) }

@@ -18,6 +18,10 @@ func TestSanitizeBodyBalancesTags(t *testing.T) {
 		{`<table><tr><td>1</td></table></td></tr>`, `<table><tbody><tr><td>1</td></tr></tbody></table>`},
 		{`<p onclick="x()">a<script>alert(1)</script></p>`, `<p>a</p>`},
 		{`a &lt; b &amp; c`, `a &lt; b &amp; c`},
+		// A wide table's scrolling region is kept, other classes and roles not.
+		{`<p class="scroll-hint">宽</p><div class="table-wrap" role="region" tabindex="0" aria-label="表一"><table><tr><td>1</td></tr></table></div>`,
+			`<p class="scroll-hint">宽</p><div class="table-wrap" role="region" tabindex="0" aria-label="表一"><table><tbody><tr><td>1</td></tr></tbody></table></div>`},
+		{`<div class="x" role="button" tabindex="-1" aria-label="a&#34;b"><p class="table-wrap">c</p></div>`, `<div aria-label="a&#34;b"><p>c</p></div>`},
 	} {
 		got := info.SanitizeBody(tc.in)
 		if got != tc.want {

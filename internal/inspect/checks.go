@@ -57,7 +57,7 @@ type late struct {
 	unitID          int64
 	indexNo         string
 	due, published  calendar.Date
-	rule            string
+	limit           catalog.Limit
 	formed          string
 	catalog, itemNm string
 }
@@ -166,7 +166,7 @@ func (in *inputs) load(ctx context.Context, d *db.DB, run *Run) error {
 		}
 		if ok && pub.After(due) {
 			in.late = append(in.late, late{unitID: unitID, indexNo: indexNo, due: due, published: pub, formed: formed,
-				rule: it.Limit.Words(i18n.Zh), catalog: names[ref.catalogID], itemNm: it.Name()})
+				limit: it.Limit, catalog: names[ref.catalogID], itemNm: it.Name()})
 		}
 	}
 	rows.Close()
@@ -230,9 +230,13 @@ func checkElements(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) er
 
 func checkTimeliness(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) error {
 	for _, l := range in.late {
+		key := "inspect.f.publish_by_days"
+		if l.limit.Kind == catalog.WorkingDays {
+			key = "inspect.f.publish_by_workdays"
+		}
 		run.add(r, r.cost(1, in.timed[l.unitID]), l.unitID, l.indexNo,
-			fmt.Sprintf("%s前发布（%s形成，%s：%s）", l.due, l.formed, l.catalog+"："+l.itemNm, l.rule),
-			l.published.String()+"发布")
+			sayN(key, l.limit.Days, l.due.String(), l.formed, l.catalog, l.itemNm, l.limit.Days),
+			say("inspect.f.published_on", l.published.String()))
 	}
 	return nil
 }
@@ -253,12 +257,12 @@ func checkPeriodic(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule) er
 			if !ok || in.periodHit[ref] {
 				continue
 			}
-			actual := "没有信息"
+			actual := say("inspect.f.no_info")
 			if last, ok := in.lastByItem[ref]; ok {
-				actual = "最近一次发布：" + last.String()
+				actual = say("inspect.f.last_published", last.String())
 			}
 			run.add(r, r.cost(1, due[c.Unit.ID]), c.Unit.ID, itemTarget(c.Domain.Name, it.Item),
-				fmt.Sprintf("%s起发布本期信息，%s前完成（%s）", w[0], w[1], it.TimeLimit), actual)
+				say("inspect.f.period_due", w[0].String(), w[1].String(), it.TimeLimit), actual)
 		}
 	}
 	return nil
@@ -281,12 +285,11 @@ func checkValidity(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule) e
 		if err := rows.Scan(&unitID, &indexNo, &validity, &date, &replacedBy, &successor); err != nil {
 			return err
 		}
-		word := map[string]string{info.Expired: "失效", info.Repealed: "废止"}[validity]
-		if word != "" && date == "" {
-			run.add(r, r.Deduction, unitID, indexNo, "标注"+word+"日期", "已标注"+word+"，未标注日期")
+		if (validity == info.Expired || validity == info.Repealed) && date == "" {
+			run.add(r, r.Deduction, unitID, indexNo, say("inspect.f.mark_"+validity+"_date"), say("inspect.f."+validity+"_undated"))
 		}
 		if replacedBy != "" && successor == 0 {
-			run.add(r, r.Deduction, unitID, indexNo, "链接到已发布的替代文件", "替代文件 "+replacedBy+" 不存在或未发布")
+			run.add(r, r.Deduction, unitID, indexNo, say("inspect.f.link_replacement"), say("inspect.f.no_replacement", replacedBy))
 		}
 	}
 	return rows.Err()
@@ -322,7 +325,8 @@ func checkStaleColumns(_ context.Context, _ *db.DB, run *Run, in *inputs, r Rule
 				continue // an empty column is the other rule's finding
 			}
 			if since := run.asOf.AddDays(-days); c.last.Before(since) {
-				run.add(r, r.Deduction, u.Unit.ID, "栏目："+columnName(code), fmt.Sprintf("%d天内有更新（%s以后）", days, since), "最近更新："+c.last.String())
+				run.add(r, r.Deduction, u.Unit.ID, say("inspect.f.column", columnName(code)),
+					sayN("inspect.f.updated_within", days, days, since.String()), say("inspect.f.last_updated", c.last.String()))
 			}
 		}
 	}
@@ -345,7 +349,7 @@ func checkPrivacy(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule) er
 		if err := rows.Scan(&unitID, &indexNo, &found); err != nil {
 			return err
 		}
-		run.add(r, r.Deduction, unitID, indexNo, "个人信息已遮盖或经审核人书面决定公开", "未遮盖："+found)
+		run.add(r, r.Deduction, unitID, indexNo, say("inspect.f.masked"), say("inspect.f.unmasked", found))
 	}
 	return rows.Err()
 }
@@ -384,7 +388,7 @@ func checkLinks(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule) erro
 	results := checker.Check(ctx, urls)
 	for _, l := range links {
 		if res := results[l.url]; !res.OK {
-			run.add(r, r.Deduction, l.unitID, l.indexNo, "链接可以打开："+l.url, res.Error)
+			run.add(r, r.Deduction, l.unitID, l.indexNo, say("inspect.f.link_opens", l.url), res.Error)
 		}
 	}
 	return nil
@@ -421,9 +425,9 @@ func checkFOIOverdue(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule)
 		return fmt.Errorf("load applications: %w", err)
 	}
 	for _, l := range late {
-		actual := "截至" + run.asOf.String() + "尚未答复"
+		actual := say("inspect.f.unanswered", run.asOf.String())
 		if l.Result != "" && l.ResultDate <= run.asOf.String() {
-			actual = l.ResultDate + "答复"
+			actual = say("inspect.f.replied_on", l.ResultDate)
 		}
 		run.add(r, r.Deduction, l.Unit.ID, say("inspect.f.application", l.TrackingNo), say("inspect.f.reply_by", l.Deadline.String()), actual)
 	}

@@ -3,7 +3,6 @@ package inspect
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -70,14 +69,14 @@ var errTooManyRedirects = errors.New("too many redirects")
 func (c LinkChecker) checkOne(ctx context.Context, client *http.Client, raw string) LinkResult {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return LinkResult{Error: "不是有效的网址"}
+		return LinkResult{Error: say("inspect.f.link_invalid")}
 	}
 	var res LinkResult
 	for attempt := 0; attempt <= c.Retries; attempt++ {
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
-				return LinkResult{Error: "巡查已取消"}
+				return LinkResult{Error: say("inspect.f.link_cancelled")}
 			case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
 			}
 		}
@@ -93,23 +92,23 @@ func (c LinkChecker) fetch(ctx context.Context, client *http.Client, raw string)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	if err != nil {
-		return LinkResult{Error: "不是有效的网址"}
+		return LinkResult{Error: say("inspect.f.link_invalid")}
 	}
 	req.Header.Set("User-Agent", "gongkai-inspect/1 (政务公开网上巡查)")
 	resp, err := client.Do(req)
 	if err != nil {
 		switch {
 		case errors.Is(err, context.DeadlineExceeded):
-			return LinkResult{Error: fmt.Sprintf("%d秒内无响应", int(c.Timeout.Seconds()))}
+			return LinkResult{Error: sayN("inspect.f.link_timeout", int(c.Timeout.Seconds()), int(c.Timeout.Seconds()))}
 		case errors.Is(err, errTooManyRedirects):
-			return LinkResult{Error: "重定向次数过多"}
+			return LinkResult{Error: say("inspect.f.link_redirects")}
 		}
-		return LinkResult{Error: "无法访问"}
+		return LinkResult{Error: say("inspect.f.link_unreachable")}
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode >= 400 {
-		return LinkResult{Status: resp.StatusCode, Error: fmt.Sprintf("HTTP %d", resp.StatusCode)}
+		return LinkResult{Status: resp.StatusCode, Error: say("inspect.f.link_status", resp.StatusCode)}
 	}
 	return LinkResult{OK: true, Status: resp.StatusCode}
 }

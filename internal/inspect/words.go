@@ -8,6 +8,7 @@ import (
 
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
+	"gongkai/internal/screen"
 )
 
 // findingKeys are the messages a finding's target, expected and actual texts
@@ -21,9 +22,25 @@ var findingKeys = []string{
 	"inspect.f.not_listed", "inspect.f.has_info", "inspect.f.no_info", "inspect.f.no_catalog_no_info",
 	"inspect.f.not_listed_no_info", "inspect.f.column_filled", "inspect.f.column_empty",
 	"inspect.f.elements_valid", "inspect.f.limit_readable", "inspect.f.limit_unreadable",
-	"inspect.f.reply_by", "inspect.f.domain", "inspect.f.column", "inspect.f.application",
+	"inspect.f.reply_by", "inspect.f.publish_by_workdays.other", "inspect.f.publish_by_days.other",
+	"inspect.f.published_on", "inspect.f.period_due", "inspect.f.last_published",
+	"inspect.f.mark_expired_date", "inspect.f.expired_undated", "inspect.f.mark_repealed_date",
+	"inspect.f.repealed_undated", "inspect.f.link_replacement", "inspect.f.no_replacement",
+	"inspect.f.updated_within.other", "inspect.f.last_updated", "inspect.f.masked", "inspect.f.unmasked",
+	"inspect.f.link_opens", "inspect.f.link_invalid", "inspect.f.link_cancelled",
+	"inspect.f.link_timeout.other", "inspect.f.link_redirects", "inspect.f.link_unreachable",
+	"inspect.f.link_status", "inspect.f.unanswered", "inspect.f.replied_on",
+	"inspect.f.domain", "inspect.f.column", "inspect.f.application",
 	"inspect.f.item",
 }
+
+// dateKeys are the messages whose text arguments are all dates: "%s发布"
+// and "%s答复" must not read any text ending in those words.
+var dateKeys = map[string]bool{"inspect.f.published_on": true, "inspect.f.replied_on": true,
+	"inspect.f.last_published": true, "inspect.f.last_updated": true, "inspect.f.unanswered": true}
+
+// date is how a date argument is written.
+const date = `(\d{4}-\d{2}-\d{2})`
 
 type findingPattern struct {
 	key string
@@ -48,7 +65,11 @@ var findingPatterns = sync.OnceValue(func() []findingPattern {
 				expr += `(-?\d+)`
 				num = append(num, true)
 			default:
-				expr += `(.+?)`
+				if dateKeys[k] {
+					expr += date
+				} else {
+					expr += `(.+?)`
+				}
 				num = append(num, false)
 			}
 			rest = rest[i+2:]
@@ -81,18 +102,31 @@ func Say(text string) (i18n.Text, bool) {
 			continue
 		}
 		args := make([]any, len(m)-1)
+		key := p.key
 		for i, s := range m[1:] {
 			args[i] = s
 			if p.num[i] {
-				args[i], _ = strconv.Atoi(s)
+				n, _ := strconv.Atoi(s)
+				args[i] = n
+				if base, ok := strings.CutSuffix(key, ".other"); ok && n == 1 {
+					// The Chinese forms are the same; the first count
+					// picks the form.
+					key = base + ".one"
+				}
 			} else if k, ok := columnKeys()[s]; ok {
 				args[i] = k
+			} else if l, ok := screen.SummaryText(s); ok {
+				args[i] = l
 			}
 		}
-		return i18n.Text{Key: p.key, Args: args}, true
+		return i18n.Text{Key: key, Args: args}, true
 	}
 	return i18n.Text{}, false
 }
 
 // say writes a finding's text from a message, in Chinese.
 func say(key string, args ...any) string { return i18n.T(i18n.Zh, key, args...) }
+
+// sayN writes a finding's text from a counted message (key.one or
+// key.other), in Chinese.
+func sayN(key string, n int, args ...any) string { return i18n.N(i18n.Zh, key, n, args...) }

@@ -1,9 +1,10 @@
 // Package readertest opens what gongkai writes with readers that are not
-// gongkai's own: Debian's python3-openpyxl for workbooks and libxml2's
-// xmllint, against the schemas in testdata, for Office documents, Atom feeds
-// and sitemaps. A test that cannot find a reader is skipped — except under
-// CI (CI=true), where it fails, as the PostgreSQL tests do; .ci/run installs
-// both readers.
+// gongkai's own: Debian's python3-openpyxl and python3-pandas for
+// workbooks, python3-feedparser for feeds, pandoc for .docx documents, and
+// libxml2's xmllint, against the schemas in testdata, for Office documents,
+// Atom feeds and sitemaps. A test that cannot find a reader is skipped —
+// except under CI (CI=true), where it fails, as the PostgreSQL tests do;
+// .ci/run installs every reader.
 package readertest
 
 import (
@@ -21,7 +22,7 @@ import (
 	"time"
 )
 
-//go:embed testdata/*.xsd testdata/*.rng testdata/xlsx.py
+//go:embed testdata/*.xsd testdata/*.rng testdata/*.py
 var files embed.FS
 
 // Python is Debian's interpreter, which python3-openpyxl installs into; the
@@ -156,20 +157,7 @@ func (w Workbook) Sheet(t testing.TB, name string) Sheet {
 // full. A file openpyxl refuses comes back with Error set.
 func OpenXLSX(t testing.TB, data []byte) Workbook {
 	t.Helper()
-	need(t, "python3-openpyxl", Python, "-c", "import openpyxl")
-	dir := t.TempDir()
-	path := filepath.Join(dir, "book.xlsx")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	script, err := files.ReadFile("testdata/xlsx.py")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(Python, "-c", string(script), path).Output()
-	if err != nil {
-		t.Fatalf("openpyxl: %v %s", err, out)
-	}
+	out := python(t, "python3-openpyxl", "openpyxl", "xlsx.py", "book.xlsx", data)
 	var w Workbook
 	if err := json.Unmarshal(out, &w); err != nil {
 		t.Fatalf("openpyxl output: %v\n%s", err, out)

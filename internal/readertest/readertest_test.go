@@ -51,3 +51,27 @@ func TestOpenXLSXRefusal(t *testing.T) {
 		t.Errorf("error = %q, want openpyxl's complaint", wb.Error)
 	}
 }
+
+// feedparser's bozo flag goes up on a feed that is not well formed, and
+// its links come back with their relations.
+func TestParseFeed(t *testing.T) {
+	const good = `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:a</id>` +
+		`<updated>2026-01-02T03:04:05+08:00</updated><link href="https://gk.example.gov.cn/zwgk/"/><author><name>赤岗</name></author>` +
+		`<entry><title>e</title><id>urn:b</id><updated>2026-01-02T03:04:05+08:00</updated><link href="https://gk.example.gov.cn/zwgk/info/1/"/></entry></feed>`
+	f := readertest.ParseFeed(t, []byte(good))
+	if f.Bozo || f.Version != "atom10" || readertest.Alternate(f.Links) != "https://gk.example.gov.cn/zwgk/" || f.Author != "赤岗" ||
+		len(f.Entries) != 1 || readertest.Alternate(f.Entries[0].Links) != "https://gk.example.gov.cn/zwgk/info/1/" {
+		t.Errorf("good feed read as %+v", f)
+	}
+	if f := readertest.ParseFeed(t, []byte(strings.Replace(good, "</entry>", "", 1))); !f.Bozo || f.BozoException == "" {
+		t.Errorf("a feed with an unclosed entry is not bozo: %+v", f)
+	}
+}
+
+// pandas' complaint about a sheet it cannot read comes back as Error.
+func TestReadExcelRefusal(t *testing.T) {
+	fs := readertest.ReadExcel(t, []byte("PK not a workbook"), readertest.Read{Sheet: "Sheet1"})
+	if len(fs) != 1 || fs[0].Error == "" {
+		t.Errorf("read as %+v", fs)
+	}
+}

@@ -31,6 +31,11 @@ func sections(r Report, lang i18n.Lang) []section {
 		"requests":  {table3(r.Table3, lang)},
 		"appeals":   {table4(r.Table4, lang)},
 	}
+	for _, ts := range tables {
+		for i := range ts {
+			ts[i].Hint = i18n.T(lang, "table.scroll_hint")
+		}
+	}
 	out := make([]section, len(Sections))
 	for i, k := range Sections {
 		out[i] = section{Key: k, Title: i18n.T(lang, SectionKey(k)), Paras: paragraphs(r.Texts.Text(k)), Tables: tables[k]}

@@ -28,6 +28,8 @@ type grid struct {
 	Caption string
 	Head    [][]cell
 	Body    [][]cell
+	// Hint says, on a narrow screen, that the table scrolls sideways.
+	Hint string
 }
 
 func header(text, scope string, rows, cols int) cell {

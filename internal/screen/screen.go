@@ -7,12 +7,14 @@
 package screen
 
 import (
-	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"gongkai/internal/i18n"
 )
 
 // Kind is the kind of personal data found.
@@ -353,11 +355,9 @@ func Mask(s string, fs []Finding) string {
 	return b.String()
 }
 
-// kindNames are the kinds in Chinese, for summaries.
-var kindNames = map[Kind]string{ResidentID: "身份证号", Mobile: "手机号", BankCard: "银行卡号", Email: "电子邮箱"}
-
 // Summary says what was found, in Chinese, by kind in order of first
-// appearance: 手机号2处，电子邮箱1处. It is empty when nothing was.
+// appearance: 手机号2处，电子邮箱1处. It is empty when nothing was. The
+// summary is stored with a record; SummaryText reads it back.
 func Summary(fs []Finding) string {
 	count := map[Kind]int{}
 	var order []Kind
@@ -367,9 +367,45 @@ func Summary(fs []Finding) string {
 		}
 		count[f.Kind]++
 	}
-	parts := make([]string, len(order))
+	parts := make(i18n.List, len(order))
 	for i, k := range order {
-		parts[i] = fmt.Sprintf("%s%d处", kindNames[k], count[k])
+		parts[i] = countText(k, count[k])
 	}
-	return strings.Join(parts, "，")
+	return parts.In(i18n.Zh)
+}
+
+// countText is a count of one kind as a message: "screen.count.mobile.one"
+// or ".other" (the Chinese forms are the same).
+func countText(k Kind, n int) i18n.Text {
+	form := ".other"
+	if n == 1 {
+		form = ".one"
+	}
+	return i18n.Text{Key: "screen.count." + string(k) + form, Args: []any{n}}
+}
+
+var summaryPart = regexp.MustCompile(`^(.+?)(\d+)处$`)
+
+// SummaryText reads back a summary Summary wrote, so that it can be said in
+// another language, and false for any other text.
+func SummaryText(s string) (i18n.List, bool) {
+	var out i18n.List
+	for _, part := range strings.Split(s, i18n.T(i18n.Zh, "sep.clause")) {
+		m := summaryPart.FindStringSubmatch(part)
+		if m == nil {
+			return nil, false
+		}
+		n, _ := strconv.Atoi(m[2])
+		found := false
+		for _, k := range []Kind{ResidentID, Mobile, BankCard, Email} {
+			if t := countText(k, n); t.In(i18n.Zh) == part {
+				out, found = append(out, t), true
+				break
+			}
+		}
+		if !found {
+			return nil, false
+		}
+	}
+	return out, len(out) > 0
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"gongkai/internal/i18n"
 )
 
 type want struct {
@@ -124,5 +126,22 @@ func BenchmarkTextClean(b *testing.B) {
 	b.SetBytes(int64(len(doc)))
 	for b.Loop() {
 		Text(doc)
+	}
+}
+
+// A summary is written in Chinese and read back to be said in English.
+func TestSummaryText(t *testing.T) {
+	s := Summary(Text("电话13812345678，身份证号11010519491231002X，备用电话13912345678"))
+	if s != "手机号2处，身份证号1处" {
+		t.Fatalf("summary = %q", s)
+	}
+	l, ok := SummaryText(s)
+	if !ok || l.In(i18n.En) != "2 mobile numbers, 1 resident ID number" || l.In(i18n.Zh) != s {
+		t.Errorf("read back as %v %v: %q", l, ok, l.In(i18n.En))
+	}
+	for _, bad := range []string{"", "手机号", "护照号1处", "手机号2处，", "手机号x处"} {
+		if l, ok := SummaryText(bad); ok {
+			t.Errorf("%q read as %v", bad, l)
+		}
 	}
 }

@@ -406,14 +406,15 @@ func (s *Server) catalogDiff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p := s.adminPage(r, "catalog.diff", "catalogs")
 	pick := func(param string) ([]catalog.CatalogItem, string, error) {
 		v := r.URL.Query().Get(param)
 		if v == "" || v == "current" {
-			return c.Items, "current", nil
+			return c.Items, p.T("catalog.current_draft"), nil
 		}
 		for i := len(vs) - 1; i >= 0; i-- {
 			if strconv.Itoa(vs[i].Version) == v {
-				return vs[i].Items, v, nil
+				return vs[i].Items, p.T("catalog.version_n", vs[i].Version), nil
 			}
 		}
 		return nil, "", errs.New(errs.NotFound, "catalog.no_version", v)
@@ -426,7 +427,6 @@ func (s *Server) catalogDiff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.adminPage(r, "catalog.diff", "catalogs")
 	p.Title = c.Unit.Name + " " + p.T("catalog.domain_catalog", c.Domain.Name) + " · " + p.T("catalog.diff")
 	p.Data = map[string]any{"Catalog": c, "From": fromName, "To": toName, "Diff": catalog.DiffItems(catalog.Items(from), catalog.Items(to)), "Versions": vs}
 	s.render(w, r, http.StatusOK, "catalog_diff", p)

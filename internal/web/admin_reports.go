@@ -192,16 +192,16 @@ func (s *Server) reportsRender(w http.ResponseWriter, r *http.Request, p *page, 
 			failing = append(failing, p.T(report.ColumnKey(c)))
 		}
 		figures := []formField{
-			{"licensing", p.T("report.t2.licensing") + "：" + p.T("report.t2.decisions"), false},
-			{"penalty", p.T("report.t2.penalty") + "：" + p.T("report.t2.decisions"), false},
-			{"enforcement", p.T("report.t2.enforcement") + "：" + p.T("report.t2.decisions"), false},
-			{"fees", p.T("report.t2.fees") + "：" + p.T("report.t2.fees_amount"), false},
+			{"licensing", p.T("report.t2.licensing") + p.T("sep.colon") + p.T("report.t2.decisions"), false},
+			{"penalty", p.T("report.t2.penalty") + p.T("sep.colon") + p.T("report.t2.decisions"), false},
+			{"enforcement", p.T("report.t2.enforcement") + p.T("sep.colon") + p.T("report.t2.decisions"), false},
+			{"fees", p.T("report.t2.fees") + p.T("sep.colon") + p.T("report.t2.fees_amount"), false},
 		}
 		var texts []formField
 		for _, k := range report.Sections {
 			texts = append(texts, formField{k, p.T(report.SectionKey(k)), k == "proactive" || k == "requests" || k == "appeals"})
 		}
-		data["Report"], data["Title"], data["Preview"], data["Failing"] = rep, report.Title(p.Lang, rep.Unit, rep.Year), preview, failing
+		data["Report"], data["Title"], data["Preview"], data["Failing"] = rep, p.TU("report.title", rep.Unit.Name, rep.Year), preview, failing
 		data["Figures"], data["Texts"], data["CanPublish"] = figures, texts, report.CanPublish(*a, rep.Unit)
 		data["Published"] = publishedOn(rep.Status)
 		data["Downloads"] = reportDownloads(rep.Unit.Code, rep.Year)

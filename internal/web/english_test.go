@@ -67,26 +67,23 @@ func TestEnglishPagesHaveNoChinese(t *testing.T) {
 	d.SetClock(func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, calendar.China) })
 	visitor := e.client()
 
-	pages := map[string]string{}
-	show := func(c *client, name, path string) string {
-		t.Helper()
-		sep := "?"
-		if strings.Contains(path, "?") {
-			sep = "&"
-		}
-		res := c.get(path + sep + "lang=en")
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("%s %s: %d", name, path, res.StatusCode)
-		}
-		pages[name] = res.Body
-		return res.Body
-	}
+	en := englishPages(t)
+	show := en.show
 	catalogPage := show(visitor, "catalog of 赤岗街道 养老服务", "/zwgk/bzh/440105-001/21/")
 	record := attr(t, catalogPage, ".item-info a", "href")
 	if record == "" {
 		t.Fatal("the catalog page links no record")
 	}
-	show(visitor, "record", record)
+	body := show(visitor, "record", record)
+	// The record's topic and genre are standard ones, said in English.
+	if meta := text(t, body, "table.meta-table"); !strings.Contains(meta, "Civil affairs, poverty alleviation and disaster relief") || strings.ContainsAny(meta, "公示通知清单") {
+		t.Errorf("the record's topic and genre are not said in English: %q", meta)
+	}
+	// The search page: the hits are user data, the filters are English.
+	body = show(visitor, "search", "/search?q="+url.QueryEscape("养老")+"&genre="+url.QueryEscape("公示"))
+	if got := text(t, body, "#genre option[selected]"); got != "Public notice" {
+		t.Errorf("the genre picked reads %q", got)
+	}
 
 	citizen := e.client()
 	res := citizen.postForm("/ysqgk/sq/", applyForm())
@@ -97,7 +94,7 @@ func TestEnglishPagesHaveNoChinese(t *testing.T) {
 	show(citizen, "FOI status", "/ysqgk/cx/"+no+"/")
 
 	editor := e.asDemo(auth.UnitEditor)
-	app := attr(t, editor.get("/admin/foi").Body, "a[href^='/admin/foi/"+"']", "href")
+	app := attr(t, editor.get("/admin/foi").Body, "td a[href^='/admin/foi/']", "href")
 	show(editor, "console FOI application", app)
 
 	district := e.asDemo(auth.PublicOfficeDistrict)
@@ -107,12 +104,42 @@ func TestEnglishPagesHaveNoChinese(t *testing.T) {
 	}
 	show(district, "inspection run", res.Header.Get("Location"))
 
-	for name, body := range pages {
-		if found := chineseOutsideUserData(t, body); len(found) > 0 {
-			if len(found) > 15 {
-				found = append(found[:15], "…")
+	en.check()
+}
+
+// englishSet collects pages rendered in English to check them together.
+type englishSet struct {
+	t     *testing.T
+	pages map[string]string
+}
+
+func englishPages(t *testing.T) *englishSet { return &englishSet{t, map[string]string{}} }
+
+// show gets path in English as c, fails unless it answers 200, keeps the
+// page under name for check and returns it.
+func (s *englishSet) show(c *client, name, path string) string {
+	s.t.Helper()
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	res := c.get(path + sep + "lang=en")
+	if res.StatusCode != http.StatusOK {
+		s.t.Fatalf("%s %s: %d", name, path, res.StatusCode)
+	}
+	s.pages[name] = res.Body
+	return res.Body
+}
+
+// check fails for each page that shows Chinese outside user data.
+func (s *englishSet) check() {
+	s.t.Helper()
+	for name, body := range s.pages {
+		if found := chineseOutsideUserData(s.t, body); len(found) > 0 {
+			if len(found) > 25 {
+				found = append(found[:25], "…")
 			}
-			t.Errorf("%s shows Chinese outside user data:\n%s", name, strings.Join(found, "\n"))
+			s.t.Errorf("%s shows Chinese outside user data:\n%s", name, strings.Join(found, "\n"))
 		}
 	}
 }

@@ -104,6 +104,30 @@ func (s *Server) runSearch(r *http.Request, q info.Query) (int, []searchHit, err
 	return total, out, nil
 }
 
+// choice is an option of a select: the value sent, the words shown, and
+// whether they are shown as typed.
+type choice struct {
+	Value, Label string
+	User         bool
+}
+
+// genreChoices are the genres the search form offers, in lang's words with
+// their Chinese values; a genre asked for that is not one of them is
+// offered too, as typed, so that the form shows what was searched.
+func genreChoices(lang i18n.Lang, asked string) []choice {
+	var out []choice
+	known := false
+	for _, k := range info.Genres {
+		zh := i18n.T(i18n.Zh, k)
+		out = append(out, choice{Value: zh, Label: i18n.T(lang, k)})
+		known = known || zh == asked
+	}
+	if asked != "" && !known {
+		out = append(out, choice{Value: asked, Label: asked, User: true})
+	}
+	return out
+}
+
 func infoURL(id int64) string { return "/zwgk/info/" + strconv.FormatInt(id, 10) + "/" }
 
 // search is the portal's search page: information, then units by name.
@@ -117,7 +141,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if cerr != nil {
 		return cerr
 	}
-	data["UnitGroups"], data["Domains"] = groups, domains
+	data["UnitGroups"], data["Domains"], data["Genres"] = groups, domains, genreChoices(p.Lang, q.Genre)
 	if err != nil {
 		p.Error = p.T("search.too_long", maxQuery)
 		if e := errs.As(err); e != nil && e.Field != "q" {
@@ -282,8 +306,12 @@ func (s *Server) unitColumn(column string) handler {
 	}
 }
 
-// metaPair is a label and a value of a record's metadata table.
-type metaPair struct{ Label, Value string }
+// metaPair is a label and a value of a record's metadata table; User
+// marks a value shown as typed.
+type metaPair struct {
+	Label, Value string
+	User         bool
+}
 
 // recordMeta returns the metadata the public record page shows, two pairs
 // a row; an element the record does not have (no 发文字号, no topic) is left
@@ -293,15 +321,17 @@ func recordMeta(lang i18n.Lang, rec info.Record) [][]metaPair {
 	if issuer == "" {
 		issuer = rec.Unit.Name
 	}
+	topic, topicSaid := info.TopicWords(lang, rec.Topic)
+	genre, genreSaid := info.GenreWords(lang, rec.Genre)
 	var pairs []metaPair
 	for _, p := range []metaPair{
-		{"info.index_no", rec.IndexNo}, {"info.topic", rec.Topic},
-		{"info.issuer", issuer}, {"info.written_date", rec.WrittenDate},
-		{"info.doc_number", rec.DocNumber}, {"info.published", publishedDate(rec)},
-		{"info.genre", rec.Genre}, {"info.validity", i18n.T(lang, "info.validity."+rec.Validity)},
+		{"info.index_no", rec.IndexNo, true}, {"info.topic", topic, !topicSaid},
+		{"info.issuer", issuer, true}, {"info.written_date", rec.WrittenDate, false},
+		{"info.doc_number", rec.DocNumber, true}, {"info.published", publishedDate(rec), false},
+		{"info.genre", genre, !genreSaid}, {"info.validity", i18n.T(lang, "info.validity."+rec.Validity), false},
 	} {
 		if strings.TrimSpace(p.Value) != "" {
-			pairs = append(pairs, metaPair{i18n.T(lang, p.Label), p.Value})
+			pairs = append(pairs, metaPair{i18n.T(lang, p.Label), p.Value, p.User})
 		}
 	}
 	var rows [][]metaPair

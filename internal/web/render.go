@@ -52,6 +52,9 @@ var funcs = template.FuncMap{
 		return it.Field(catalog.Column(col))
 	},
 	"eq2": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	// user marks what people typed (a unit's name, a title) as Chinese
+	// user text, which English pages show as typed.
+	"user": func(s string) template.HTML { return template.HTML(userText(s)) },
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -124,7 +127,7 @@ func (p *page) Cell(col, text string) template.HTML {
 	if ok {
 		return template.HTML(template.HTMLEscapeString(s))
 	}
-	return template.HTML(`<span data-user lang="zh-CN">` + template.HTMLEscapeString(s) + `</span>`)
+	return template.HTML(userText(s))
 }
 
 // OtherLang is the language the switch offers.

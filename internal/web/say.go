@@ -27,6 +27,10 @@ func (p *page) sayHTML(t i18n.Text) template.HTML {
 			args[i] = userText(a)
 		case errs.Msg:
 			args[i] = template.HTMLEscapeString(i18n.T(p.Lang, string(a)))
+		case i18n.Text:
+			args[i] = template.HTMLEscapeString(a.In(p.Lang))
+		case i18n.List:
+			args[i] = template.HTMLEscapeString(a.In(p.Lang))
 		default:
 			args[i] = a
 		}
@@ -34,16 +38,16 @@ func (p *page) sayHTML(t i18n.Text) template.HTML {
 	return template.HTML(fmt.Sprintf(template.HTMLEscapeString(i18n.T(p.Lang, t.Key)), args...))
 }
 
-// findingText says one of a finding's texts: from its message when
+// FindingText says one of a finding's texts: from its message when
 // inspect.Say finds one, else as written, marked as user text.
-func (p *page) findingText(s string) string {
+func (p *page) FindingText(s string) template.HTML {
 	if t, ok := inspect.Say(s); ok && p.Lang != i18n.Zh {
-		return string(p.sayHTML(t))
+		return p.sayHTML(t)
 	}
 	if p.Lang == i18n.Zh {
-		return template.HTMLEscapeString(s)
+		return template.HTML(template.HTMLEscapeString(s))
 	}
-	return userText(s)
+	return template.HTML(userText(s))
 }
 
 // Finding says a finding in the page's language: what it costs, its target,
@@ -54,7 +58,7 @@ func (p *page) Finding(f inspect.Finding) template.HTML {
 		cost = "−" + fmtPoints(math.Round(f.Points*100)/100)
 	}
 	return template.HTML(fmt.Sprintf(template.HTMLEscapeString(p.T("inspect.finding")), cost,
-		p.findingText(f.Target), p.findingText(f.Expected), p.findingText(f.Actual)))
+		p.FindingText(f.Target), p.FindingText(f.Expected), p.FindingText(f.Actual)))
 }
 
 // TU translates key in the page's language with its text arguments marked
