@@ -22,6 +22,8 @@ var findingKeys = []string{
 	"inspect.f.not_listed_no_info", "inspect.f.column_filled", "inspect.f.column_empty",
 	"inspect.f.elements_valid", "inspect.f.limit_readable", "inspect.f.limit_unreadable",
 	"inspect.f.reply_by", "inspect.f.domain", "inspect.f.column", "inspect.f.application",
+	"inspect.f.consultation", "inspect.f.feedback_by", "inspect.f.feedback_missing",
+	// Last: its pattern, two texts around a colon, takes any text with one.
 	"inspect.f.item",
 }
 
