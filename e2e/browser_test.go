@@ -85,6 +85,10 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	if _, err := app.LoadDemoConsultations(ctx, theApp.DB); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	done := make(chan error, 1)
 	go func() { done <- theApp.Run(ctx) }()
 	select {
@@ -309,7 +313,9 @@ func TestEachRoleSeesItsDashboard(t *testing.T) {
 func TestPublicPagesAreAccessible(t *testing.T) {
 	ctx := tab(t)
 	for _, p := range []string{"/", "/?lang=en", "/zwgk/", "/zwgk/zn/", "/zwgk/bzh/", "/zwgk/bzh/440105/", "/zwgk/bzh/440105-001/",
-		"/zwgk/bzh/440105-001/21/", "/zwgk/bzh/440105/hb/", "/ysqgk/", "/ysqgk/sq/", "/search?q=%E6%B5%B7%E7%8F%A0", "/search?q=%E9%95%BF%E8%80%85%E9%A5%AD%E5%A0%82", "/zwgk/info/1/", "/admin/login", "/no-such-page"} {
+		"/zwgk/bzh/440105-001/21/", "/zwgk/bzh/440105/hb/", "/ysqgk/", "/ysqgk/sq/", "/search?q=%E6%B5%B7%E7%8F%A0", "/search?q=%E9%95%BF%E8%80%85%E9%A5%AD%E5%A0%82", "/zwgk/info/1/", "/admin/login", "/no-such-page",
+		// The demo's consultations: 1 open, 2 closed with its feedback report.
+		"/hudong/", "/hudong/yjzj/", "/hudong/yjzj/1/", "/hudong/yjzj/2/", "/hudong/yjzj/2/?lang=en"} {
 		visit(t, ctx, p)
 	}
 	// The login page showing an error.
@@ -326,8 +332,8 @@ func TestPublicPagesAreAccessible(t *testing.T) {
 func TestConsolePagesAreAccessible(t *testing.T) {
 	for role, paths := range map[auth.Role][]string{
 		auth.Admin:                {"/admin/units", "/admin/units/440105", "/admin/units/new", "/admin/accounts", "/admin/accounts/haizhu-office", "/admin/accounts/new", "/admin/calendar", "/admin/calendar/2026", "/admin/audit", "/admin/jobs", "/admin/guidelines", "/admin/guidelines/21", "/admin/password", "/admin/domain"},
-		auth.UnitEditor:           {"/admin/catalogs", "/admin/catalogs/440105-001/21", "/admin/catalogs/440105-001/21/diff?from=1"},
-		auth.PublicOfficeDistrict: {"/admin/catalogs", "/admin/catalogs/440105-002/21", "/admin/catalogs/440105-003/21", "/admin/inspect", "/admin/inspect/rules"},
+		auth.UnitEditor:           {"/admin/catalogs", "/admin/catalogs/440105-001/21", "/admin/catalogs/440105-001/21/diff?from=1", "/admin/consultations", "/admin/consultations/new", "/admin/consultations/2"},
+		auth.PublicOfficeDistrict: {"/admin/catalogs", "/admin/catalogs/440105-002/21", "/admin/catalogs/440105-003/21", "/admin/inspect", "/admin/inspect/rules", "/admin/consultations/1"},
 		auth.PublicOfficeCity:     {"/admin/inspect", "/admin/inspect/rules"},
 		auth.DomainSupervisor:     {"/admin/domain", "/admin/catalogs/440105-001/21"},
 	} {
@@ -387,10 +393,19 @@ func TestPhoneLayout(t *testing.T) {
 			t.Errorf("%s: %s", what, b)
 		}
 	}
-	for _, p := range []string{"/", "/zwgk/bzh/", "/zwgk/bzh/440105-001/", "/zwgk/bzh/440105-001/21/", "/zwgk/info/1/", "/ysqgk/", "/ysqgk/sq/", "/ysqgk/cx/", "/search?q=%E9%95%BF%E8%80%85", "/admin/login"} {
+	for _, p := range []string{"/", "/zwgk/bzh/", "/zwgk/bzh/440105-001/", "/zwgk/bzh/440105-001/21/", "/zwgk/info/1/", "/ysqgk/", "/ysqgk/sq/", "/ysqgk/cx/", "/search?q=%E9%95%BF%E8%80%85", "/admin/login",
+		"/hudong/", "/hudong/yjzj/", "/hudong/yjzj/1/", "/hudong/yjzj/2/"} {
 		open(t, ctx, p)
 		check(p)
 	}
+	// The comment form showing its errors: no phone nor e-mail.
+	open(t, ctx, "/hudong/yjzj/1/")
+	must(t, ctx,
+		chromedp.SendKeys(`#content`, "建议增加周末配送。", chromedp.ByQuery),
+		chromedp.Click(`form[action^="/hudong/yjzj/1/"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#phone-error`, chromedp.ByQuery))
+	checkAxe(t, ctx, "comment form with errors")
+	check("comment form with errors")
 	// The application form showing its errors.
 	open(t, ctx, "/ysqgk/sq/")
 	must(t, ctx,

@@ -147,7 +147,7 @@ func PublishFeedback(ctx context.Context, tx *db.Tx, a auth.Account, c Consultat
 	}
 	r := ReportOf(comments)
 	if r.Undecided > 0 {
-		return Consultation{}, errs.InvalidField("feedback", "consult.undecided", r.Undecided)
+		return Consultation{}, errs.InvalidField("feedback", "consult.undecided_left", r.Undecided)
 	}
 	now := tx.Now()
 	c.FeedbackAt, c.FeedbackBy, c.UpdatedAt = now, a.Login, now
