@@ -428,14 +428,14 @@ func TestPhoneLayout(t *testing.T) {
 	da := demoAccount(t, auth.PublicOfficeDistrict)
 	login(t, ctx, da.Login, da.Password)
 	check("dashboard")
-	for _, p := range []string{"/admin/catalogs/440105-002/21", "/admin/foi", "/admin/foi/new", "/admin/inspect", "/admin/reports?unit=440105&year=2025"} {
+	for _, p := range []string{"/admin/catalogs/440105-002/21", "/admin/foi", "/admin/foi/new", "/admin/inspect", "/admin/reports?unit=440105&year=2025", "/admin/consultations/1"} {
 		open(t, ctx, p)
 		check(p)
 	}
 	logout(t, ctx)
 	ed := demoAccount(t, auth.UnitEditor)
 	login(t, ctx, ed.Login, ed.Password)
-	for _, p := range []string{"/admin/info", "/admin/reports?unit=440105-001&year=2025"} {
+	for _, p := range []string{"/admin/info", "/admin/reports?unit=440105-001&year=2025", "/admin/consultations", "/admin/consultations/new", "/admin/consultations/2"} {
 		open(t, ctx, p)
 		check(p)
 	}
@@ -451,6 +451,25 @@ const phoneWidth = 390
 
 func (phoneInfo) Device() device.Info {
 	return device.Info{Name: "phone", UserAgent: "Mozilla/5.0 (Linux; Android 14) Mobile", Width: phoneWidth, Height: 844, Scale: 3, Mobile: true, Touch: true}
+}
+
+// TestCommentWithoutJavaScript: a comment on the demo's open consultation
+// goes with scripts off, and the page then shows it, masked.
+func TestCommentWithoutJavaScript(t *testing.T) {
+	ctx := tab(t)
+	must(t, ctx, emulation.SetScriptExecutionDisabled(true))
+	open(t, ctx, "/hudong/yjzj/1/")
+	var flash, comments string
+	must(t, ctx,
+		chromedp.SendKeys(`#content`, "建议在小区门口设置取餐点，联系电话13800138000。", chromedp.ByQuery),
+		chromedp.SendKeys(`#email`, "e2e@example.com", chromedp.ByQuery),
+		chromedp.Click(`form[action^="/hudong/yjzj/1/"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
+		chromedp.Text(`.flash`, &flash, chromedp.ByQuery),
+		chromedp.Text(`#comments`, &comments, chromedp.ByQuery))
+	if flash == "" || !strings.Contains(comments, "建议在小区门口设置取餐点") || strings.Contains(comments, "13800138000") || strings.Contains(comments, "e2e@example.com") {
+		t.Errorf("after commenting: %q, comments %q", flash, comments)
+	}
 }
 
 func TestLoginWithoutJavaScript(t *testing.T) {
