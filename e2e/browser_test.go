@@ -89,6 +89,10 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	if _, err := app.LoadDemoConsultations(ctx, theApp.DB); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	done := make(chan error, 1)
 	go func() { done <- theApp.Run(ctx) }()
 	select {
@@ -313,7 +317,9 @@ func TestEachRoleSeesItsDashboard(t *testing.T) {
 func TestPublicPagesAreAccessible(t *testing.T) {
 	ctx := tab(t)
 	for _, p := range []string{"/", "/?lang=en", "/zwgk/", "/zwgk/zn/", "/zwgk/bzh/", "/zwgk/bzh/440105/", "/zwgk/bzh/440105-001/",
-		"/zwgk/bzh/440105-001/21/", "/zwgk/bzh/440105/hb/", "/ysqgk/", "/ysqgk/sq/", "/search?q=%E6%B5%B7%E7%8F%A0", "/search?q=%E9%95%BF%E8%80%85%E9%A5%AD%E5%A0%82", "/zwgk/info/1/", "/admin/login", "/no-such-page"} {
+		"/zwgk/bzh/440105-001/21/", "/zwgk/bzh/440105/hb/", "/ysqgk/", "/ysqgk/sq/", "/search?q=%E6%B5%B7%E7%8F%A0", "/search?q=%E9%95%BF%E8%80%85%E9%A5%AD%E5%A0%82", "/zwgk/info/1/", "/admin/login", "/no-such-page",
+		// The demo's consultations: 1 open, 2 closed with its feedback report.
+		"/hudong/", "/hudong/yjzj/", "/hudong/yjzj/1/", "/hudong/yjzj/2/", "/hudong/yjzj/2/?lang=en"} {
 		visit(t, ctx, p)
 	}
 	// The login page showing an error.
@@ -331,8 +337,8 @@ func TestConsolePagesAreAccessible(t *testing.T) {
 	for role, paths := range map[auth.Role][]string{
 		auth.Admin:                {"/admin/units", "/admin/units/440105", "/admin/units/new", "/admin/accounts", "/admin/accounts/haizhu-office", "/admin/accounts/new", "/admin/calendar", "/admin/calendar/2026", "/admin/audit", "/admin/jobs", "/admin/guidelines", "/admin/guidelines/21", "/admin/password", "/admin/domain", "/admin/tokens"},
 		auth.UnitReviewer:         {"/admin/tokens"},
-		auth.UnitEditor:           {"/admin/catalogs", "/admin/catalogs/440105-001/21", "/admin/catalogs/440105-001/21/diff?from=1"},
-		auth.PublicOfficeDistrict: {"/admin/catalogs", "/admin/catalogs/440105-002/21", "/admin/catalogs/440105-003/21", "/admin/inspect", "/admin/inspect/rules"},
+		auth.UnitEditor:           {"/admin/catalogs", "/admin/catalogs/440105-001/21", "/admin/catalogs/440105-001/21/diff?from=1", "/admin/consultations", "/admin/consultations/new", "/admin/consultations/2"},
+		auth.PublicOfficeDistrict: {"/admin/catalogs", "/admin/catalogs/440105-002/21", "/admin/catalogs/440105-003/21", "/admin/inspect", "/admin/inspect/rules", "/admin/consultations/1"},
 		auth.PublicOfficeCity:     {"/admin/inspect", "/admin/inspect/rules"},
 		auth.DomainSupervisor:     {"/admin/domain", "/admin/catalogs/440105-001/21"},
 	} {
@@ -363,10 +369,19 @@ func TestPhoneLayout(t *testing.T) {
 			t.Errorf("%s has no navigation on a phone", what)
 		}
 	}
-	for _, p := range []string{"/", "/zwgk/bzh/", "/zwgk/bzh/440105-001/", "/zwgk/bzh/440105-001/21/", "/zwgk/info/1/", "/ysqgk/", "/ysqgk/sq/", "/ysqgk/cx/", "/search?q=%E9%95%BF%E8%80%85", "/admin/login"} {
+	for _, p := range []string{"/", "/zwgk/bzh/", "/zwgk/bzh/440105-001/", "/zwgk/bzh/440105-001/21/", "/zwgk/info/1/", "/ysqgk/", "/ysqgk/sq/", "/ysqgk/cx/", "/search?q=%E9%95%BF%E8%80%85", "/admin/login",
+		"/hudong/", "/hudong/yjzj/", "/hudong/yjzj/1/", "/hudong/yjzj/2/"} {
 		open(t, ctx, p)
 		check(p)
 	}
+	// The comment form showing its errors: no phone nor e-mail.
+	open(t, ctx, "/hudong/yjzj/1/")
+	must(t, ctx,
+		chromedp.SendKeys(`#content`, "建议增加周末配送。", chromedp.ByQuery),
+		chromedp.Click(`form[action^="/hudong/yjzj/1/"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#phone-error`, chromedp.ByQuery))
+	checkAxe(t, ctx, "comment form with errors")
+	check("comment form with errors")
 	// The application form showing its errors.
 	open(t, ctx, "/ysqgk/sq/")
 	must(t, ctx,
@@ -389,14 +404,14 @@ func TestPhoneLayout(t *testing.T) {
 	da := demoAccount(t, auth.PublicOfficeDistrict)
 	login(t, ctx, da.Login, da.Password)
 	check("dashboard")
-	for _, p := range []string{"/admin/catalogs/440105-002/21", "/admin/foi", "/admin/foi/new", "/admin/inspect", "/admin/reports?unit=440105&year=2025"} {
+	for _, p := range []string{"/admin/catalogs/440105-002/21", "/admin/foi", "/admin/foi/new", "/admin/inspect", "/admin/reports?unit=440105&year=2025", "/admin/consultations/1"} {
 		open(t, ctx, p)
 		check(p)
 	}
 	logout(t, ctx)
 	ed := demoAccount(t, auth.UnitEditor)
 	login(t, ctx, ed.Login, ed.Password)
-	for _, p := range []string{"/admin/info", "/admin/reports?unit=440105-001&year=2025"} {
+	for _, p := range []string{"/admin/info", "/admin/reports?unit=440105-001&year=2025", "/admin/consultations", "/admin/consultations/new", "/admin/consultations/2"} {
 		open(t, ctx, p)
 		check(p)
 	}
@@ -450,6 +465,25 @@ const phoneWidth = 390
 
 func (phoneInfo) Device() device.Info {
 	return device.Info{Name: "phone", UserAgent: "Mozilla/5.0 (Linux; Android 14) Mobile", Width: phoneWidth, Height: 844, Scale: 3, Mobile: true, Touch: true}
+}
+
+// TestCommentWithoutJavaScript: a comment on the demo's open consultation
+// goes with scripts off, and the page then shows it, masked.
+func TestCommentWithoutJavaScript(t *testing.T) {
+	ctx := tab(t)
+	must(t, ctx, emulation.SetScriptExecutionDisabled(true))
+	open(t, ctx, "/hudong/yjzj/1/")
+	var flash, comments string
+	must(t, ctx,
+		chromedp.SendKeys(`#content`, "建议在小区门口设置取餐点，联系电话13800138000。", chromedp.ByQuery),
+		chromedp.SendKeys(`#email`, "e2e@example.com", chromedp.ByQuery),
+		chromedp.Click(`form[action^="/hudong/yjzj/1/"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
+		chromedp.Text(`.flash`, &flash, chromedp.ByQuery),
+		chromedp.Text(`#comments`, &comments, chromedp.ByQuery))
+	if flash == "" || !strings.Contains(comments, "建议在小区门口设置取餐点") || strings.Contains(comments, "13800138000") || strings.Contains(comments, "e2e@example.com") {
+		t.Errorf("after commenting: %q, comments %q", flash, comments)
+	}
 }
 
 func TestLoginWithoutJavaScript(t *testing.T) {

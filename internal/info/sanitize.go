@@ -26,3 +26,7 @@ func balance(fragment string) string {
 	}
 	return b.String()
 }
+
+// TextOf returns the text of a body, blocks on their own lines: what
+// screening reads and search indexes.
+func TextOf(body string) string { return textOf(body) }

@@ -30,6 +30,8 @@ var checks = map[string]check{
 	Privacy:             checkPrivacy,
 	DeadLink:            checkLinks,
 	FOIOverdue:          checkFOIOverdue,
+	// The rule of consultations is in participation.go.
+	ConsultationFeedback: checkConsultationFeedback,
 }
 
 // inScope is the condition that a record r belongs to a unit under the

@@ -56,6 +56,9 @@ const (
 	Privacy             = "privacy"
 	DeadLink            = "dead_link"
 	FOIOverdue          = "foi_overdue"
+	// ConsultationFeedback: consultations closed long without their
+	// feedback report (征集意见处理情况反馈).
+	ConsultationFeedback = "consultation_feedback"
 )
 
 // DefaultRules is the rule set an office starts from.
@@ -103,6 +106,10 @@ func DefaultRules() []Rule {
 			Description: "依申请公开在法定期限内答复：自收到申请起20个工作日，补正后重新计算，征求意见和缴费期间不计入，延长至多20个工作日；近一年逾期答复和逾期未答复的申请逐件列出。",
 			DescEn:      "Applications for disclosure are answered within the statutory period: 20 working days from receipt, restarted by a correction, without consultations and fee waits, extended once by at most 20; late replies of the past year and overdue open applications are listed one by one.",
 			Weight:      10, Deduction: 2, Enabled: true},
+		{ID: ConsultationFeedback, Name: "意见征集反馈", NameEn: "Feedback on consultations",
+			Description: "意见征集结束后，在规定工作日内公布征集意见处理情况反馈（国办发〔2019〕54号第八条）；结束超过规定工作日（按工作日历计算）仍未公布反馈的，逐件列出。",
+			DescEn:      "After a consultation on a draft closes, the feedback report on the comments is published within the set number of working days (国办发〔2019〕54号, art. 8), counted on the working-day calendar; consultations closed longer without one are listed one by one.",
+			Weight:      5, Deduction: 1, Enabled: true, Params: map[string]float64{"days": 20}},
 		{ID: Privacy, Name: "个人信息保护", NameEn: "Personal data",
 			Description: "已发布信息中没有未遮盖的身份证号、手机号、银行卡号、电子邮箱（经审核人书面决定的除外）。",
 			DescEn:      "Published information holds no unmasked ID, mobile, bank card numbers or e-mail addresses, unless a reviewer decided so in writing.",

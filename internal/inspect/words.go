@@ -31,6 +31,8 @@ var findingKeys = []string{
 	"inspect.f.link_timeout.other", "inspect.f.link_redirects", "inspect.f.link_unreachable",
 	"inspect.f.link_status", "inspect.f.unanswered", "inspect.f.replied_on",
 	"inspect.f.domain", "inspect.f.column", "inspect.f.application",
+	"inspect.f.consultation", "inspect.f.feedback_by", "inspect.f.feedback_missing",
+	// Last: its pattern, two texts around a colon, takes any text with one.
 	"inspect.f.item",
 }
 

@@ -228,13 +228,19 @@ func (s *Server) infoPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if notModified(w, r, rec.UpdatedAt) {
+	// The consultations the record is the final policy of: their pages
+	// change this one's.
+	consulted, changed, err := s.consultationsOfPolicy(r.Context(), rec)
+	if err != nil {
+		return err
+	}
+	if notModified(w, r, changed) {
 		return nil
 	}
 	p := s.newPage(r, "col.bzh")
 	p.Section = "bzh"
 	p.Title = rec.Title
-	p.Data = map[string]any{"Record": rec, "Successor": successor, "Ancestors": ancestors, "Meta": recordMeta(p.Lang, rec),
+	p.Data = map[string]any{"Record": rec, "Successor": successor, "Ancestors": ancestors, "Meta": recordMeta(p.Lang, rec), "Consulted": consulted,
 		"Body": template.HTML(info.SanitizeBody(rec.Body))} // again, for bodies stored before the sanitizer balanced tags
 	s.render(w, r, http.StatusOK, "info", p)
 	return nil

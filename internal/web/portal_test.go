@@ -15,6 +15,7 @@ var portalPaths = []string{
 	"/", "/zwgk/", "/zwgk/zn/", "/zwgk/zd/", "/zwgk/fdzdgknr/", "/zwgk/nb/",
 	"/zwgk/bzh/", "/zwgk/bzh/440105/", "/zwgk/bzh/440105-001/", "/zwgk/audit/",
 	"/ysqgk/", "/hudong/", "/bmfw/", "/search?q=%E6%B5%B7%E7%8F%A0", "/admin/login",
+	"/hudong/yjzj/",
 }
 
 func TestPortalPagesInBothLanguages(t *testing.T) {

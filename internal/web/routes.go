@@ -46,7 +46,6 @@ func (s *Server) routes(mux router) {
 	mux.Handle("GET /ysqgk/cx/{no}/notice/{$}", s.h(s.foiPublicNotice(false)))
 	mux.Handle("GET /ysqgk/cx/{no}/notice.docx", s.h(s.foiPublicNotice(true)))
 	mux.Handle("GET /ysqgk/cx/{no}/files/{seq}", s.h(s.foiPublicFile))
-	mux.Handle("GET /hudong/{$}", s.h(s.section("hudong")))
 	mux.Handle("GET /bmfw/{$}", s.h(s.section("bmfw")))
 	mux.Handle("GET /search", s.h(s.search))
 	mux.Handle("GET /feeds/", s.h(s.feed))
@@ -57,6 +56,7 @@ func (s *Server) routes(mux router) {
 	mux.Handle("GET /zwgk/info/{id}/{$}", s.h(s.infoPage))
 	mux.Handle("GET /zwgk/info/{id}/files/{seq}", s.h(s.attachment))
 	s.qrRoutes(mux)
+	s.consultRoutes(mux)
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))
