@@ -58,6 +58,9 @@ type Config struct {
 	// JobRescueAfter is how long a job may run before it is taken for one a
 	// dead process left and run again (default 15m). Tests shorten them.
 	JobPoll, JobRescueAfter time.Duration
+	// PushBackoff is the wait before a failed message is tried again
+	// (push.DefaultBackoff when nil); tests shorten it.
+	PushBackoff func(n int) time.Duration
 	// Listening, if set, is called once the listener is bound, with its
 	// address, before any request is served.
 	Listening func(addr string)
@@ -140,7 +143,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		}
 		sender = mail.NewSender(mc)
 	}
-	a.push = push.New(d, push.Config{Mail: sender, Gateways: cfg.Gateways, Site: a.siteURL, Log: cfg.Log})
+	a.push = push.New(d, push.Config{Mail: sender, Gateways: cfg.Gateways, Site: a.siteURL, Log: cfg.Log, Backoff: cfg.PushBackoff})
 	a.Server, err = web.New(web.Config{DB: d, Log: cfg.Log, Calendar: a.Calendar, ReloadCalendar: a.ReloadCalendar, Files: cfg.FilesDir(),
 		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Push: a.push})
 	if err != nil {

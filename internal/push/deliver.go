@@ -125,7 +125,9 @@ func (s *Service) deliver(ctx context.Context, id int64, final bool) (string, er
 	}
 	bg, cancel := background(ctx)
 	defer cancel()
-	_, err = s.exec(bg, `UPDATE push_outbox SET state = ?, attempts = attempts + 1, last_error = '', next_attempt_at = NULL, claimed_until = NULL, sent_at = ? WHERE id = ?`,
+	// The last error stays: a message sent at its second attempt still
+	// says why the first failed.
+	_, err = s.exec(bg, `UPDATE push_outbox SET state = ?, attempts = attempts + 1, next_attempt_at = NULL, claimed_until = NULL, sent_at = ? WHERE id = ?`,
 		Sent, s.db.Now(), id)
 	if err == nil {
 		claimed = false
@@ -208,7 +210,7 @@ func (w *deliverWorker) Work(ctx context.Context, j *river.Job[DeliverArgs]) err
 	case errors.As(err, &sz):
 		return river.JobSnooze(sz.d)
 	case errors.Is(err, errBusy):
-		return river.JobSnooze(10 * time.Second)
+		return river.JobSnooze(2 * time.Second)
 	case errors.Is(err, errGone) || IsPermanent(err):
 		return river.JobCancel(err)
 	}

@@ -122,10 +122,10 @@ func digestMessage(sub Subscription, f, period string, items []digestItem) Messa
 	return compose(sub, KindDigest, f+":"+period, subject, b.String(), short, Site+items[0].link)
 }
 
-// uniqueForever makes a job unique among all the jobs of its kind and args
-// River keeps, finished ones included: a period's digest is sent once,
-// whichever process asks.
-var uniqueForever = &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+// UniquePerPeriod makes a digest job unique among all the jobs of its kind
+// and args River keeps, finished ones included: a period's digest is sent
+// once, whichever process asks.
+var UniquePerPeriod = &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 	rivertype.JobStateAvailable, rivertype.JobStateCompleted, rivertype.JobStatePending,
 	rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled,
 	rivertype.JobStateDiscarded, rivertype.JobStateCancelled,
@@ -146,7 +146,7 @@ func (s *Service) Register(w *river.Workers) []*river.PeriodicJob {
 	var jobs []*river.PeriodicJob
 	for _, f := range []string{Daily, Weekly} {
 		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(5*time.Minute), func() (river.JobArgs, *river.InsertOpts) {
-			return DigestArgs{Frequency: f, Period: Period(f, s.db.Now())}, uniqueForever
+			return DigestArgs{Frequency: f, Period: Period(f, s.db.Now())}, UniquePerPeriod
 		}, &river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	return jobs

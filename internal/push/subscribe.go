@@ -101,8 +101,15 @@ func (s Subscription) Active() bool { return s.State == stateActive }
 // Ended reports whether the subscriber ended it (or a newer one replaced it).
 func (s Subscription) Ended() bool { return s.State == stateEnded }
 
+// Path is where subscribing starts on the portal (under 互动交流); the
+// pages of the links messages carry lie under it.
+const Path = "/hudong/dingyue/"
+
 // UnsubscribePath is the page that ends the subscription.
-func (s Subscription) UnsubscribePath() string { return "/dingyue/td/" + s.token + "/" }
+func (s Subscription) UnsubscribePath() string { return Path + "td/" + s.token + "/" }
+
+// Reference is what the outbox's messages about the subscription refer to.
+func (s Subscription) Reference() string { return fmt.Sprint(s.ID) }
 
 var (
 	mobileRE = regexp.MustCompile(`^1[3-9][0-9]{9}$`)

@@ -2,7 +2,6 @@ package push
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"gongkai/internal/catalog"
@@ -40,8 +39,8 @@ func compose(sub Subscription, kind, ref, subject, body, short, link string) Mes
 // WeChat, the code by SMS.
 func confirmMessage(sub Subscription, secret string) Message {
 	t := func(key string, args ...any) string { return i18n.T(sub.Lang, key, args...) }
-	m := Message{Channel: sub.Channel, Recipient: sub.Address, Kind: KindConfirm, Reference: fmt.Sprint(sub.ID), SubscriptionID: sub.ID}
-	link := Site + "/dingyue/qr/" + secret + "/"
+	m := Message{Channel: sub.Channel, Recipient: sub.Address, Kind: KindConfirm, Reference: sub.Reference(), SubscriptionID: sub.ID}
+	link := Site + Path + "qr/" + secret + "/"
 	switch sub.Channel {
 	case SMS:
 		m.Kind, m.Subject = KindCode, t("push.code.subject")

@@ -100,7 +100,11 @@ func (s *Server) foiRegister(w http.ResponseWriter, r *http.Request) error {
 	var code string
 	err = s.db.InTx(r.Context(), func(tx *db.Tx) error {
 		var err error
-		app, code, err = foi.Register(r.Context(), tx, *a, foiInput(r.PostForm), r.PostForm.Get("channel"), r.PostForm.Get("received"), r.PostForm.Get("note"))
+		in := foiInput(r.PostForm, i18n.Zh)
+		if err := s.checkNotify(in); err != nil {
+			return err
+		}
+		app, code, err = foi.Register(r.Context(), tx, *a, in, r.PostForm.Get("channel"), r.PostForm.Get("received"), r.PostForm.Get("note"))
 		return err
 	})
 	if err != nil {
