@@ -118,7 +118,11 @@ func digestMessage(sub Subscription, f, period string, items []digestItem) Messa
 		fmt.Fprintf(&b, "\n%d. %s\n   %s%s%s%s %s\n", i+1, it.title, it.unit, t("sep.comma"), day, t("sep.colon"), Site+it.link)
 	}
 	short := t("push.digest.short", len(items), items[0].title, Site+items[0].link)
-	subject := i18n.N(sub.Lang, "push.digest.subject."+f, len(items), period, len(items))
+	key := "push.digest.subject.daily"
+	if f == Weekly {
+		key = "push.digest.subject.weekly"
+	}
+	subject := i18n.N(sub.Lang, key, len(items), period, len(items))
 	return compose(sub, KindDigest, f+":"+period, subject, b.String(), short, Site+items[0].link)
 }
 

@@ -184,22 +184,28 @@ type Choices struct {
 	Topics    []string
 }
 
-// checkFilters checks what a subscription or a notice follows and returns
-// every problem at once, each naming its field.
-func checkFilters(ctx context.Context, q db.Querier, units, domains, audiences, topics []string, ch Choices) errs.Multi {
+// tooMany refuses lists longer than their limits.
+func tooMany(units, domains, audiences, topics []string) errs.Multi {
 	var m errs.Multi
-	add := func(field, key string, args ...any) { m = append(m, errs.InvalidField(field, key, args...)) }
 	for _, c := range []struct {
 		field  string
 		n, max int
 	}{{"units", len(units), maxUnits}, {"domains", len(domains), maxDomains}, {"audiences", len(audiences), maxAudiences}, {"topics", len(topics), maxTopics}} {
 		if c.n > c.max {
-			add(c.field, "push.too_many", c.max)
+			m = append(m, errs.InvalidField(c.field, "push.too_many", c.max))
 		}
 	}
+	return m
+}
+
+// checkFilters checks what a subscription or a notice follows and returns
+// every problem at once, each naming its field.
+func checkFilters(ctx context.Context, q db.Querier, units, domains, audiences, topics []string, ch Choices) errs.Multi {
+	m := tooMany(units, domains, audiences, topics)
 	if len(m) > 0 {
 		return m
 	}
+	add := func(field, key string, args ...any) { m = append(m, errs.InvalidField(field, key, args...)) }
 	for _, code := range units {
 		if _, err := org.ByCode(ctx, q, code); err != nil {
 			add("units", "push.unit_unknown", code)
@@ -227,12 +233,10 @@ func checkFilters(ctx context.Context, q db.Querier, units, domains, audiences, 
 	return m
 }
 
-// Subscribe records a pending subscription and queues the message that
-// confirms it: a link for e-mail and WeChat, a code for SMS. enabled says
-// which channels are on; ch what may be chosen. A subscription must follow
-// something: a unit, a domain, a topic or an audience (audiences alone
-// receive targeted notices only).
-func Subscribe(ctx context.Context, tx *db.Tx, in Request, enabled func(string) bool, ch Choices) (Subscription, error) {
+// Check checks a request as Subscribe does, writing nothing, and returns
+// the subscription it would record: callers limit requests per address
+// (Subscription.Address) before subscribing.
+func (in Request) Check(ctx context.Context, q db.Querier, enabled func(string) bool, ch Choices) (Subscription, error) {
 	channel, addr, field, err := in.address()
 	if err != nil {
 		return Subscription{}, err
@@ -248,7 +252,12 @@ func Subscribe(ctx context.Context, tx *db.Tx, in Request, enabled func(string) 
 	if sub.Lang == "" {
 		sub.Lang = i18n.Zh
 	}
-	m := checkFilters(ctx, tx, sub.Units, sub.Domains, sub.Audiences, sub.Topics, ch)
+	// The lists as sent are bounded too: repeats are no reason to read a
+	// long request.
+	m := tooMany(in.Units, in.Domains, in.Audiences, in.Topics)
+	if len(m) == 0 {
+		m = checkFilters(ctx, q, sub.Units, sub.Domains, sub.Audiences, sub.Topics, ch)
+	}
 	if !oneOf(Frequencies, sub.Frequency) {
 		m = append(m, errs.InvalidField("frequency", "push.frequency_invalid"))
 	}
@@ -258,8 +267,21 @@ func Subscribe(ctx context.Context, tx *db.Tx, in Request, enabled func(string) 
 	if len(m) > 0 {
 		return Subscription{}, m
 	}
+	return sub, nil
+}
+
+// Subscribe records a pending subscription and queues the message that
+// confirms it: a link for e-mail and WeChat, a code for SMS. enabled says
+// which channels are on; ch what may be chosen. A subscription must follow
+// something: a unit, a domain, a topic or an audience (audiences alone
+// receive targeted notices only).
+func Subscribe(ctx context.Context, tx *db.Tx, in Request, enabled func(string) bool, ch Choices) (Subscription, error) {
+	sub, err := in.Check(ctx, tx, enabled, ch)
+	if err != nil {
+		return Subscription{}, err
+	}
 	secret, expires := newToken(), tx.Now().Add(confirmLinkFor)
-	if channel == SMS {
+	if sub.Channel == SMS {
 		secret, expires = newCode(), tx.Now().Add(confirmCodeFor)
 	}
 	if err := insert(ctx, tx, &sub, hashSecret(secret), expires, ""); err != nil {

@@ -53,22 +53,28 @@ func (s *Server) choices(ctx context.Context) (push.Choices, error) {
 // retries it if it fails now.
 func (s *Server) subscribe(r *http.Request, in push.Request) (push.Subscription, error) {
 	ctx := r.Context()
-	addr := strings.ToLower(strings.TrimSpace(in.Email + in.Phone + in.WeChat))
-	for _, c := range []struct {
-		key  string
-		rule throttle.Rule
-	}{{"subscribe-ip:" + s.clientIP(r), subscribePerIP}, {"subscribe-addr:" + addr, subscribePerAddress}} {
-		ok, err := throttle.Hit(ctx, s.db, c.key, c.rule)
-		if err != nil {
-			return push.Subscription{}, err
-		}
-		if !ok {
-			return push.Subscription{}, errs.New(errs.TooMany, "push.throttled")
-		}
+	ok, err := throttle.Hit(ctx, s.db, "subscribe-ip:"+s.clientIP(r), subscribePerIP)
+	if err != nil {
+		return push.Subscription{}, err
+	}
+	if !ok {
+		return push.Subscription{}, errs.New(errs.TooMany, "push.throttled")
 	}
 	ch, err := s.choices(ctx)
 	if err != nil {
 		return push.Subscription{}, err
+	}
+	// Only a request that would send a confirmation counts against its
+	// address.
+	checked, err := in.Check(ctx, s.db, s.cfg.Push.Enabled, ch)
+	if err != nil {
+		return push.Subscription{}, err
+	}
+	if ok, err = throttle.Hit(ctx, s.db, "subscribe-addr:"+checked.Channel+":"+checked.Address, subscribePerAddress); err != nil {
+		return push.Subscription{}, err
+	}
+	if !ok {
+		return push.Subscription{}, errs.New(errs.TooMany, "push.throttled")
 	}
 	var sub push.Subscription
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
