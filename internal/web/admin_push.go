@@ -267,11 +267,7 @@ func (s *Server) webhooksRender(w http.ResponseWriter, r *http.Request, p *page,
 	if err != nil {
 		return err
 	}
-	domains, err := catalog.Domains(ctx, s.db, nil)
-	if err != nil {
-		return err
-	}
-	ch, err := s.choices(ctx)
+	domains, ch, err := s.choiceLists(ctx)
 	if err != nil {
 		return err
 	}

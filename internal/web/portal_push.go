@@ -48,6 +48,16 @@ func (s *Server) choices(ctx context.Context) (push.Choices, error) {
 	return push.Choices{Audiences: aud, Topics: topics}, err
 }
 
+// choiceLists returns the domains, audiences and topics the forms offer.
+func (s *Server) choiceLists(ctx context.Context) ([]catalog.Domain, push.Choices, error) {
+	domains, err := catalog.Domains(ctx, s.db, nil)
+	if err != nil {
+		return nil, push.Choices{}, err
+	}
+	ch, err := s.choices(ctx)
+	return domains, ch, err
+}
+
 // subscribe checks the limits, records the subscription and sends the
 // confirmation at once, for the subscriber waits for it; the outbox
 // retries it if it fails now.
@@ -120,11 +130,7 @@ func (s *Server) subscribeRender(w http.ResponseWriter, r *http.Request, p *page
 	if err != nil {
 		return err
 	}
-	domains, err := catalog.Domains(ctx, s.db, nil)
-	if err != nil {
-		return err
-	}
-	ch, err := s.choices(ctx)
+	domains, ch, err := s.choiceLists(ctx)
 	if err != nil {
 		return err
 	}
