@@ -16,14 +16,16 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calstore"
 	"gongkai/internal/catalog"
 	"gongkai/internal/db"
-	"gongkai/internal/foi"
 	"gongkai/internal/info"
 	"gongkai/internal/jobs"
 	"gongkai/internal/mail"
+	"gongkai/internal/push"
 	"gongkai/internal/web"
 )
 
@@ -41,6 +43,8 @@ type Config struct {
 	// SMTPURL is the mail relay (GONGKAI_SMTP_URL, see package mail); empty
 	// turns mail off.
 	SMTPURL string
+	// Gateways are the SMS and WeChat gateways (push.GatewaysFromEnv).
+	Gateways push.Gateways
 	// PublicURL is the address the public reaches the site at, behind a
 	// TLS-ending proxy (--public-url, GONGKAI_PUBLIC_URL).
 	PublicURL string
@@ -54,6 +58,9 @@ type Config struct {
 	// JobRescueAfter is how long a job may run before it is taken for one a
 	// dead process left and run again (default 15m). Tests shorten them.
 	JobPoll, JobRescueAfter time.Duration
+	// PushBackoff is the wait before a failed message is tried again
+	// (push.DefaultBackoff when nil); tests shorten it.
+	PushBackoff func(n int) time.Duration
 	// Listening, if set, is called once the listener is bound, with its
 	// address, before any request is served.
 	Listening func(addr string)
@@ -65,9 +72,8 @@ type App struct {
 	DB     *db.DB
 	Server *web.Server
 	cal    atomic.Pointer[calendar.Calendar]
-	// mail sends reminders (and, through the server, replies); nil while
-	// mail is off.
-	mail foi.Sender
+	// push delivers every message through the outbox.
+	push *push.Service
 	// Listener is set once Run is listening, so that tests can find the port.
 	addr atomic.Value
 }
@@ -136,10 +142,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			return nil, err
 		}
 		sender = mail.NewSender(mc)
-		a.mail = sender
 	}
+	a.push = push.New(d, push.Config{Mail: sender, Gateways: cfg.Gateways, Site: a.siteURL, Log: cfg.Log, Backoff: cfg.PushBackoff})
 	a.Server, err = web.New(web.Config{DB: d, Log: cfg.Log, Calendar: a.Calendar, ReloadCalendar: a.ReloadCalendar, Files: cfg.FilesDir(),
-		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Mail: sender})
+		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Push: a.push})
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -189,8 +195,8 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	runner, err := jobs.New(a.DB, jobs.Config{Log: a.cfg.Log, Calendar: a.Calendar, Mail: a.mail, Site: a.siteURL,
-		PollInterval: a.cfg.JobPoll, RescueAfter: a.cfg.JobRescueAfter})
+	runner, err := jobs.New(a.DB, jobs.Config{Log: a.cfg.Log, Calendar: a.Calendar, Mail: a.push, Site: a.siteURL,
+		PollInterval: a.cfg.JobPoll, RescueAfter: a.cfg.JobRescueAfter, Register: []func(*river.Workers) []*river.PeriodicJob{a.push.Register}})
 	if err != nil {
 		srv.Close()
 		return err

@@ -23,6 +23,7 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
 	"gongkai/internal/org"
+	"gongkai/internal/push"
 	"gongkai/internal/web"
 )
 
@@ -67,9 +68,13 @@ func runServe(e *env, args []string) error {
 		}
 		fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.serving", shown))
 	}
+	gateways, err := push.GatewaysFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	a, err := app.New(e.ctx, app.Config{DataDir: *data, DatabaseURL: databaseURL(), Addr: *addr, Log: log, SMTPURL: os.Getenv("GONGKAI_SMTP_URL"),
-		PublicURL: pub, TrustedProxies: trusted, MetricsToken: os.Getenv("GONGKAI_METRICS_TOKEN"), Listening: listening})
+		Gateways: gateways, PublicURL: pub, TrustedProxies: trusted, MetricsToken: os.Getenv("GONGKAI_METRICS_TOKEN"), Listening: listening})
 	if err != nil {
 		return err
 	}

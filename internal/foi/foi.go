@@ -16,6 +16,7 @@ import (
 
 	"gongkai/internal/errs"
 	"gongkai/internal/org"
+	"gongkai/internal/push"
 )
 
 // Applicant types: the columns of the annual report's table 3.
@@ -54,6 +55,10 @@ var (
 	Media      = []string{"paper", "electronic", "disc"}
 	Deliveries = []string{"post", "email", "fax", "pickup", "onsite"}
 )
+
+// Notifications are the ways an applicant may be told of each step: none,
+// e-mail, SMS.
+var Notifications = []string{"", "email", "sms"}
 
 // ID document types for natural persons; legal persons give a 统一社会信用代码.
 var IDTypes = []string{"resident_id", "passport", "hk_macao_permit", "taiwan_permit", "foreign_permanent", "other_id"}
@@ -152,14 +157,18 @@ const (
 
 // Application is one application for disclosure.
 type Application struct {
-	ID            int64
-	TrackingNo    string
-	Unit          org.Unit
-	Applicant     Applicant
-	Description   string
-	Purpose       string
-	Medium        string
-	Delivery      string
+	ID          int64
+	TrackingNo  string
+	Unit        org.Unit
+	Applicant   Applicant
+	Description string
+	Purpose     string
+	Medium      string
+	Delivery    string
+	// Notify is how the applicant asked to be told of each step: "",
+	// "email" or "sms" (plan item 十六), in NotifyLang.
+	Notify        string
+	NotifyLang    string
 	Channel       string
 	SubmittedAt   time.Time
 	ReceivedDate  string // 收到申请之日 (Art. 31); empty while pending
@@ -273,6 +282,10 @@ type Input struct {
 	Purpose     string
 	Medium      string
 	Delivery    string
+	// Notify asks for progress notices: "", "email" or "sms"; NotifyLang
+	// is their language ("zh" when empty).
+	Notify     string
+	NotifyLang string
 }
 
 // Field limits.
@@ -312,7 +325,7 @@ func oneOf(list []string, s string) bool {
 // normalize cleans the input.
 func (in Input) normalize() Input {
 	a := &in.Applicant
-	for _, p := range []*string{&a.Type, &a.Name, &a.IDType, &a.LegalRep, &a.Contact, &a.Phone, &a.Email, &a.Address, &a.Postcode, &in.UnitCode, &in.Medium, &in.Delivery} {
+	for _, p := range []*string{&a.Type, &a.Name, &a.IDType, &a.LegalRep, &a.Contact, &a.Phone, &a.Email, &a.Address, &a.Postcode, &in.UnitCode, &in.Medium, &in.Delivery, &in.Notify} {
 		*p = oneLine(*p)
 	}
 	a.IDNumber = strings.ToUpper(strings.ReplaceAll(oneLine(a.IDNumber), " ", ""))
@@ -392,6 +405,14 @@ func (in Input) validate() errs.Multi {
 		add("email", "foi.email_needed")
 	case in.Delivery == "post" && a.Address == "":
 		add("address", "foi.address_needed")
+	}
+	switch {
+	case !oneOf(Notifications, in.Notify):
+		add("notify", "foi.notify_invalid")
+	case in.Notify == "email" && a.Email == "":
+		add("email", "foi.notify_email_needed")
+	case in.Notify == "sms" && push.NormalizeMobile(a.Phone) == "":
+		add("phone", "foi.notify_mobile_needed")
 	}
 	return m
 }

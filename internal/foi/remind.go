@@ -3,7 +3,6 @@ package foi
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,24 +13,25 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
 	"gongkai/internal/org"
+	"gongkai/internal/push"
 )
 
-// Sender sends one plain-text message; *mail.Sender is the real one.
+// Sender is the outbox's delivery, *push.Service: reminders are queued
+// only while it sends e-mail.
 type Sender interface {
-	Send(ctx context.Context, to, subject, body string) error
+	Enabled(channel string) bool
 }
 
 // DailyResult is what the daily work did.
 type DailyResult struct {
 	Closed int // applications Sweep closed as abandoned
-	Sent   int // reminder messages sent
+	Sent   int // reminder messages queued on the outbox
 }
 
 // Daily does the work of day today: it closes the applications whose
 // correction or fee period ran out (Sweep), then reminds the handlers of
-// what is due (Remind), unless s is nil because mail is off. A failed
-// message is returned after the others have gone out. Links in messages
-// start with site (the public URL).
+// what is due (Remind), unless s is nil or sends no e-mail because mail is
+// off. Links in messages start with site (the public URL).
 func Daily(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, site string, today calendar.Date) (DailyResult, error) {
 	var closed int
 	err := d.InTx(ctx, func(tx *db.Tx) error {
@@ -43,10 +43,10 @@ func Daily(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, site
 		return DailyResult{}, err
 	}
 	res := DailyResult{Closed: closed}
-	if s == nil {
+	if s == nil || !s.Enabled(push.Email) {
 		return res, nil
 	}
-	res.Sent, err = Remind(ctx, d, cal, s, site, today)
+	res.Sent, err = Remind(ctx, d, cal, site, today)
 	return res, err
 }
 
@@ -63,15 +63,15 @@ type recipient struct {
 	items []due
 }
 
-// Remind sends, as of day today, one message to each person with open
-// applications due within DueSoonDays working days or overdue: the
-// application's handler, or, when it has none or the handler has no
-// e-mail address, the editors and reviewers of its unit. Each
-// (application, kind, day, recipient) sent is recorded in foi_reminders and
-// not sent again; a failed message records nothing, so the next run tries
-// again, and the others still go out. It returns how many messages went
-// out and the failures joined. Links in the messages start with site.
-func Remind(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, site string, today calendar.Date) (sent int, err error) {
+// Remind queues on the outbox, as of day today, one message to each
+// person with open applications due within DueSoonDays working days or
+// overdue: the application's handler, or, when it has none or the handler
+// has no e-mail address, the editors and reviewers of its unit. Each
+// (application, kind, day, recipient) is recorded in foi_reminders in the
+// transaction that queues its message and not queued again; the outbox
+// retries a message that fails. It returns how many messages were queued.
+// Links in the messages start with site.
+func Remind(ctx context.Context, d *db.DB, cal *calendar.Calendar, site string, today calendar.Date) (queued int, err error) {
 	items, err := dueOn(ctx, d, cal, today)
 	if err != nil {
 		return 0, err
@@ -80,27 +80,25 @@ func Remind(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, sit
 	if err != nil {
 		return 0, err
 	}
-	var failed []error
 	for _, r := range rs {
-		if r.items, err = unsent(ctx, d, r, today); err != nil {
-			return sent, err
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			var err error
+			if r.items, err = unsent(ctx, tx, r, today); err != nil || len(r.items) == 0 {
+				return err
+			}
+			subject, body := reminderText(r, site, today)
+			if _, err := push.Queue(ctx, tx, push.Message{Channel: push.Email, Recipient: r.email, Subject: subject, Body: body,
+				Kind: KindReminder, Reference: today.String()}); err != nil {
+				return err
+			}
+			queued++
+			return recordSent(ctx, tx, r, today)
+		})
+		if err != nil {
+			return queued, err
 		}
-		if len(r.items) == 0 {
-			continue
-		}
-		subject, body := reminderText(r, site, today)
-		if err := s.Send(ctx, r.email, subject, body); err != nil {
-			failed = append(failed, fmt.Errorf("remind %s: %w", r.email, err))
-			continue
-		}
-		// A message sent is recorded even if the server is stopping now:
-		// else a restart the same day sends it again.
-		if err := recordSent(context.WithoutCancel(ctx), d, r, today); err != nil {
-			return sent, err
-		}
-		sent++
 	}
-	return sent, errors.Join(failed...)
+	return queued, nil
 }
 
 // dueOn returns every open application due soon or overdue on day today.
@@ -235,17 +233,15 @@ func unsent(ctx context.Context, q db.Querier, r *recipient, today calendar.Date
 	return out, nil
 }
 
-// recordSent records the reminders of a message that went out.
-func recordSent(ctx context.Context, d *db.DB, r *recipient, today calendar.Date) error {
-	return d.InTx(ctx, func(tx *db.Tx) error {
-		for _, it := range r.items {
-			if _, err := tx.Exec(ctx, `INSERT INTO foi_reminders (application_id, kind, day, recipient, sent_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-				it.ID, it.kind, today.String(), strings.ToLower(r.email), tx.Now()); err != nil {
-				return fmt.Errorf("record reminder: %w", err)
-			}
+// recordSent records the reminders of a message queued.
+func recordSent(ctx context.Context, tx *db.Tx, r *recipient, today calendar.Date) error {
+	for _, it := range r.items {
+		if _, err := tx.Exec(ctx, `INSERT INTO foi_reminders (application_id, kind, day, recipient, sent_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			it.ID, it.kind, today.String(), strings.ToLower(r.email), tx.Now()); err != nil {
+			return fmt.Errorf("record reminder: %w", err)
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // reminderText writes the message to r, in Chinese: the staff's language.

@@ -3,15 +3,18 @@ package foi
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/db"
 	"gongkai/internal/db/dbtest"
 	"gongkai/internal/mail"
 	"gongkai/internal/mail/mailtest"
+	"gongkai/internal/push"
 )
 
 // remindWorld is the fixture with applications due on 2026-06-15.
@@ -97,16 +100,29 @@ func newSMTP(t *testing.T) (*mailtest.Server, mail.Config) {
 	return srv, cfg
 }
 
+// newOutbox returns the outbox's delivery through the relay of cfg, with
+// a failed message due again at once.
+func newOutbox(d *db.DB, cfg mail.Config) *push.Service {
+	return push.New(d, push.Config{Mail: mail.NewSender(cfg), Backoff: func(int) time.Duration { return 0 }, Log: slog.New(slog.DiscardHandler)})
+}
+
 func TestRemind(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		w := newRemindWorld(t, d)
 		srv, cfg := newSMTP(t)
-		sender := mail.NewSender(cfg)
+		out := newOutbox(d, cfg)
+		const site = "https://gongkai.example.gov.cn"
 
-		sent, err := Remind(ctx, d, w.cal, sender, "https://gongkai.example.gov.cn", w.today)
-		if err != nil || sent != 3 {
-			t.Fatalf("Remind: %d, %v", sent, err)
+		queued, err := Remind(ctx, d, w.cal, site, w.today)
+		if err != nil || queued != 3 {
+			t.Fatalf("Remind: %d, %v", queued, err)
+		}
+		if len(srv.Messages()) != 0 {
+			t.Error("Remind sent mail itself; the outbox sends it")
+		}
+		if sent, err := out.DeliverDue(ctx); err != nil || sent != 3 {
+			t.Fatalf("deliver: %d, %v", sent, err)
 		}
 		got := byRecipient(t, srv.Messages())
 		want := map[string][]Application{
@@ -145,6 +161,9 @@ func TestRemind(t *testing.T) {
 			if !strings.Contains(m.Body, "待办：答复，期限") || !strings.Contains(m.Body, "已逾期3个工作日") || !strings.Contains(m.Body, "请及时办理") {
 				t.Errorf("%s: body\n%s", to, m.Body)
 			}
+			if m.Header.Get("List-Unsubscribe") != "" {
+				t.Errorf("%s: a reminder to staff offers to unsubscribe", to)
+			}
 		}
 		if b := got["handler@chigang.gov.cn"][0].Body; !strings.HasPrefix(b, "cg-handler：\n") || !strings.Contains(b, "还剩2个工作日") {
 			t.Errorf("handler's body:\n%s", b)
@@ -154,43 +173,66 @@ func TestRemind(t *testing.T) {
 		}
 
 		// Again the same day: nothing new to say.
-		if sent, err := Remind(ctx, d, w.cal, sender, "https://gongkai.example.gov.cn", w.today); err != nil || sent != 0 || len(srv.Messages()) != 3 {
-			t.Errorf("second run: %d, %v, %d messages", sent, err, len(srv.Messages()))
+		if queued, err := Remind(ctx, d, w.cal, site, w.today); err != nil || queued != 0 {
+			t.Errorf("second run: %d, %v", queued, err)
+		}
+		if sent, err := out.DeliverDue(ctx); err != nil || sent != 0 || len(srv.Messages()) != 3 {
+			t.Errorf("second run delivered %d, %v, %d messages", sent, err, len(srv.Messages()))
 		}
 
-		// The next day everyone is reminded again; a refused recipient is
-		// not recorded, the others still get theirs, and the next run
-		// retries the refused one only.
+		// The next day everyone is reminded again; a refused recipient's
+		// message stays in the outbox, failed with the relay's reason, and
+		// is tried again — not queued again by the next run.
 		day2 := mustDate("2026-06-16")
 		srv.Refuse("editor@chigang.gov.cn")
-		sent, err = Remind(ctx, d, w.cal, sender, "https://gongkai.example.gov.cn", day2)
-		if sent != 2 || err == nil || !strings.Contains(err.Error(), "editor@chigang.gov.cn") {
+		if queued, err := Remind(ctx, d, w.cal, site, day2); err != nil || queued != 3 {
+			t.Errorf("day 2: %d, %v", queued, err)
+		}
+		sent, err := out.DeliverDue(ctx)
+		if sent != 2 || err == nil {
 			t.Errorf("day 2 with a refusal: %d, %v", sent, err)
 		}
-		if n := w.reminders(t, day2); n != 6 {
-			t.Errorf("%d reminders recorded on day 2, want 6", n)
+		rows, err := push.About(ctx, d, KindReminder, day2.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var failed []push.Row
+		for _, r := range rows {
+			if r.State == push.Failed {
+				failed = append(failed, r)
+			}
+		}
+		if len(rows) != 3 || len(failed) != 1 || failed[0].Recipient != "editor@chigang.gov.cn" || !strings.Contains(failed[0].LastError, "451") ||
+			failed[0].Attempts != 1 || failed[0].NextAttempt.IsZero() {
+			t.Errorf("day 2 outbox: %d messages, failed %+v", len(rows), failed)
 		}
 		srv.Refuse()
-		if sent, err := Remind(ctx, d, w.cal, sender, "https://gongkai.example.gov.cn", day2); err != nil || sent != 1 {
+		if queued, err := Remind(ctx, d, w.cal, site, day2); err != nil || queued != 0 {
+			t.Errorf("day 2 again: %d, %v", queued, err)
+		}
+		if sent, err := out.DeliverDue(ctx); err != nil || sent != 1 {
 			t.Errorf("day 2 retry: %d, %v", sent, err)
 		}
 		msgs := srv.Messages()
 		if len(msgs) != 6 || msgs[5].To[0] != "editor@chigang.gov.cn" || !strings.Contains(msgs[5].Body, "2026-06-16") {
 			t.Errorf("after the retry: %d messages, last %+v", len(msgs), msgs[len(msgs)-1])
 		}
+		if r, err := push.ByID(ctx, d, failed[0].ID); err != nil || r.State != push.Sent || r.Attempts != 2 || !strings.Contains(r.LastError, "451") {
+			t.Errorf("retried message: %+v %v", r, err)
+		}
 
-		// A relay that does not answer: nothing is recorded, and the next
-		// run with the relay back sends everything.
+		// A relay that does not answer: the messages wait, and go when it
+		// is back.
 		day3 := mustDate("2026-06-17")
 		down := cfg
 		down.Port = closedPort(t)
-		if sent, err := Remind(ctx, d, w.cal, mail.NewSender(down), "https://gongkai.example.gov.cn", day3); sent != 0 || err == nil {
+		if queued, err := Remind(ctx, d, w.cal, site, day3); err != nil || queued != 3 {
+			t.Errorf("day 3: %d, %v", queued, err)
+		}
+		if sent, err := newOutbox(d, down).DeliverDue(ctx); sent != 0 || err == nil {
 			t.Errorf("relay down: %d, %v", sent, err)
 		}
-		if n := w.reminders(t, day3); n != 0 {
-			t.Errorf("%d reminders recorded with the relay down", n)
-		}
-		if sent, err := Remind(ctx, d, w.cal, sender, "https://gongkai.example.gov.cn", day3); err != nil || sent != 3 {
+		if sent, err := out.DeliverDue(ctx); err != nil || sent != 3 || len(srv.Messages()) != 9 {
 			t.Errorf("relay back: %d, %v", sent, err)
 		}
 	})
@@ -211,18 +253,27 @@ func TestDaily(t *testing.T) {
 		})
 		w.at("2026-06-15")
 		// Mail off: the sweep still runs.
-		res, err := Daily(ctx, d, w.cal, nil, "https://gongkai.example.gov.cn", w.today)
-		if err != nil || res != (DailyResult{Closed: 1}) {
-			t.Errorf("Daily without mail: %+v, %v", res, err)
+		srv, cfg := newSMTP(t)
+		for i, off := range []Sender{nil, push.New(d, push.Config{})} {
+			res, err := Daily(ctx, d, w.cal, off, "https://gongkai.example.gov.cn", w.today)
+			if err != nil || res != (DailyResult{Closed: 1 - i}) {
+				t.Errorf("Daily without mail: %+v, %v", res, err)
+			}
+			if n := w.reminders(t, w.today); n != 0 {
+				t.Errorf("%d reminders queued with mail off", n)
+			}
 		}
-		app, err = load(ctx, d, `a.id = ?`, app.ID)
+		app, err := load(ctx, d, `a.id = ?`, app.ID)
 		if err != nil || app.Status != StatusReplied || app.Result != OtherNoCorrection {
 			t.Errorf("abandoned application: %s %s %v", app.Status, app.Result, err)
 		}
-		srv, cfg := newSMTP(t)
-		res, err = Daily(ctx, d, w.cal, mail.NewSender(cfg), "https://gongkai.example.gov.cn", w.today)
-		if err != nil || res != (DailyResult{Sent: 3}) || len(srv.Messages()) != 3 {
-			t.Errorf("Daily with mail: %+v, %v, %d messages", res, err, len(srv.Messages()))
+		out := newOutbox(d, cfg)
+		res, err := Daily(ctx, d, w.cal, out, "https://gongkai.example.gov.cn", w.today)
+		if err != nil || res != (DailyResult{Sent: 3}) {
+			t.Errorf("Daily with mail: %+v, %v", res, err)
+		}
+		if sent, err := out.DeliverDue(ctx); err != nil || sent != 3 || len(srv.Messages()) != 3 {
+			t.Errorf("delivered %d, %v, %d messages", sent, err, len(srv.Messages()))
 		}
 	})
 }

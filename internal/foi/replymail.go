@@ -12,6 +12,7 @@ import (
 	"gongkai/internal/i18n"
 	"gongkai/internal/info"
 	"gongkai/internal/mail"
+	"gongkai/internal/push"
 )
 
 // MailAttachLimit bounds the bytes of the reply's files attached to one
@@ -76,6 +77,30 @@ func ReplyMail(app Application, n Notice, dir, statusURL string) (ReplyMessage, 
 	b.WriteString("\n" + t("foi.mail.status", statusURL, app.TrackingNo) + "\n")
 	m.Body = b.String()
 	return m, nil
+}
+
+// QueueReply queues on the outbox, in tx, the message that sends the reply
+// notice n of app (see ReplyMail) and returns its id. A reply whose
+// earlier message is still waiting or failed is that message: it is not
+// queued twice.
+func QueueReply(ctx context.Context, tx *db.Tx, app Application, n Notice, dir, statusURL string) (int64, error) {
+	earlier, err := push.About(ctx, tx, KindReply, app.TrackingNo)
+	if err != nil {
+		return 0, err
+	}
+	if k := len(earlier); k > 0 && earlier[k-1].State != push.Sent {
+		return earlier[k-1].ID, nil
+	}
+	m, err := ReplyMail(app, n, dir, statusURL)
+	if err != nil {
+		return 0, err
+	}
+	var files []push.File
+	for _, f := range m.Files {
+		files = append(files, push.File{Name: f.Name, ContentType: f.ContentType, Data: f.Data})
+	}
+	return push.Queue(ctx, tx, push.Message{Channel: push.Email, Recipient: m.To, Subject: m.Subject, Body: m.Body, Files: files,
+		Link: statusURL, Kind: KindReply, Reference: app.TrackingNo})
 }
 
 // docxType is the media type of Word documents.

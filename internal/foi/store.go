@@ -133,10 +133,10 @@ func create(ctx context.Context, tx *db.Tx, actor string, in Input, channel, rec
 	}
 	var id int64
 	err = tx.QueryRow(ctx, `INSERT INTO foi_applications (tracking_no, query_hash, unit_id, applicant_type, applicant_name, id_type, id_number, legal_rep, contact_name,
-		phone, email, address, postcode, description, purpose, medium, delivery, channel, submitted_at, received_date, receipt_note, status, clock_start, handler, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		phone, email, address, postcode, description, purpose, medium, delivery, notify, notify_lang, channel, submitted_at, received_date, receipt_note, status, clock_start, handler, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		no, hashCode(code), u.ID, ap.Type, ap.Name, ap.IDType, ap.IDNumber, ap.LegalRep, ap.Contact,
-		ap.Phone, ap.Email, ap.Address, ap.Postcode, in.Description, in.Purpose, in.Medium, in.Delivery, channel, now, received, note, status, start, handler, actor, now, now).Scan(&id)
+		ap.Phone, ap.Email, ap.Address, ap.Postcode, in.Description, in.Purpose, in.Medium, in.Delivery, in.Notify, notifyLang(in), channel, now, received, note, status, start, handler, actor, now, now).Scan(&id)
 	if err != nil {
 		return Application{}, "", fmt.Errorf("save application: %w", err)
 	}
@@ -151,7 +151,10 @@ func create(ctx context.Context, tx *db.Tx, actor string, in Input, channel, rec
 		return Application{}, "", err
 	}
 	app, err := load(ctx, tx, `a.id = ?`, id)
-	return app, code, err
+	if err != nil {
+		return Application{}, "", err
+	}
+	return app, code, notifyProgress(ctx, tx, app, kind)
 }
 
 func utf8len(s string) int { return len([]rune(s)) }
@@ -162,7 +165,7 @@ func event(ctx context.Context, tx *db.Tx, id int64, actor, kind, day, note stri
 }
 
 const appCols = `a.id, a.tracking_no, a.unit_id, a.applicant_type, a.applicant_name, a.id_type, a.id_number, a.legal_rep, a.contact_name, a.phone, a.email, a.address, a.postcode,
-	a.description, a.purpose, a.medium, a.delivery, a.channel, a.submitted_at, a.received_date, a.receipt_note, a.status, a.clock_start,
+	a.description, a.purpose, a.medium, a.delivery, a.notify, a.notify_lang, a.channel, a.submitted_at, a.received_date, a.receipt_note, a.status, a.clock_start,
 	a.correction_date, a.correction_days, a.correction_due, a.correction_note, a.corrected_date,
 	a.extension_days, a.extension_date, a.extension_approver, a.extension_reason, a.fee_mode, a.fee_count, a.fee_amount,
 	a.handler, a.result, a.result_date, a.reply, a.other_agency, a.replied_by, a.delivered_date, a.delivered_by, a.delivery_note,
@@ -172,7 +175,7 @@ func scanApp(s interface{ Scan(...any) error }) (Application, error) {
 	var a Application
 	p := &a.Applicant
 	err := s.Scan(&a.ID, &a.TrackingNo, &a.Unit.ID, &p.Type, &p.Name, &p.IDType, &p.IDNumber, &p.LegalRep, &p.Contact, &p.Phone, &p.Email, &p.Address, &p.Postcode,
-		&a.Description, &a.Purpose, &a.Medium, &a.Delivery, &a.Channel, &a.SubmittedAt, &a.ReceivedDate, &a.ReceiptNote, &a.Status, &a.ClockStart,
+		&a.Description, &a.Purpose, &a.Medium, &a.Delivery, &a.Notify, &a.NotifyLang, &a.Channel, &a.SubmittedAt, &a.ReceivedDate, &a.ReceiptNote, &a.Status, &a.ClockStart,
 		&a.Correction.Date, &a.Correction.Days, &a.Correction.Due, &a.Correction.Note, &a.Correction.Corrected,
 		&a.Extension.Days, &a.Extension.Date, &a.Extension.Approver, &a.Extension.Reason, &a.Fee.Mode, &a.Fee.Count, &a.Fee.Amount,
 		&a.Handler, &a.Result, &a.ResultDate, &a.Reply, &a.OtherAgency, &a.RepliedBy, &a.DeliveredDate, &a.DeliveredBy, &a.DeliveryNote,
@@ -307,7 +310,11 @@ func touch(ctx context.Context, tx *db.Tx, app Application, actor, kind, day, no
 	if err := audit.Append(ctx, tx, actor, "foi."+kind, "foi_application", app.TrackingNo, map[string]any{"day": day, "note": note}); err != nil {
 		return Application{}, err
 	}
-	return load(ctx, tx, `a.id = ?`, app.ID)
+	out, err := load(ctx, tx, `a.id = ?`, app.ID)
+	if err != nil {
+		return Application{}, err
+	}
+	return out, notifyProgress(ctx, tx, out, kind)
 }
 
 // handle checks that a may act on app and that it is in one of the

@@ -26,6 +26,7 @@ import (
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
 	"gongkai/internal/org"
+	"gongkai/internal/push"
 	"gongkai/internal/screen"
 )
 
@@ -565,7 +566,25 @@ func publish(ctx context.Context, tx *db.Tx, actor string, r Record) (Record, er
 	if err != nil {
 		return Record{}, err
 	}
-	return r, index(ctx, tx, r)
+	if err := index(ctx, tx, r); err != nil {
+		return Record{}, err
+	}
+	return r, tellSubscribers(ctx, tx, r)
+}
+
+// tellSubscribers queues, in the publishing transaction, the messages to
+// the subscribers who follow r (定向推送). Records loaded by Import and
+// LoadPublished were published elsewhere before; they never pass here.
+func tellSubscribers(ctx context.Context, tx *db.Tx, r Record) error {
+	var domains []string
+	for _, it := range r.Items {
+		if !slices.Contains(domains, it.DomainCode) {
+			domains = append(domains, it.DomainCode)
+		}
+	}
+	_, _, err := push.Published(ctx, tx, push.Item{Reference: r.IndexNo, Title: r.Title, Link: fmt.Sprintf("/zwgk/info/%d/", r.ID),
+		Unit: r.Unit, Domains: domains, Topic: r.Topic, Published: r.PublishedAt})
+	return err
 }
 
 // PublishDue publishes the approved records whose scheduled time has come.

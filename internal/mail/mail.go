@@ -112,14 +112,31 @@ type File struct {
 	Data        []byte
 }
 
+// Message is one plain-text UTF-8 message to one address.
+type Message struct {
+	To, Subject, Body string
+	Files             []File
+	// Header holds extra header fields, such as List-Unsubscribe
+	// (RFC 2369) and List-Unsubscribe-Post (RFC 8058).
+	Header map[string]string
+}
+
 // Send sends one plain-text UTF-8 message to one address. It returns the
 // relay's refusal or the connection's failure.
 func (s *Sender) Send(ctx context.Context, to, subject, body string) error {
-	return s.SendFiles(ctx, to, subject, body, nil)
+	return s.SendMessage(ctx, Message{To: to, Subject: subject, Body: body})
 }
 
 // SendFiles is Send with files attached.
 func (s *Sender) SendFiles(ctx context.Context, to, subject, body string, files []File) error {
+	return s.SendMessage(ctx, Message{To: to, Subject: subject, Body: body, Files: files})
+}
+
+// SendMessage sends m. A header field that is not a valid field name or
+// whose value holds a line break is refused, so that no text can add
+// fields of its own.
+func (s *Sender) SendMessage(ctx context.Context, msg Message) error {
+	to := msg.To
 	m := gomail.NewMsg()
 	if err := m.From(s.cfg.From); err != nil {
 		return fmt.Errorf("mail from %s: %w", s.cfg.From, err)
@@ -127,11 +144,17 @@ func (s *Sender) SendFiles(ctx context.Context, to, subject, body string, files 
 	if err := m.To(to); err != nil {
 		return fmt.Errorf("mail to %s: %w", to, err)
 	}
-	m.Subject(subject)
+	m.Subject(msg.Subject)
 	m.SetDate()
 	m.SetMessageID()
-	m.SetBodyString(gomail.TypeTextPlain, body)
-	for _, f := range files {
+	for k, v := range msg.Header {
+		if !validFieldName(k) || strings.ContainsAny(v, "\r\n") {
+			return fmt.Errorf("mail header %q: not a valid field", k)
+		}
+		m.SetGenHeader(gomail.Header(k), v)
+	}
+	m.SetBodyString(gomail.TypeTextPlain, msg.Body)
+	for _, f := range msg.Files {
 		m.AttachReadSeeker(f.Name, bytes.NewReader(f.Data), gomail.WithFileContentType(gomail.ContentType(f.ContentType)))
 	}
 	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTimeout(timeout)}
@@ -154,4 +177,18 @@ func (s *Sender) SendFiles(ctx context.Context, to, subject, body string, files 
 		return fmt.Errorf("mail to %s via %s:%d: %w", to, s.cfg.Host, s.cfg.Port, err)
 	}
 	return nil
+}
+
+// validFieldName reports whether k is a header field name (RFC 5322: printable
+// ASCII but the colon).
+func validFieldName(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 33 || k[i] > 126 || k[i] == ':' {
+			return false
+		}
+	}
+	return true
 }

@@ -141,3 +141,32 @@ func TestSendFiles(t *testing.T) {
 		t.Errorf("files: mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// Extra header fields reach the relay; a field name or value that would
+// add fields of its own is refused and nothing is sent.
+func TestSendMessageHeader(t *testing.T) {
+	srv := mailtest.New(t)
+	cfg, err := mail.ParseURL(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := mail.NewSender(cfg)
+	ctx := context.Background()
+	err = s.SendMessage(ctx, mail.Message{To: "a@example.com", Subject: "订阅", Body: "正文",
+		Header: map[string]string{"List-Unsubscribe": "<https://gongkai.example.gov.cn/hudong/dingyue/td/x/>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := srv.Messages()[0]
+	if m.Header.Get("List-Unsubscribe") != "<https://gongkai.example.gov.cn/hudong/dingyue/td/x/>" || m.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+		t.Errorf("headers %v", m.Header)
+	}
+	for _, h := range []map[string]string{{"X-Evil": "a\r\nBcc: b@example.com"}, {"Bad Name": "x"}, {"X:Y": "x"}, {"": "x"}} {
+		if err := s.SendMessage(ctx, mail.Message{To: "a@example.com", Subject: "s", Body: "b", Header: h}); err == nil {
+			t.Errorf("header %q accepted", h)
+		}
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("%d messages sent", n)
+	}
+}

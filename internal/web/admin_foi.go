@@ -11,6 +11,7 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/foi"
 	"gongkai/internal/i18n"
+	"gongkai/internal/push"
 )
 
 // foiPerPage is the length of a page of the applications list.
@@ -99,7 +100,11 @@ func (s *Server) foiRegister(w http.ResponseWriter, r *http.Request) error {
 	var code string
 	err = s.db.InTx(r.Context(), func(tx *db.Tx) error {
 		var err error
-		app, code, err = foi.Register(r.Context(), tx, *a, foiInput(r.PostForm), r.PostForm.Get("channel"), r.PostForm.Get("received"), r.PostForm.Get("note"))
+		in := foiInput(r.PostForm, i18n.Zh)
+		if err := s.checkNotify(in); err != nil {
+			return err
+		}
+		app, code, err = foi.Register(r.Context(), tx, *a, in, r.PostForm.Get("channel"), r.PostForm.Get("received"), r.PostForm.Get("note"))
 		return err
 	})
 	if err != nil {
@@ -153,6 +158,8 @@ func (s *Server) foiPage(w http.ResponseWriter, r *http.Request) error {
 		p.Flash = strings.TrimSpace(p.Flash + " " + p.T("foi.mail_sent", app.Applicant.Email))
 	case "failed":
 		p.Error = p.T("foi.mail_failed", app.Applicant.Email)
+	case "queued":
+		p.Flash = strings.TrimSpace(p.Flash + " " + p.T("foi.mail_queued", app.Applicant.Email))
 	}
 	return s.foiPageRender(w, r, p, a, app, http.StatusOK)
 }
@@ -161,7 +168,7 @@ func (s *Server) foiPageRender(w http.ResponseWriter, r *http.Request, p *page, 
 	cal := s.cfg.Calendar()
 	data := map[string]any{"App": app, "Steps": app.Steps(cal), "CanHandle": foi.CanHandle(*a, app.Unit),
 		"CanExtend": foi.CanApproveExtension(*a, app.Unit), "Results": foi.Results, "AppealKinds": foi.AppealKinds, "Outcomes": foi.Outcomes,
-		"Today": s.today().String(), "CorrectionDays": foi.DefaultCorrection, "MailOn": s.cfg.Mail != nil}
+		"Today": s.today().String(), "CorrectionDays": foi.DefaultCorrection, "MailOn": s.cfg.Push.Enabled(push.Email)}
 	if d, ok, _ := app.Deadline(cal); ok {
 		data["Deadline"] = d.String()
 	}
@@ -210,8 +217,12 @@ var foiActions = map[string]func(s *Server, r *http.Request, tx *db.Tx, a auth.A
 			return foi.Application{}, err
 		}
 		f := r.PostForm
-		return foi.Answer(r.Context(), tx, a, app, foi.Reply{Result: f.Get("result"), Date: f.Get("date"), Text: f.Get("text"), OtherAgency: f.Get("other_agency"),
+		out, err := foi.Answer(r.Context(), tx, a, app, foi.Reply{Result: f.Get("result"), Date: f.Get("date"), Text: f.Get("text"), OtherAgency: f.Get("other_agency"),
 			Files: ups, Links: foi.ParseLinks(f.Get("links")), Reason: f.Get("reason"), Dir: s.cfg.Files})
+		if err != nil {
+			return out, err
+		}
+		return out, s.queueReply(r, tx, out)
 	},
 	"deliver": func(s *Server, r *http.Request, tx *db.Tx, a auth.Account, app foi.Application) (foi.Application, error) {
 		return foi.Deliver(r.Context(), tx, a, app, r.PostForm.Get("day"), r.PostForm.Get("note"))

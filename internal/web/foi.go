@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"gongkai/internal/foi"
 	"gongkai/internal/i18n"
 	"gongkai/internal/org"
+	"gongkai/internal/push"
 	"gongkai/internal/throttle"
 )
 
@@ -65,11 +67,11 @@ func (s *Server) foiUnitGroups(ctx context.Context, scope *org.Unit) ([]unitGrou
 	return groups, nil
 }
 
-// foiInput reads the application form.
-func foiInput(f url.Values) foi.Input {
+// foiInput reads the application form; progress notices go out in lang.
+func foiInput(f url.Values, lang i18n.Lang) foi.Input {
 	return foi.Input{
 		UnitCode: f.Get("unit"), Description: f.Get("description"), Purpose: f.Get("purpose"),
-		Medium: f.Get("medium"), Delivery: f.Get("delivery"),
+		Medium: f.Get("medium"), Delivery: f.Get("delivery"), Notify: f.Get("notify"), NotifyLang: string(lang),
 		Applicant: foi.Applicant{Type: f.Get("applicant_type"), Name: f.Get("name"), IDType: f.Get("id_type"), IDNumber: f.Get("id_number"),
 			LegalRep: f.Get("legal_rep"), Contact: f.Get("contact"), Phone: f.Get("phone"), Email: f.Get("email"), Address: f.Get("address"), Postcode: f.Get("postcode")},
 	}
@@ -82,7 +84,27 @@ func (s *Server) foiFormData(ctx context.Context, p *page, scope *org.Unit) (map
 		return nil, err
 	}
 	return map[string]any{"Groups": groups, "ApplicantTypes": foi.ApplicantTypes, "IDTypes": append(append([]string{}, foi.IDTypes...), foi.USCC),
-		"Media": foi.Media, "Deliveries": foi.Deliveries, "Channels": foi.StaffChannels}, nil
+		"Media": foi.Media, "Deliveries": foi.Deliveries, "Channels": foi.StaffChannels, "Notifications": s.notifications()}, nil
+}
+
+// notifications are the ways of progress notices the site can send: none,
+// and e-mail and SMS when they are on.
+func (s *Server) notifications() []string {
+	out := []string{""}
+	for _, ch := range []string{push.Email, push.SMS} {
+		if s.cfg.Push.Enabled(ch) {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// checkNotify refuses progress notices by a way the site does not send.
+func (s *Server) checkNotify(in foi.Input) error {
+	if in.Notify != "" && !slices.Contains(s.notifications(), in.Notify) {
+		return errs.Multi{errs.InvalidField("notify", "push.channel_off")}
+	}
+	return nil
 }
 
 // foiApplyForm shows the portal's application form; ?unit= preselects the
@@ -125,7 +147,11 @@ func (s *Server) foiApply(w http.ResponseWriter, r *http.Request) error {
 	var code string
 	err := s.db.InTx(r.Context(), func(tx *db.Tx) error {
 		var err error
-		app, code, err = foi.Apply(r.Context(), tx, foiInput(r.PostForm))
+		in := foiInput(r.PostForm, p.Lang)
+		if err := s.checkNotify(in); err != nil {
+			return err
+		}
+		app, code, err = foi.Apply(r.Context(), tx, in)
 		return err
 	})
 	if err != nil {

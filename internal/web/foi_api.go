@@ -85,6 +85,7 @@ func (s *Server) apiFOIApply(w http.ResponseWriter, r *http.Request) error {
 		Purpose       string `json:"purpose"`
 		Medium        string `json:"medium"`
 		Delivery      string `json:"delivery"`
+		Notify        string `json:"notify"`
 	}
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
@@ -96,9 +97,14 @@ func (s *Server) apiFOIApply(w http.ResponseWriter, r *http.Request) error {
 	var code string
 	err := s.db.InTx(r.Context(), func(tx *db.Tx) error {
 		var err error
-		app, code, err = foi.Apply(r.Context(), tx, foi.Input{UnitCode: in.Unit, Description: in.Description, Purpose: in.Purpose, Medium: in.Medium, Delivery: in.Delivery,
+		fi := foi.Input{UnitCode: in.Unit, Description: in.Description, Purpose: in.Purpose, Medium: in.Medium, Delivery: in.Delivery,
+			Notify: in.Notify, NotifyLang: string(langOf(r)),
 			Applicant: foi.Applicant{Type: in.ApplicantType, Name: in.Name, IDType: in.IDType, IDNumber: in.IDNumber, LegalRep: in.LegalRep, Contact: in.Contact,
-				Phone: in.Phone, Email: in.Email, Address: in.Address, Postcode: in.Postcode}})
+				Phone: in.Phone, Email: in.Email, Address: in.Address, Postcode: in.Postcode}}
+		if err := s.checkNotify(fi); err != nil {
+			return err
+		}
+		app, code, err = foi.Apply(r.Context(), tx, fi)
 		return err
 	})
 	if err != nil {

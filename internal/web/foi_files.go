@@ -12,6 +12,7 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/foi"
 	"gongkai/internal/info"
+	"gongkai/internal/push"
 )
 
 // maxReplyUpload bounds the body of a reply with its files: two files of
@@ -110,21 +111,38 @@ func (s *Server) apiFOIFile(w http.ResponseWriter, r *http.Request) error {
 	return s.serveReplyFile(w, r, app)
 }
 
-// mailReply sends the reply to an applicant who chose e-mail, when mail is
-// on, and puts the outcome on the timeline. It returns "sent", "failed", or
-// "" when no mail was due; the failure's detail goes to the log.
+// queueReply queues, in tx, the message that sends app's reply to an
+// applicant who chose e-mail, when e-mail is on.
+func (s *Server) queueReply(r *http.Request, tx *db.Tx, app foi.Application) error {
+	if !s.cfg.Push.Enabled(push.Email) || !app.WantsMail() {
+		return nil
+	}
+	n, err := s.foiNoticeOf(r.Context(), app)
+	if err != nil {
+		return err
+	}
+	_, err = foi.QueueReply(r.Context(), tx, app, n, s.cfg.Files, s.baseURL(r)+"/ysqgk/cx/"+url.PathEscape(app.TrackingNo)+"/")
+	return err
+}
+
+// mailReply delivers at once the reply message queueReply queued, for the
+// clerk to see whether it went, and puts the outcome on the timeline. It
+// returns "sent", "failed", "queued" (the outbox sends it shortly) or ""
+// when no mail was due; the failure's detail goes to the log and the
+// outbox, which retries it.
 func (s *Server) mailReply(r *http.Request, actor string, app foi.Application) string {
-	if s.cfg.Mail == nil || !app.WantsMail() {
+	if !s.cfg.Push.Enabled(push.Email) || !app.WantsMail() {
 		return ""
 	}
 	ctx := r.Context()
-	n, err := s.foiNoticeOf(ctx, app)
-	var m foi.ReplyMessage
-	if err == nil {
-		m, err = foi.ReplyMail(app, n, s.cfg.Files, s.baseURL(r)+"/ysqgk/cx/"+url.PathEscape(app.TrackingNo)+"/")
+	msgs, err := push.About(ctx, s.db, foi.KindReply, app.TrackingNo)
+	if err != nil || len(msgs) == 0 {
+		s.log.Error("find the reply mail", "application", app.TrackingNo, "err", err)
+		return "failed"
 	}
-	if err == nil {
-		err = s.cfg.Mail.SendFiles(ctx, m.To, m.Subject, m.Body, m.Files)
+	state, err := s.cfg.Push.Deliver(ctx, msgs[len(msgs)-1].ID)
+	if state == push.Queued {
+		return "queued"
 	}
 	if err != nil {
 		s.log.Error("mail the reply", "application", app.TrackingNo, "err", err)
@@ -139,7 +157,7 @@ func (s *Server) mailReply(r *http.Request, actor string, app foi.Application) s
 }
 
 // foiMailAgain sends the reply by e-mail again, after a failure or on the
-// applicant's request.
+// applicant's request: the failed message again, or a new one.
 func (s *Server) foiMailAgain(w http.ResponseWriter, r *http.Request) error {
 	a, app, err := s.accountApp(r)
 	if err != nil {
@@ -148,8 +166,11 @@ func (s *Server) foiMailAgain(w http.ResponseWriter, r *http.Request) error {
 	if !foi.CanHandle(*a, app.Unit) {
 		return errs.New(errs.Forbidden, "error.forbidden")
 	}
-	if s.cfg.Mail == nil || !app.WantsMail() {
+	if !s.cfg.Push.Enabled(push.Email) || !app.WantsMail() {
 		return errs.New(errs.Conflict, "foi.mail_not_due")
+	}
+	if err := s.db.InTx(r.Context(), func(tx *db.Tx) error { return s.queueReply(r, tx, app) }); err != nil {
+		return err
 	}
 	res := s.mailReply(r, a.Login, app)
 	http.Redirect(w, r, "/admin/foi/"+strconv.FormatInt(app.ID, 10)+"?mail="+res, http.StatusSeeOther)

@@ -24,6 +24,7 @@ import (
 	"gongkai/internal/info/infotest"
 	"gongkai/internal/mail"
 	"gongkai/internal/mail/mailtest"
+	"gongkai/internal/push"
 	"gongkai/internal/web"
 )
 
@@ -88,7 +89,7 @@ func TestFOIReplyFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e := newEnv(t, d, func(c *web.Config) { c.Mail = mail.NewSender(mc) })
+		e := newEnv(t, d, func(c *web.Config) { c.Push = push.New(d, push.Config{Mail: mail.NewSender(mc)}) })
 		now := time.Date(2026, 11, 23, 9, 0, 0, 0, calendar.China)
 		d.SetClock(func() time.Time { return now })
 		editor := e.asDemo(auth.UnitEditor)

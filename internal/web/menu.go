@@ -35,6 +35,7 @@ var consoleMenu = []menuItem{
 	{"/admin/inspect", "admin.inspect", "inspect", anyAccount},
 	{"/admin/rectification", "inspect.notices", "rectification", anyAccount},
 	{"/admin/reports", "admin.reports", "reports", mayFileReports},
+	{"/admin/push", "push.console", "push", mayPush},
 	{"/admin/domain", "admin.domain", "domain", maySuperviseDomain},
 	{"/admin/guidelines", "admin.guidelines", "guidelines", func(a *auth.Account) bool { return mayImportGuideline(a, nil) }},
 	{"/admin/units", "admin.units", "units", (*auth.Account).IsAdmin},

@@ -25,7 +25,7 @@ import (
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
-	"gongkai/internal/mail"
+	"gongkai/internal/push"
 	"gongkai/internal/throttle"
 )
 
@@ -46,9 +46,9 @@ type Config struct {
 	Registry *prometheus.Registry
 	// Files is the folder attachments are stored in.
 	Files string
-	// Mail sends replies to applicants who chose e-mail; nil while mail is
-	// off.
-	Mail *mail.Sender
+	// Push delivers messages (replies to applicants, confirmations to
+	// subscribers) through the outbox; nil turns every channel off.
+	Push *push.Service
 	// PublicURL is the address the public reaches the site at
 	// (https://gongkai.example.gov.cn), when it sits behind a proxy that ends
 	// TLS. Links in feeds, sitemaps and e-mails use it, and an https address
