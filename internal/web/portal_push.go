@@ -141,12 +141,27 @@ func (s *Server) subscribeRender(w http.ResponseWriter, r *http.Request, p *page
 		}
 	}
 	p.Data = map[string]any{"Groups": groups, "Domains": domains, "Audiences": audiences, "Topics": ch.Topics, "Frequencies": push.Frequencies,
-		"EmailOn": s.cfg.Push.Enabled(push.Email), "SMSOn": s.cfg.Push.Enabled(push.SMS)}
+		"EmailOn": s.cfg.Push.Enabled(push.Email), "SMSOn": s.cfg.Push.Enabled(push.SMS), "QR": subscribeQRQuery(r)}
 	if status != http.StatusOK {
 		w.Header().Set("Cache-Control", "no-store")
 	}
 	s.render(w, r, status, "dingyue", p)
 	return nil
+}
+
+// subscribeQRQuery is the query of the form's QR code: the unit and domain
+// the form was opened for, in the order qrSubscribe writes them.
+func subscribeQRQuery(r *http.Request) string {
+	q, out := r.URL.Query(), url.Values{}
+	for _, k := range []string{"unit", "domain"} {
+		if v := q.Get(k); v != "" && r.Method == http.MethodGet {
+			out.Set(k, v)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "?" + out.Encode()
 }
 
 // subscribePost takes the form. A refused form is shown again as typed.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"gongkai/internal/catalog"
+	"gongkai/internal/i18n"
 	"gongkai/internal/qr"
 )
 
@@ -15,13 +16,14 @@ import (
 type qrTarget func(r *http.Request) (path, name string, err error)
 
 // qrRoutes registers, beside each page people are sent to from paper — a
-// unit, a unit's domain catalog, a record — its QR code as qr.png (for
+// unit, a unit's domain catalog, a record, the subscription form — its QR code as qr.png (for
 // screens) and qr.svg (for print).
 func (s *Server) qrRoutes(mux router) {
 	for page, target := range map[string]qrTarget{
 		"/zwgk/bzh/{code}/":          s.qrUnit,
 		"/zwgk/bzh/{code}/{domain}/": s.qrCatalog,
 		"/zwgk/info/{id}/":           s.qrRecord,
+		"/hudong/dingyue/":           s.qrSubscribe,
 	} {
 		mux.Handle("GET "+page+"qr.png", s.h(s.qrImage(target, false)))
 		mux.Handle("GET "+page+"qr.svg", s.h(s.qrImage(target, true)))
@@ -84,4 +86,34 @@ func (s *Server) qrRecord(r *http.Request) (string, string, error) {
 		return "", "", err
 	}
 	return "/zwgk/info/" + strconv.FormatInt(rec.ID, 10) + "/", rec.Title, nil
+}
+
+// qrSubscribe is the code of the subscription form, with the unit and the
+// domain it is opened for (?unit=CODE&domain=CODE), so that a notice in a
+// hall can say "scan to follow this street's 养老服务 information". A unit
+// or domain that does not exist is not found.
+func (s *Server) qrSubscribe(r *http.Request) (string, string, error) {
+	q := url.Values{}
+	name := i18n.T(i18n.Zh, "push.subscribe")
+	if code := r.URL.Query().Get("unit"); code != "" {
+		u, err := s.unitByCode(r.Context(), code)
+		if err != nil {
+			return "", "", err
+		}
+		q.Set("unit", u.Code)
+		name = u.Name + " " + name
+	}
+	if code := r.URL.Query().Get("domain"); code != "" {
+		d, err := catalog.DomainByCode(r.Context(), s.db, code)
+		if err != nil {
+			return "", "", err
+		}
+		q.Set("domain", d.Code)
+		name += " " + d.Name
+	}
+	path := "/hudong/dingyue/"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	return path, name, nil
 }
