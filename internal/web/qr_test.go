@@ -52,7 +52,7 @@ func TestQRCodes(t *testing.T) {
 	if len(find(t, c.get("/hudong/dingyue/?unit=440105-001&domain=21").Body, `main a[href="qr.png?domain=21&unit=440105-001"]`)) != 1 {
 		t.Error("the subscription form does not link its code")
 	}
-	for _, missing := range []string{"/hudong/dingyue/qr.png?unit=440105-999", "/hudong/dingyue/qr.svg?domain=99","/zwgk/bzh/440105-999/qr.png", "/zwgk/bzh/440105-003/21/qr.svg", "/zwgk/bzh/440105-001/99/qr.png", "/zwgk/info/999999/qr.png", "/zwgk/info/x/qr.svg"} {
+	for _, missing := range []string{"/hudong/dingyue/qr.png?unit=440105-999", "/hudong/dingyue/qr.svg?domain=99", "/zwgk/bzh/440105-999/qr.png", "/zwgk/bzh/440105-003/21/qr.svg", "/zwgk/bzh/440105-001/99/qr.png", "/zwgk/info/999999/qr.png", "/zwgk/info/x/qr.svg"} {
 		if res := c.get(missing); res.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: %d, want 404", missing, res.StatusCode)
 		}
