@@ -74,6 +74,22 @@ func (t *Tx) Enqueue(ctx context.Context, args river.JobArgs, opts *river.Insert
 	return res, nil
 }
 
+// EnqueueMany adds jobs to the queue in transaction t, in one statement
+// where the engine allows: what a fan-out to many recipients uses.
+func (t *Tx) EnqueueMany(ctx context.Context, params []river.InsertManyParams) error {
+	if len(params) == 0 {
+		return nil
+	}
+	c, err := t.db.inserter()
+	if err != nil {
+		return err
+	}
+	if _, err := c.InsertManyTx(ctx, t.tx, params); err != nil {
+		return fmt.Errorf("enqueue %d %s jobs: %w", len(params), params[0].Args.Kind(), err)
+	}
+	return nil
+}
+
 // Enqueue adds a job to the queue in a transaction of its own.
 func (d *DB) Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (res *rivertype.JobInsertResult, err error) {
 	err = d.InTx(ctx, func(tx *Tx) error {

@@ -572,8 +572,8 @@ func publish(ctx context.Context, tx *db.Tx, actor string, r Record) (Record, er
 	return r, tellSubscribers(ctx, tx, r)
 }
 
-// tellSubscribers queues, in the publishing transaction, the messages to
-// the subscribers who follow r (定向推送). Records loaded by Import and
+// tellSubscribers asks, in the publishing transaction, for the subscribers
+// who follow r to be told (定向推送). Records loaded by Import and
 // LoadPublished were published elsewhere before; they never pass here.
 func tellSubscribers(ctx context.Context, tx *db.Tx, r Record) error {
 	var domains []string
@@ -582,9 +582,8 @@ func tellSubscribers(ctx context.Context, tx *db.Tx, r Record) error {
 			domains = append(domains, it.DomainCode)
 		}
 	}
-	_, _, err := push.Published(ctx, tx, push.Item{Reference: r.IndexNo, Title: r.Title, Link: fmt.Sprintf("/zwgk/info/%d/", r.ID),
+	return push.Published(ctx, tx, push.Item{Reference: r.IndexNo, Title: r.Title, Link: fmt.Sprintf("/zwgk/info/%d/", r.ID),
 		Unit: r.Unit, Domains: domains, Topic: r.Topic, Published: r.PublishedAt})
-	return err
 }
 
 // PublishDue publishes the approved records whose scheduled time has come.

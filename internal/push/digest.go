@@ -140,6 +140,13 @@ var UniquePerPeriod = &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: tru
 // each period's is done once.
 func (s *Service) Register(w *river.Workers) []*river.PeriodicJob {
 	river.AddWorker(w, &deliverWorker{s: s})
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, j *river.Job[FanoutArgs]) error {
+		now, later, err := Fanout(ctx, s.db, j.Args.Item)
+		if now+later > 0 {
+			s.log.Info("subscribers told of a record", "record", j.Args.Item.Reference, "now", now, "digest", later)
+		}
+		return err
+	}))
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, j *river.Job[DigestArgs]) error {
 		n, err := SendDigests(ctx, s.db, j.Args.Frequency, j.Args.Period)
 		if n > 0 {

@@ -111,21 +111,42 @@ func TestMatching(t *testing.T) {
 		w.subscribe("ended", push.Request{Units: []string{"440105-001"}}, "ended")
 		w.subscribe("pending", push.Request{Units: []string{"440105-001"}}, "pending")
 
-		var now, later int
-		err := d.InTx(ctx, func(tx *db.Tx) error {
-			u, err := org.ByCode(ctx, tx, "440105-001")
-			if err != nil {
-				return err
+		u, err := org.ByCode(ctx, d, "440105-001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		it := push.Item{Reference: "X-1", Title: "赤岗街道高龄津贴发放公示", Link: "/zwgk/info/1/", Unit: u,
+			Domains: []string{w.dom}, Topic: "民政、扶贫、救灾", Published: d.Now()}
+		// Publishing asks for the fan-out, once however often it asks.
+		fanouts := func() int {
+			var n int
+			if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM river_job WHERE kind = ?`, push.KindFanout).Scan(&n); err != nil {
+				t.Fatal(err)
 			}
-			now, later, err = push.Published(ctx, tx, push.Item{Reference: "X-1", Title: "赤岗街道高龄津贴发放公示", Link: "/zwgk/info/1/", Unit: u,
-				Domains: []string{w.dom}, Topic: "民政、扶贫、救灾", Published: tx.Now()})
-			return err
-		})
+			return n
+		}
+		before := fanouts()
+		for range 2 {
+			if err := d.InTx(ctx, func(tx *db.Tx) error { return push.Published(ctx, tx, it) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := fanouts() - before; n != 1 {
+			t.Fatalf("%d fan-out jobs for the record, want 1", n)
+		}
+		now, later, err := push.Fanout(ctx, d, it)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got, want := w.recipients(push.KindPublished), []string{"allthree", "cgfirm", "district", "districtfirm", "yanglao"}; !slices.Equal(got, want) || now != 5 || later != 1 {
 			t.Errorf("record reached %v (%d now, %d later), want %v and the daily one later", got, now, later, want)
+		}
+		// A fan-out run again, as after a crash, tells nobody twice.
+		if now, later, err := push.Fanout(ctx, d, it); err != nil || now != 0 || later != 0 {
+			t.Errorf("second fan-out: %d now, %d later, %v; want none", now, later, err)
+		}
+		if got := w.recipients(push.KindPublished); len(got) != 5 {
+			t.Errorf("after the second fan-out %d messages, want 5", len(got))
 		}
 
 		notice := func(login string, in push.NoticeInput) push.Notice {

@@ -117,6 +117,35 @@ func (DeliverArgs) Kind() string { return KindDeliver }
 // Queue writes m to the outbox in tx, with the job that delivers it, and
 // returns its id. Nothing is delivered unless tx commits.
 func Queue(ctx context.Context, tx *db.Tx, m Message) (int64, error) {
+	id, err := insertMessage(ctx, tx, m)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Enqueue(ctx, DeliverArgs{ID: id}, deliverOpts); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// QueueMany queues messages as Queue does, with their delivery jobs
+// enqueued together.
+func QueueMany(ctx context.Context, tx *db.Tx, ms []Message) error {
+	params := make([]river.InsertManyParams, 0, len(ms))
+	for _, m := range ms {
+		id, err := insertMessage(ctx, tx, m)
+		if err != nil {
+			return err
+		}
+		params = append(params, river.InsertManyParams{Args: DeliverArgs{ID: id}, InsertOpts: deliverOpts})
+	}
+	return tx.EnqueueMany(ctx, params)
+}
+
+// deliverOpts makes a message's delivery job unique to it.
+var deliverOpts = &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+
+// insertMessage writes m to the outbox and returns its id.
+func insertMessage(ctx context.Context, tx *db.Tx, m Message) (int64, error) {
 	if !oneOf(Channels, m.Channel) || strings.TrimSpace(m.Recipient) == "" || m.Kind == "" {
 		return 0, fmt.Errorf("queue message: channel %q, recipient %q, kind %q", m.Channel, m.Recipient, m.Kind)
 	}
@@ -134,9 +163,6 @@ func Queue(ctx context.Context, tx *db.Tx, m Message) (int64, error) {
 			id, i+1, f.Name, f.ContentType, f.Data); err != nil {
 			return 0, fmt.Errorf("queue message file: %w", err)
 		}
-	}
-	if _, err := tx.Enqueue(ctx, DeliverArgs{ID: id}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}); err != nil {
-		return 0, err
 	}
 	return id, nil
 }
