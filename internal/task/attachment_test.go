@@ -97,7 +97,7 @@ func TestDataFromPlan(t *testing.T) {
 func TestParseAttachmentRefuses(t *testing.T) {
 	for _, in := range []string{
 		"",
-		"\t序号\n\t责任单位\n\t工作任务\n\t完成时间及方式\n\t方案项目\n\n\t1\n\t\n\tx\n\ty\n\t（一）\n", // blank unit with none above
+		"\t序号\n\t责任单位\n\t工作任务\n\t完成时间及方式\n\t方案项目\n\n\t1\n\t\n\tx\n\ty\n\t（一）\n",  // blank unit with none above
 		"\t序号\n\t责任单位\n\t工作任务\n\t完成时间及方式\n\t方案项目\n\n\t2\n\tA\n\tx\n\ty\n\t（一）\n", // numbered 2 first
 		"\t序号\n\t责任单位\n\t工作任务\n\t完成时间及方式\n\t方案项目\n\n\t1\n\tA\n\tx\n\t（一）\n",      // 4 cells
 	} {

@@ -8,12 +8,14 @@ import (
 	"gongkai/internal/calendar"
 )
 
-func once(d string) Rule                 { return Rule{Kind: Once, Date: d} }
-func yearly(m, d int) Rule               { return Rule{Kind: Yearly, Month: m, Day: d} }
-func steps(rs ...Rule) *Rule             { return &Rule{Kind: Steps, Steps: rs} }
-func one(r Rule) *Rule                   { return &r }
-func from(d string) *Rule                { return &Rule{Kind: From, Date: d} }
-func onceExcept(d, unit, ud string) Rule { return Rule{Kind: Once, Date: d, Exceptions: []Exception{{unit, ud}}} }
+func once(d string) Rule     { return Rule{Kind: Once, Date: d} }
+func yearly(m, d int) Rule   { return Rule{Kind: Yearly, Month: m, Day: d} }
+func steps(rs ...Rule) *Rule { return &Rule{Kind: Steps, Steps: rs} }
+func one(r Rule) *Rule       { return &r }
+func from(d string) *Rule    { return &Rule{Kind: From, Date: d} }
+func onceExcept(d, unit, ud string) Rule {
+	return Rule{Kind: Once, Date: d, Exceptions: []Exception{{unit, ud}}}
+}
 
 // wantRules is the rule expected from the due text of each of the forty
 // tasks, by number.
@@ -87,12 +89,12 @@ func TestParseDueAttachment(t *testing.T) {
 func TestParseDueUnreadable(t *testing.T) {
 	for _, in := range []string{
 		"", "另行通知", "尽快完成", "按上级要求",
-		"10月前",          // the start of October or its end?
-		"2月30日前",        // no such day
-		"13月1日前",        // no such month
-		"每年2月30日前",      // no such day in any year
+		"10月前",     // the start of October or its end?
+		"2月30日前",   // no such day
+		"13月1日前",   // no such month
+		"每年2月30日前", // no such day in any year
 		"9月30日前（海珠区9月31日前）", // an exception on no day
-		"10月31日前，11月",    // the second date is unreadable: the whole text is
+		"10月31日前，11月",       // the second date is unreadable: the whole text is
 	} {
 		if got := ParseDue(in); got != nil {
 			t.Errorf("ParseDue(%q) = %+v, want nil (unreadable)", in, got)
