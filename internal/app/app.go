@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"gongkai/internal/calendar"
 	"gongkai/internal/calendar/calstore"
 	"gongkai/internal/catalog"
@@ -24,6 +26,7 @@ import (
 	"gongkai/internal/info"
 	"gongkai/internal/jobs"
 	"gongkai/internal/mail"
+	"gongkai/internal/task"
 	"gongkai/internal/web"
 )
 
@@ -189,7 +192,13 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// Task reminders go by the same mail as the applications' (nil: off).
+	var taskMail task.Sender
+	if a.mail != nil {
+		taskMail = a.mail
+	}
 	runner, err := jobs.New(a.DB, jobs.Config{Log: a.cfg.Log, Calendar: a.Calendar, Mail: a.mail, Site: a.siteURL,
+		Register:     []func(*river.Workers) []*river.PeriodicJob{task.Jobs(a.DB, taskMail, a.siteURL, a.cfg.Log)},
 		PollInterval: a.cfg.JobPoll, RescueAfter: a.cfg.JobRescueAfter})
 	if err != nil {
 		srv.Close()
