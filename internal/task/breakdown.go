@@ -195,6 +195,11 @@ type ReportInput struct {
 // written. Files join those of earlier reports; note and links replace
 // theirs. site is this portal's public address, for telling its links.
 func Report(ctx context.Context, tx *db.Tx, a auth.Account, files, site string, as Assignment, in ReportInput) (Assignment, error) {
+	// The state is read again inside the transaction: as may be stale.
+	as, err := ByID(ctx, tx, as.ID)
+	if err != nil {
+		return Assignment{}, err
+	}
 	if !CanReport(a, as) {
 		return Assignment{}, errs.New(errs.Forbidden, "task.forbidden")
 	}
@@ -280,6 +285,10 @@ func Return(ctx context.Context, tx *db.Tx, a auth.Account, as Assignment, reaso
 }
 
 func decide(ctx context.Context, tx *db.Tx, a auth.Account, as Assignment, to State, reason string) (Assignment, error) {
+	as, err := ByID(ctx, tx, as.ID)
+	if err != nil {
+		return Assignment{}, err
+	}
 	if !CanAssign(a, as.Unit) {
 		return Assignment{}, errs.New(errs.Forbidden, "task.forbidden")
 	}
