@@ -93,6 +93,10 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	if _, err := app.LoadDemoTasks(ctx, theApp.DB); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	done := make(chan error, 1)
 	go func() { done <- theApp.Run(ctx) }()
 	select {
@@ -337,9 +341,9 @@ func TestConsolePagesAreAccessible(t *testing.T) {
 	for role, paths := range map[auth.Role][]string{
 		auth.Admin:                {"/admin/units", "/admin/units/440105", "/admin/units/new", "/admin/accounts", "/admin/accounts/haizhu-office", "/admin/accounts/new", "/admin/calendar", "/admin/calendar/2026", "/admin/audit", "/admin/jobs", "/admin/guidelines", "/admin/guidelines/21", "/admin/password", "/admin/domain", "/admin/tokens"},
 		auth.UnitReviewer:         {"/admin/tokens"},
-		auth.UnitEditor:           {"/admin/catalogs", "/admin/catalogs/440105-001/21", "/admin/catalogs/440105-001/21/diff?from=1", "/admin/consultations", "/admin/consultations/new", "/admin/consultations/2"},
-		auth.PublicOfficeDistrict: {"/admin/catalogs", "/admin/catalogs/440105-002/21", "/admin/catalogs/440105-003/21", "/admin/inspect", "/admin/inspect/rules", "/admin/consultations/1"},
-		auth.PublicOfficeCity:     {"/admin/inspect", "/admin/inspect/rules"},
+		auth.UnitEditor:           {"/admin/catalogs", "/admin/catalogs/440105-001/21", "/admin/catalogs/440105-001/21/diff?from=1", "/admin/consultations", "/admin/consultations/new", "/admin/consultations/2", "/admin/tasks", "/admin/tasks/5/9"},
+		auth.PublicOfficeDistrict: {"/admin/catalogs", "/admin/catalogs/440105-002/21", "/admin/catalogs/440105-003/21", "/admin/inspect", "/admin/inspect/rules", "/admin/consultations/1", "/admin/tasks", "/admin/tasks/1", "/admin/tasks/4/7"},
+		auth.PublicOfficeCity:     {"/admin/inspect", "/admin/inspect/rules", "/admin/tasks"},
 		auth.DomainSupervisor:     {"/admin/domain", "/admin/catalogs/440105-001/21"},
 	} {
 		t.Run(string(role), func(t *testing.T) {
@@ -404,14 +408,14 @@ func TestPhoneLayout(t *testing.T) {
 	da := demoAccount(t, auth.PublicOfficeDistrict)
 	login(t, ctx, da.Login, da.Password)
 	check("dashboard")
-	for _, p := range []string{"/admin/catalogs/440105-002/21", "/admin/foi", "/admin/foi/new", "/admin/inspect", "/admin/reports?unit=440105&year=2025", "/admin/consultations/1"} {
+	for _, p := range []string{"/admin/catalogs/440105-002/21", "/admin/foi", "/admin/foi/new", "/admin/inspect", "/admin/reports?unit=440105&year=2025", "/admin/consultations/1", "/admin/tasks", "/admin/tasks/4/7"} {
 		open(t, ctx, p)
 		check(p)
 	}
 	logout(t, ctx)
 	ed := demoAccount(t, auth.UnitEditor)
 	login(t, ctx, ed.Login, ed.Password)
-	for _, p := range []string{"/admin/info", "/admin/reports?unit=440105-001&year=2025", "/admin/consultations", "/admin/consultations/new", "/admin/consultations/2"} {
+	for _, p := range []string{"/admin/info", "/admin/reports?unit=440105-001&year=2025", "/admin/consultations", "/admin/consultations/new", "/admin/consultations/2", "/admin/tasks/5/9"} {
 		open(t, ctx, p)
 		check(p)
 	}

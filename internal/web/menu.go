@@ -32,6 +32,7 @@ var consoleMenu = []menuItem{
 	{"/admin/info", "admin.info", "info", keepsUnitRecords},
 	{"/admin/foi", "admin.foi", "foi", anyAccount},
 	{"/admin/consultations", "admin.consultations", "consultations", keepsUnitRecords},
+	{"/admin/tasks", "admin.tasks", "tasks", anyAccount},
 	{"/admin/inspect", "admin.inspect", "inspect", anyAccount},
 	{"/admin/rectification", "inspect.notices", "rectification", anyAccount},
 	{"/admin/reports", "admin.reports", "reports", mayFileReports},

@@ -63,6 +63,7 @@ func (s *Server) routes(mux router) {
 	mux.Handle("GET /zwgk/info/{id}/files/{seq}", s.h(s.attachment))
 	s.qrRoutes(mux)
 	s.consultRoutes(mux)
+	s.taskRoutes(mux)
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))
