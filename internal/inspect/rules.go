@@ -56,6 +56,7 @@ const (
 	Privacy             = "privacy"
 	DeadLink            = "dead_link"
 	FOIOverdue          = "foi_overdue"
+	MessageOverdue      = "message_overdue"
 )
 
 // DefaultRules is the rule set an office starts from.
@@ -103,6 +104,10 @@ func DefaultRules() []Rule {
 			Description: "依申请公开在法定期限内答复：自收到申请起20个工作日，补正后重新计算，征求意见和缴费期间不计入，延长至多20个工作日；近一年逾期答复和逾期未答复的申请逐件列出。",
 			DescEn:      "Applications for disclosure are answered within the statutory period: 20 working days from receipt, restarted by a correction, without consultations and fee waits, extended once by at most 20; late replies of the past year and overdue open applications are listed one by one.",
 			Weight:      10, Deduction: 2, Enabled: true},
+		{ID: MessageOverdue, Name: "网民留言答复", NameEn: "Messages answered",
+			Description: "有效留言（未被认定为无效的留言）自收到起3个月内答复；超过3个月未答复的留言逐条列出，每条扣分；同一单位超过3个月未答复的有效留言达到规则参数 fail_at 条的，单项否决，判定不合格（国办秘函〔2019〕19号：互动回应差）。",
+			DescEn:      "Valid messages (those not dismissed as invalid) are answered within 3 months of receipt; each message left unanswered longer is listed and costs points; a unit with as many such messages as the rule's fail_at parameter fails outright (国办秘函〔2019〕19号: poor interaction).",
+			Weight:      10, Deduction: 2, Veto: true, Enabled: true, Params: map[string]float64{"fail_at": 1}},
 		{ID: Privacy, Name: "个人信息保护", NameEn: "Personal data",
 			Description: "已发布信息中没有未遮盖的身份证号、手机号、银行卡号、电子邮箱（经审核人书面决定的除外）。",
 			DescEn:      "Published information holds no unmasked ID, mobile, bank card numbers or e-mail addresses, unless a reviewer decided so in writing.",

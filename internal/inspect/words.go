@@ -31,7 +31,7 @@ var findingKeys = []string{
 	"inspect.f.link_timeout.other", "inspect.f.link_redirects", "inspect.f.link_unreachable",
 	"inspect.f.link_status", "inspect.f.unanswered", "inspect.f.replied_on",
 	"inspect.f.domain", "inspect.f.column", "inspect.f.application",
-	"inspect.f.item",
+	"inspect.f.item", "inspect.f.message", "inspect.f.messages_within.other", "inspect.f.messages_overdue.other",
 }
 
 // dateKeys are the messages whose text arguments are all dates: "%s发布"

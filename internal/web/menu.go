@@ -31,6 +31,7 @@ var consoleMenu = []menuItem{
 	{"/admin/catalogs", "admin.catalogs", "catalogs", keepsUnitRecords},
 	{"/admin/info", "admin.info", "info", keepsUnitRecords},
 	{"/admin/foi", "admin.foi", "foi", anyAccount},
+	{"/admin/messages", "admin.messages", "messages", anyAccount},
 	{"/admin/inspect", "admin.inspect", "inspect", anyAccount},
 	{"/admin/rectification", "inspect.notices", "rectification", anyAccount},
 	{"/admin/reports", "admin.reports", "reports", mayFileReports},

@@ -47,6 +47,16 @@ func (s *Server) routes(mux router) {
 	mux.Handle("GET /ysqgk/cx/{no}/notice.docx", s.h(s.foiPublicNotice(true)))
 	mux.Handle("GET /ysqgk/cx/{no}/files/{seq}", s.h(s.foiPublicFile))
 	mux.Handle("GET /hudong/{$}", s.h(s.section("hudong")))
+	// Messages (网民留言): the public archive, the form (posting to the
+	// archive's address), a message of the archive, and the writer's pages.
+	mux.Handle("GET /hudong/ly/{$}", s.h(s.msgArchive))
+	mux.Handle("POST /hudong/ly/{$}", s.h(s.msgSubmit))
+	mux.Handle("GET /hudong/ly/xie/{$}", s.h(s.msgWriteForm))
+	mux.Handle("GET /hudong/ly/{no}/{$}", s.h(s.msgPublic))
+	mux.Handle("GET /hudong/cx/{$}", s.h(s.msgQueryForm))
+	mux.Handle("POST /hudong/cx/{$}", s.h(s.msgQuery))
+	mux.Handle("GET /hudong/cx/{no}/{$}", s.h(s.msgStatus))
+	mux.Handle("POST /hudong/cx/{no}/rate", s.h(s.msgRate))
 	mux.Handle("GET /bmfw/{$}", s.h(s.section("bmfw")))
 	mux.Handle("GET /search", s.h(s.search))
 	mux.Handle("GET /feeds/", s.h(s.feed))
@@ -113,6 +123,11 @@ func (s *Server) routes(mux router) {
 	mux.Handle("GET /admin/foi/proactive", s.h(s.foiProactivePage))
 	mux.Handle("POST /admin/foi/proactive", s.h(s.foiProactiveMark))
 
+	mux.Handle("GET /admin/messages", s.h(s.msgListPage))
+	mux.Handle("POST /admin/messages/limits", s.h(s.msgLimits))
+	mux.Handle("GET /admin/messages/{id}", s.h(s.msgPage))
+	mux.Handle("POST /admin/messages/{id}/{action}", s.h(s.msgAction))
+
 	mux.Handle("GET /admin/inspect", s.h(s.inspectPage))
 	mux.Handle("POST /admin/inspect", s.h(s.inspectRun))
 	mux.Handle("GET /admin/inspect/rules", s.h(s.inspectRulesPage))
@@ -147,6 +162,9 @@ func (s *Server) routes(mux router) {
 	mux.Handle("POST /api/v1/foi", s.h(s.apiFOIApply))
 	mux.Handle("GET /api/v1/foi/{no}", s.h(s.apiFOIStatus))
 	mux.Handle("GET /api/v1/foi/{no}/files/{seq}", s.h(s.apiFOIFile))
+	mux.Handle("POST /api/v1/messages", s.h(s.apiMsgSubmit))
+	mux.Handle("GET /api/v1/messages", s.h(s.apiMsgArchive))
+	mux.Handle("GET /api/v1/messages/{no}", s.h(s.apiMsgStatus))
 	mux.Handle("GET /api/v1/admin/foi", s.h(s.apiFOIList))
 	mux.Handle("GET /api/v1/admin/foi/{id}", s.h(s.apiFOIApplication))
 	mux.Handle("POST /api/v1/admin/inspect", s.h(s.apiInspect))
