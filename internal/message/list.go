@@ -89,23 +89,37 @@ func listed(ctx context.Context, q db.Querier, cal *calendar.Calendar, t calenda
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	dir, err := org.LoadDirectory(ctx, q)
-	if err != nil {
+	units := make([]*org.Unit, 0, 2*len(out))
+	for i := range out {
+		units = append(units, &out[i].Unit, &out[i].FirstUnit)
+	}
+	if err := fillUnits(ctx, q, units); err != nil {
 		return nil, err
 	}
 	for i := range out {
-		l := &out[i]
-		if l.Unit, err = dir.ByID(l.Unit.ID); err != nil {
-			return nil, err
-		}
-		if l.FirstUnit, err = dir.ByID(l.FirstUnit.ID); err != nil {
-			return nil, err
-		}
 		// A date the calendar cannot count leaves the urgency unknown
 		// rather than failing the list.
-		l.Urgency, _ = l.UrgencyOn(cal, t)
+		out[i].Urgency, _ = out[i].UrgencyOn(cal, t)
 	}
 	return out, nil
+}
+
+// fillUnits replaces each unit, of which only the id is known, by the
+// unit, from the directory read once.
+func fillUnits(ctx context.Context, q db.Querier, units []*org.Unit) error {
+	if len(units) == 0 {
+		return nil
+	}
+	dir, err := org.LoadDirectory(ctx, q)
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		if *u, err = dir.ByID(u.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Urgent returns the open messages in scope due within foi.DueSoonDays

@@ -54,14 +54,9 @@ func OverdueOn(ctx context.Context, q db.Querier, scope org.Unit, asOf calendar.
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	dir, err := org.LoadDirectory(ctx, q)
-	if err != nil {
-		return nil, err
-	}
+	units := make([]*org.Unit, len(out))
 	for i := range out {
-		if out[i].Unit, err = dir.ByID(out[i].Unit.ID); err != nil {
-			return nil, err
-		}
+		units[i] = &out[i].Unit
 	}
-	return out, nil
+	return out, fillUnits(ctx, q, units)
 }

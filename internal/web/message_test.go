@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/internal/app"
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
 	"gongkai/internal/db"
@@ -465,4 +467,42 @@ func TestScopeOfMessages(t *testing.T) {
 			t.Errorf("the reviewer approves: %d", res.StatusCode)
 		}
 	})
+}
+
+// The message pages in English say every word in English; what people
+// wrote stays marked as Chinese user data.
+func TestEnglishMessagePages(t *testing.T) {
+	d := dbtest.SQLite(t)
+	e := newEnv(t, d)
+	at(d, "2026-11-23")
+	if _, err := app.LoadDemoMessages(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	en := englishPages(t)
+	visitor, citizen := e.client(), e.client()
+	body := en.show(visitor, "archive", "/hudong/ly/")
+	en.show(visitor, "public message", attr(t, body, "#archive a", "href"))
+	en.show(visitor, "interaction", "/hudong/")
+	en.show(visitor, "query form", "/hudong/cx/")
+	bad := messageForm()
+	bad.Set("content", "短")
+	res := citizen.postForm("/hudong/ly/?lang=en", bad)
+	if res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("bad message: %d", res.StatusCode)
+	}
+	en.pages["form with errors"] = res.Body
+	res = citizen.postForm("/hudong/ly/", messageForm())
+	no := text(t, res.Body, "#tracking-no")
+	en.show(citizen, "status", "/hudong/cx/"+no+"/")
+
+	editor, reviewer := e.asDemo(auth.UnitEditor), e.asDemo(auth.UnitReviewer)
+	link := msgLink(t, editor, no)
+	reviewer.postForm(link+"/extend", url.Values{"days": {"5"}, "reason": {"需要核实"}})
+	editor.postForm(link+"/draft", url.Values{"answer": {"已答复。"}})
+	en.show(editor, "console list", "/admin/messages")
+	en.show(reviewer, "console message", link)
+	en.show(editor, "dashboard", "/admin/")
+	reviewer.postForm(link+"/approve", nil)
+	en.show(citizen, "answered status", "/hudong/cx/"+no+"/")
+	en.check()
 }
