@@ -249,14 +249,12 @@ func ByTracking(ctx context.Context, q db.Querier, no, code string) (Application
 	if !WellFormedNo(no) {
 		return Application{}, errs.New(errs.NotFound, "foi.query_failed")
 	}
-	var hash string
-	var id int64
-	err := q.QueryRow(ctx, `SELECT id, query_hash FROM foi_applications WHERE tracking_no = ?`, no).Scan(&id, &hash)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !tracking.CodeMatches(hash, code)) {
-		return Application{}, errs.New(errs.NotFound, "foi.query_failed")
-	}
+	id, ok, err := tracking.Find(ctx, q, "foi_applications", no, code)
 	if err != nil {
 		return Application{}, err
+	}
+	if !ok {
+		return Application{}, errs.New(errs.NotFound, "foi.query_failed")
 	}
 	return load(ctx, q, `a.id = ?`, id)
 }

@@ -147,14 +147,12 @@ func ByTracking(ctx context.Context, q db.Querier, no, code string) (Message, er
 	if !WellFormedNo(no) {
 		return Message{}, errs.New(errs.NotFound, "msg.query_failed")
 	}
-	var hash string
-	var id int64
-	err := q.QueryRow(ctx, `SELECT id, query_hash FROM messages WHERE tracking_no = ?`, no).Scan(&id, &hash)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !tracking.CodeMatches(hash, code)) {
-		return Message{}, errs.New(errs.NotFound, "msg.query_failed")
-	}
+	id, ok, err := tracking.Find(ctx, q, "messages", no, code)
 	if err != nil {
 		return Message{}, err
+	}
+	if !ok {
+		return Message{}, errs.New(errs.NotFound, "msg.query_failed")
 	}
 	return load(ctx, q, `m.id = ?`, id)
 }

@@ -10,7 +10,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -81,4 +83,20 @@ func New(ctx context.Context, tx *db.Tx, prefix, table string, now time.Time) (s
 		}
 	}
 	return "", fmt.Errorf("no free tracking number after 8 tries")
+}
+
+// Find returns the id of the row of table whose tracking_no is no and
+// whose query_hash is code's; ok is false for a wrong number and a wrong
+// code alike, so that a caller cannot tell them apart. table is the
+// caller's constant, never input.
+func Find(ctx context.Context, q db.Querier, table, no, code string) (id int64, ok bool, err error) {
+	var hash string
+	err = q.QueryRow(ctx, `SELECT id, query_hash FROM `+table+` WHERE tracking_no = ?`, no).Scan(&id, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return id, CodeMatches(hash, code), nil
 }
