@@ -97,6 +97,10 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	if _, err := app.LoadDemoMessages(ctx, theApp.DB); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	done := make(chan error, 1)
 	go func() { done <- theApp.Run(ctx) }()
 	select {
@@ -323,7 +327,8 @@ func TestPublicPagesAreAccessible(t *testing.T) {
 	for _, p := range []string{"/", "/?lang=en", "/zwgk/", "/zwgk/zn/", "/zwgk/bzh/", "/zwgk/bzh/440105/", "/zwgk/bzh/440105-001/",
 		"/zwgk/bzh/440105-001/21/", "/zwgk/bzh/440105/hb/", "/ysqgk/", "/ysqgk/sq/", "/search?q=%E6%B5%B7%E7%8F%A0", "/search?q=%E9%95%BF%E8%80%85%E9%A5%AD%E5%A0%82", "/zwgk/info/1/", "/admin/login", "/no-such-page",
 		// The demo's consultations: 1 open, 2 closed with its feedback report.
-		"/hudong/", "/hudong/yjzj/", "/hudong/yjzj/1/", "/hudong/yjzj/2/", "/hudong/yjzj/2/?lang=en"} {
+		"/hudong/", "/hudong/yjzj/", "/hudong/yjzj/1/", "/hudong/yjzj/2/", "/hudong/yjzj/2/?lang=en",
+		"/hudong/ly/", "/hudong/ly/?lang=en", "/hudong/ly/xie/", "/hudong/cx/"} {
 		visit(t, ctx, p)
 	}
 	// The login page showing an error.
@@ -341,7 +346,7 @@ func TestConsolePagesAreAccessible(t *testing.T) {
 	for role, paths := range map[auth.Role][]string{
 		auth.Admin:                {"/admin/units", "/admin/units/440105", "/admin/units/new", "/admin/accounts", "/admin/accounts/haizhu-office", "/admin/accounts/new", "/admin/calendar", "/admin/calendar/2026", "/admin/audit", "/admin/jobs", "/admin/guidelines", "/admin/guidelines/21", "/admin/password", "/admin/domain", "/admin/tokens"},
 		auth.UnitReviewer:         {"/admin/tokens"},
-		auth.UnitEditor:           {"/admin/catalogs", "/admin/catalogs/440105-001/21", "/admin/catalogs/440105-001/21/diff?from=1", "/admin/consultations", "/admin/consultations/new", "/admin/consultations/2", "/admin/tasks", "/admin/tasks/5/9"},
+		auth.UnitEditor:           {"/admin/catalogs", "/admin/catalogs/440105-001/21", "/admin/catalogs/440105-001/21/diff?from=1", "/admin/messages", "/admin/consultations", "/admin/consultations/new", "/admin/consultations/2", "/admin/tasks", "/admin/tasks/5/9"},
 		auth.PublicOfficeDistrict: {"/admin/catalogs", "/admin/catalogs/440105-002/21", "/admin/catalogs/440105-003/21", "/admin/inspect", "/admin/inspect/rules", "/admin/consultations/1", "/admin/tasks", "/admin/tasks/1", "/admin/tasks/4/7"},
 		auth.PublicOfficeCity:     {"/admin/inspect", "/admin/inspect/rules", "/admin/tasks"},
 		auth.DomainSupervisor:     {"/admin/domain", "/admin/catalogs/440105-001/21"},
@@ -374,7 +379,8 @@ func TestPhoneLayout(t *testing.T) {
 		}
 	}
 	for _, p := range []string{"/", "/zwgk/bzh/", "/zwgk/bzh/440105-001/", "/zwgk/bzh/440105-001/21/", "/zwgk/info/1/", "/ysqgk/", "/ysqgk/sq/", "/ysqgk/cx/", "/search?q=%E9%95%BF%E8%80%85", "/admin/login",
-		"/hudong/", "/hudong/yjzj/", "/hudong/yjzj/1/", "/hudong/yjzj/2/"} {
+		"/hudong/", "/hudong/yjzj/", "/hudong/yjzj/1/", "/hudong/yjzj/2/",
+		"/hudong/ly/", "/hudong/ly/xie/", "/hudong/cx/"} {
 		open(t, ctx, p)
 		check(p)
 	}
@@ -912,4 +918,35 @@ func TestAnnualReportOnPhone(t *testing.T) {
 	}
 	checkPhoneWidth(t, ctx, "the annual report")
 	checkAxe(t, ctx, "the annual report")
+}
+
+// TestMessagePages: a message of the public archive, the form showing its
+// errors, and a message in the console, checked with axe and on a phone.
+func TestMessagePages(t *testing.T) {
+	ctx := tab(t)
+	must(t, ctx, chromedp.Emulate(phone))
+	open(t, ctx, "/hudong/ly/")
+	must(t, ctx, chromedp.Click("#archive a", chromedp.ByQuery), chromedp.WaitVisible("#msg-answer", chromedp.ByQuery))
+	checkAxe(t, ctx, "a public message")
+	checkPhoneWidth(t, ctx, "a public message")
+	open(t, ctx, "/hudong/ly/xie/?unit=440105-001")
+	// Filled in past the browser's checks, the content too short.
+	must(t, ctx,
+		chromedp.SendKeys("#title", "长者饭堂开放时间", chromedp.ByQuery),
+		chromedp.SendKeys("#content", "周末开吗", chromedp.ByQuery),
+		chromedp.SendKeys("#name", "李明", chromedp.ByQuery),
+		chromedp.SendKeys("#phone", "13800138000", chromedp.ByQuery),
+		chromedp.Click(`form[action="/hudong/ly/"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible("#content-error", chromedp.ByQuery),
+	)
+	checkAxe(t, ctx, "the message form with errors")
+	checkChoices(t, ctx, "the message form with errors")
+	checkPhoneWidth(t, ctx, "the message form with errors")
+
+	da := demoAccount(t, auth.UnitEditor)
+	login(t, ctx, da.Login, da.Password)
+	open(t, ctx, "/admin/messages")
+	must(t, ctx, chromedp.Click("#messages a", chromedp.ByQuery), chromedp.WaitVisible("#timeline-h", chromedp.ByQuery))
+	checkAxe(t, ctx, "a message in the console")
+	checkPhoneWidth(t, ctx, "a message in the console")
 }

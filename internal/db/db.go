@@ -195,6 +195,15 @@ func (t *Tx) Dialect() Dialect { return t.dialect }
 // transaction writes carries the same time.
 func (t *Tx) Now() time.Time { return t.now }
 
+// At returns the transaction with its clock set to now, for records that
+// happened on another day than the one they are loaded on (the demo's
+// history, imports). Both share the one transaction.
+func (t *Tx) At(now time.Time) *Tx {
+	c := *t
+	c.now = now.UTC().Truncate(time.Microsecond)
+	return &c
+}
+
 // Exec runs a statement written with ? placeholders.
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return t.tx.ExecContext(ctx, Rebind(t.dialect, query), args...)

@@ -379,10 +379,10 @@ func (in Input) validate() errs.Multi {
 	}
 	long("legal_rep", a.LegalRep, maxName)
 	long("contact", a.Contact, maxName)
-	if !validPhone(a.Phone) {
+	if !ValidPhone(a.Phone) {
 		add("phone", "foi.phone_invalid")
 	}
-	if a.Email != "" && !validEmail(a.Email) {
+	if a.Email != "" && !ValidEmail(a.Email) {
 		add("email", "foi.email_invalid")
 	}
 	long("email", a.Email, 200)
@@ -417,7 +417,9 @@ func (in Input) validate() errs.Multi {
 	return m
 }
 
-func validPhone(s string) bool {
+// ValidPhone reports whether s reads as a telephone number: 7 to 20 digits
+// with +, -, spaces and brackets.
+func ValidPhone(s string) bool {
 	digits := 0
 	for _, r := range s {
 		switch {
@@ -431,7 +433,8 @@ func validPhone(s string) bool {
 	return digits >= 7 && digits <= 20
 }
 
-func validEmail(s string) bool {
+// ValidEmail reports whether s reads as one e-mail address.
+func ValidEmail(s string) bool {
 	at := strings.IndexByte(s, '@')
 	return at > 0 && at == strings.LastIndexByte(s, '@') && strings.Contains(s[at+1:], ".") &&
 		!strings.ContainsAny(s, " <>\"',;") && !strings.HasSuffix(s, ".")

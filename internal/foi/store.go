@@ -2,11 +2,7 @@ package foi
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,6 +13,7 @@ import (
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
 	"gongkai/internal/org"
+	"gongkai/internal/tracking"
 )
 
 // CanRead reports whether a may see applications to unit u: everyone whose
@@ -32,26 +29,6 @@ func CanHandle(a auth.Account, u org.Unit) bool { return a.Writes(u) }
 // administrator, not an editor.
 func CanApproveExtension(a auth.Account, u org.Unit) bool {
 	return CanHandle(a, u) && a.Role != auth.UnitEditor
-}
-
-// codeAlphabet leaves out 0, 1, I and O, which readers confuse.
-const codeAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-// newQueryCode returns an 8-character query code (40 bits).
-func newQueryCode() string {
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	for i := range b {
-		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
-	}
-	return string(b)
-}
-
-func hashCode(code string) string {
-	sum := sha256.Sum256([]byte(strings.ToUpper(strings.TrimSpace(code))))
-	return hex.EncodeToString(sum[:])
 }
 
 func today(tx *db.Tx) calendar.Date { return calendar.DateOf(tx.Now().In(calendar.China)) }
@@ -118,7 +95,7 @@ func create(ctx context.Context, tx *db.Tx, actor string, in Input, channel, rec
 	if utf8len(note) > maxNote {
 		return Application{}, "", errs.InvalidField("note", "foi.too_long", errs.Msg("foi.field.note"), maxNote)
 	}
-	code := newQueryCode()
+	code := tracking.NewCode()
 	now := tx.Now()
 	// The clerk who registers an application handles it until someone is
 	// assigned; an online one waits for whoever confirms its receipt.
@@ -135,7 +112,7 @@ func create(ctx context.Context, tx *db.Tx, actor string, in Input, channel, rec
 	err = tx.QueryRow(ctx, `INSERT INTO foi_applications (tracking_no, query_hash, unit_id, applicant_type, applicant_name, id_type, id_number, legal_rep, contact_name,
 		phone, email, address, postcode, description, purpose, medium, delivery, notify, notify_lang, channel, submitted_at, received_date, receipt_note, status, clock_start, handler, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		no, hashCode(code), u.ID, ap.Type, ap.Name, ap.IDType, ap.IDNumber, ap.LegalRep, ap.Contact,
+		no, tracking.HashCode(code), u.ID, ap.Type, ap.Name, ap.IDType, ap.IDNumber, ap.LegalRep, ap.Contact,
 		ap.Phone, ap.Email, ap.Address, ap.Postcode, in.Description, in.Purpose, in.Medium, in.Delivery, in.Notify, notifyLang(in), channel, now, received, note, status, start, handler, actor, now, now).Scan(&id)
 	if err != nil {
 		return Application{}, "", fmt.Errorf("save application: %w", err)
@@ -275,14 +252,12 @@ func ByTracking(ctx context.Context, q db.Querier, no, code string) (Application
 	if !WellFormedNo(no) {
 		return Application{}, errs.New(errs.NotFound, "foi.query_failed")
 	}
-	var hash string
-	var id int64
-	err := q.QueryRow(ctx, `SELECT id, query_hash FROM foi_applications WHERE tracking_no = ?`, no).Scan(&id, &hash)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && (hash == "" || subtle.ConstantTimeCompare([]byte(hash), []byte(hashCode(code))) != 1)) {
-		return Application{}, errs.New(errs.NotFound, "foi.query_failed")
-	}
+	id, ok, err := tracking.Find(ctx, q, "foi_applications", no, code)
 	if err != nil {
 		return Application{}, err
+	}
+	if !ok {
+		return Application{}, errs.New(errs.NotFound, "foi.query_failed")
 	}
 	return load(ctx, q, `a.id = ?`, id)
 }

@@ -13,6 +13,7 @@ import (
 	"gongkai/internal/foi"
 	"gongkai/internal/i18n"
 	"gongkai/internal/info"
+	"gongkai/internal/message"
 )
 
 // check applies one rule, adding its findings to the run.
@@ -32,6 +33,7 @@ var checks = map[string]check{
 	FOIOverdue:          checkFOIOverdue,
 	// The rule of consultations is in participation.go.
 	ConsultationFeedback: checkConsultationFeedback,
+	MessageOverdue:       checkMessageOverdue,
 }
 
 // inScope is the condition that a record r belongs to a unit under the
@@ -432,6 +434,29 @@ func checkFOIOverdue(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule)
 			actual = say("inspect.f.replied_on", l.ResultDate)
 		}
 		run.add(r, r.Deduction, l.Unit.ID, say("inspect.f.application", l.TrackingNo), say("inspect.f.reply_by", l.Deadline.String()), actual)
+	}
+	return nil
+}
+
+// checkMessageOverdue lists valid messages unanswered for more than
+// message.OverdueMonths, one finding each, and fails a unit with at least
+// the rule's fail_at of them (0 never fails one).
+func checkMessageOverdue(ctx context.Context, d *db.DB, run *Run, _ *inputs, r Rule) error {
+	late, err := message.OverdueOn(ctx, d, run.Scope, run.asOf)
+	if err != nil {
+		return fmt.Errorf("load messages: %w", err)
+	}
+	per := map[int64]int{}
+	for _, o := range late {
+		per[o.Unit.ID]++
+		run.add(r, r.Deduction, o.Unit.ID, say("inspect.f.message", o.TrackingNo), say("inspect.f.reply_by", o.Since.String()), say("inspect.f.unanswered", run.asOf.String()))
+	}
+	failAt := int(r.Params["fail_at"])
+	for unitID, n := range per {
+		if failAt > 0 && n >= failAt {
+			run.veto(r, unitID, sayN("inspect.f.messages_within", message.OverdueMonths, message.OverdueMonths),
+				sayN("inspect.f.messages_overdue", n, n, message.OverdueMonths))
+		}
 	}
 	return nil
 }

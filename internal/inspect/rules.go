@@ -59,6 +59,7 @@ const (
 	// ConsultationFeedback: consultations closed long without their
 	// feedback report (征集意见处理情况反馈).
 	ConsultationFeedback = "consultation_feedback"
+	MessageOverdue       = "message_overdue"
 )
 
 // DefaultRules is the rule set an office starts from.
@@ -110,6 +111,10 @@ func DefaultRules() []Rule {
 			Description: "意见征集结束后，在规定工作日内公布征集意见处理情况反馈（国办发〔2019〕54号第八条）；结束超过规定工作日（按工作日历计算）仍未公布反馈的，逐件列出。",
 			DescEn:      "After a consultation on a draft closes, the feedback report on the comments is published within the set number of working days (国办发〔2019〕54号, art. 8), counted on the working-day calendar; consultations closed longer without one are listed one by one.",
 			Weight:      5, Deduction: 1, Enabled: true, Params: map[string]float64{"days": 20}},
+		{ID: MessageOverdue, Name: "网民留言答复", NameEn: "Messages answered",
+			Description: "有效留言（未被认定为无效的留言）自收到起3个月内答复；超过3个月未答复的留言逐条列出，每条扣分；同一单位超过3个月未答复的有效留言达到规则参数 fail_at 条的，单项否决，判定不合格（国办秘函〔2019〕19号：互动回应差）。",
+			DescEn:      "Valid messages (those not dismissed as invalid) are answered within 3 months of receipt; each message left unanswered longer is listed and costs points; a unit with as many such messages as the rule's fail_at parameter fails outright (国办秘函〔2019〕19号: poor interaction).",
+			Weight:      10, Deduction: 2, Veto: true, Enabled: true, Params: map[string]float64{"fail_at": 1}},
 		{ID: Privacy, Name: "个人信息保护", NameEn: "Personal data",
 			Description: "已发布信息中没有未遮盖的身份证号、手机号、银行卡号、电子邮箱（经审核人书面决定的除外）。",
 			DescEn:      "Published information holds no unmasked ID, mobile, bank card numbers or e-mail addresses, unless a reviewer decided so in writing.",

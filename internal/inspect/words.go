@@ -32,6 +32,7 @@ var findingKeys = []string{
 	"inspect.f.link_status", "inspect.f.unanswered", "inspect.f.replied_on",
 	"inspect.f.domain", "inspect.f.column", "inspect.f.application",
 	"inspect.f.consultation", "inspect.f.feedback_by", "inspect.f.feedback_missing",
+	"inspect.f.message", "inspect.f.messages_within.other", "inspect.f.messages_overdue.other",
 	// Last: its pattern, two texts around a colon, takes any text with one.
 	"inspect.f.item",
 }

@@ -15,6 +15,7 @@ import (
 	"gongkai/internal/foi"
 	"gongkai/internal/i18n"
 	"gongkai/internal/inspect"
+	"gongkai/internal/message"
 	"gongkai/internal/org"
 )
 
@@ -187,6 +188,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	// The most urgent first; the full list is on the applications page.
 	const dashFOI = 20
 	data["FOI"], data["FOIMore"] = urgent[:min(len(urgent), dashFOI)], max(len(urgent)-dashFOI, 0)
+	// Messages from the public due soon or overdue in the scope.
+	msgs, err := message.Urgent(ctx, s.db, s.cfg.Calendar(), a.Unit, s.today())
+	if err != nil {
+		return err
+	}
+	data["Messages"], data["MessagesMore"] = msgs[:min(len(msgs), dashFOI)], max(len(msgs)-dashFOI, 0)
 	if a.Role == auth.UnitEditor || a.Role == auth.UnitReviewer {
 		// Information asked for repeatedly, flagged to the unit (依申请转主动).
 		cs, err := foi.Candidates(ctx, s.db, a.Unit, s.today())

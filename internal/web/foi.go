@@ -173,8 +173,26 @@ func (s *Server) foiApply(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setFOICookie(w http.ResponseWriter, r *http.Request, no, code string) {
-	http.SetCookie(w, &http.Cookie{Name: foiCookie, Value: no + "." + code, Path: "/ysqgk/cx/", MaxAge: 7 * 24 * 3600,
+	s.setTrackCookie(w, r, foiCookie, "/ysqgk/cx/", no, code)
+}
+
+// setTrackCookie keeps a tracking number and its query code for a week in
+// a cookie read only under path, so that the sender's own pages open
+// without typing the code again.
+func (s *Server) setTrackCookie(w http.ResponseWriter, r *http.Request, name, path, no, code string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: no + "." + code, Path: path, MaxAge: 7 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
+}
+
+// trackCookie returns the tracking number and query code the cookie name
+// holds if its number is the URL's {no}.
+func trackCookie(r *http.Request, name string) (no, code string, ok bool) {
+	c, err := r.Cookie(name)
+	if err != nil {
+		return "", "", false
+	}
+	no, code, ok = strings.Cut(c.Value, ".")
+	return no, code, ok && strings.EqualFold(no, r.PathValue("no"))
 }
 
 // Look-ups of applications are limited per tracking number and address
@@ -195,39 +213,59 @@ func (s *Server) foiLookup(r *http.Request, no, code string) (foi.Application, e
 	if !foi.WellFormedNo(no) {
 		return foi.Application{}, errs.New(errs.NotFound, "foi.query_failed")
 	}
+	var app foi.Application
+	err := s.limitedLookup(r, "foi-lookup", no, func() error {
+		var err error
+		app, err = foi.ByTracking(r.Context(), s.db, no, code)
+		return err
+	})
+	return app, err
+}
+
+// limitedLookup runs find, a look-up of tracking number no by its query
+// code, within the look-up limits of kind (per number and address, per
+// address): it refuses with TooMany past them, and a look-up that succeeds
+// is not counted.
+func (s *Server) limitedLookup(r *http.Request, kind, no string, find func() error) error {
 	ctx, ip := r.Context(), s.clientIP(r)
-	keys := [2]string{"foi-lookup:" + no + "|" + ip, "foi-lookup-ip:" + ip}
+	keys := [2]string{kind + ":" + no + "|" + ip, kind + "-ip:" + ip}
 	okNo, err := throttle.Hit(ctx, s.db, keys[0], lookupPerNumber)
 	if err != nil {
-		return foi.Application{}, err
+		return err
 	}
 	okIP, err := throttle.Hit(ctx, s.db, keys[1], lookupPerIP)
 	if err != nil {
-		return foi.Application{}, err
+		return err
 	}
 	if !okNo || !okIP {
-		return foi.Application{}, errs.New(errs.TooMany, "foi.lookup_throttled", int(lookupPerNumber.Window.Minutes()))
+		return errs.New(errs.TooMany, "foi.lookup_throttled", int(lookupPerNumber.Window.Minutes()))
 	}
-	app, err := foi.ByTracking(ctx, s.db, no, code)
-	if err == nil {
-		for _, k := range keys {
-			if err := throttle.Undo(ctx, s.db, k); err != nil {
-				return foi.Application{}, err
-			}
+	if err := find(); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := throttle.Undo(ctx, s.db, k); err != nil {
+			return err
 		}
 	}
-	return app, err
+	return nil
 }
 
 // applyAllowed counts an anonymous application against the visitor's
 // address and refuses one past the limit.
 func (s *Server) applyAllowed(r *http.Request) error {
-	ok, err := throttle.Hit(r.Context(), s.db, "foi-apply:"+s.clientIP(r), applyPerIP)
+	return s.anonymousAllowed(r, "foi-apply", "foi.apply_throttled")
+}
+
+// anonymousAllowed counts an anonymous submission of kind against the
+// visitor's address and refuses one past applyPerIP with the message key.
+func (s *Server) anonymousAllowed(r *http.Request, kind, key string) error {
+	ok, err := throttle.Hit(r.Context(), s.db, kind+":"+s.clientIP(r), applyPerIP)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return errs.New(errs.TooMany, "foi.apply_throttled", int(applyPerIP.Window.Minutes()))
+		return errs.New(errs.TooMany, key, int(applyPerIP.Window.Minutes()))
 	}
 	return nil
 }
@@ -271,13 +309,8 @@ func (s *Server) foiQuery(w http.ResponseWriter, r *http.Request) error {
 // foiOwn returns the application of the URL's tracking number if the
 // visitor's cookie holds its query code.
 func (s *Server) foiOwn(r *http.Request) (foi.Application, bool, error) {
-	no := r.PathValue("no")
-	c, err := r.Cookie(foiCookie)
-	if err != nil {
-		return foi.Application{}, false, nil
-	}
-	cno, code, ok := strings.Cut(c.Value, ".")
-	if !ok || !strings.EqualFold(cno, no) {
+	cno, code, ok := trackCookie(r, foiCookie)
+	if !ok {
 		return foi.Application{}, false, nil
 	}
 	app, err := s.foiLookup(r, cno, code)

@@ -59,7 +59,7 @@ func (s *Server) hudong(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.newPage(r, "col.hudong")
 	p.Section = "hudong"
-	p.Data = map[string]any{"Open": s.consultRows(open), "Closed": s.consultRows(closed), "Coming": []string{"hudong.messages", "hudong.interpretations", "hudong.opinion"}}
+	p.Data = map[string]any{"Open": s.consultRows(open), "Closed": s.consultRows(closed), "Coming": []string{"hudong.interpretations", "hudong.opinion"}}
 	s.render(w, r, http.StatusOK, "hudong", p)
 	return nil
 }

@@ -52,13 +52,15 @@ func cacheable(r *http.Request) bool {
 		return false
 	}
 	p := r.URL.Path
-	// An applicant's own pages (/ysqgk/cx/, /api/v1/foi/) and a
-	// subscriber's (the pages of their links) are private.
+	// An applicant's own pages (/ysqgk/cx/, /api/v1/foi/), a subscriber's
+	// (the pages of their links) and a message writer's (/hudong/cx/,
+	// /api/v1/messages/NO) are private.
 	if strings.HasPrefix(p, dingyue) && p != dingyue {
 		return false
 	}
 	return !strings.HasPrefix(p, "/admin") && !strings.HasPrefix(p, "/api/v1/admin") && !strings.HasPrefix(p, "/ysqgk/cx/") &&
-		!strings.HasPrefix(p, "/api/v1/foi") && p != "/metrics" && p != "/healthz"
+		!strings.HasPrefix(p, "/api/v1/foi") && !strings.HasPrefix(p, "/hudong/cx/") && !strings.HasPrefix(p, "/api/v1/messages/") &&
+		p != "/metrics" && p != "/healthz"
 }
 
 // recorder captures a response while passing it on.
