@@ -82,6 +82,30 @@ func Lookup(ctx context.Context, q db.Querier, now time.Time, tokenID int64, key
 	return a, true, nil
 }
 
+// Claim makes tx the one request working on a token's key: on PostgreSQL
+// it takes a transaction lock on the key, so a request racing with the
+// same key waits here until the first commits (SQLite's transactions take
+// the write lock when they begin, so they wait at BEGIN). It returns
+// ErrRace if the key has an answer by then: roll back and Lookup it. Call
+// it first in the transaction, before the work, so that racing requests
+// never both do the work (both would take the same index number, say).
+func Claim(ctx context.Context, tx *db.Tx, tokenID int64, key string) error {
+	if tx.Dialect() == db.Postgres {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, ?))`, key, tokenID); err != nil {
+			return fmt.Errorf("lock idempotency key: %w", err)
+		}
+	}
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM api_idempotency WHERE token_id = ? AND key = ? AND created_at > ?`,
+		tokenID, key, tx.Now().Add(-Keep)).Scan(&n); err != nil {
+		return fmt.Errorf("look up idempotency key: %w", err)
+	}
+	if n > 0 {
+		return ErrRace
+	}
+	return nil
+}
+
 // ErrRace is what Save returns when another request saved an answer for
 // the key first: roll back and Lookup that answer.
 var ErrRace = errs.New(errs.Conflict, "idempotency.in_progress")

@@ -100,3 +100,50 @@ func TestCheckKey(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimMakesRacersWait: while one request works on a key in its
+// transaction, another with the same key waits at Claim, and once the
+// first has saved its answer and committed, the second is told the key has
+// an answer (ErrRace) instead of doing the work a second time.
+func TestClaimMakesRacersWait(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var tok auth.Token
+		d.InTx(ctx, func(tx *db.Tx) error {
+			c := orgtest.Build(t, ctx, tx)
+			tok, _, _ = auth.CreateToken(ctx, tx, "t", nil, auth.NewToken{UnitCode: c.Chigang.Code, Name: "a"})
+			return nil
+		})
+		fp := idempotency.Fingerprint("POST", "/api/v1/admin/info", []byte(`{"title":"x"}`))
+		claimed, release := make(chan struct{}), make(chan struct{})
+		first := make(chan error, 1)
+		go func() {
+			first <- d.InTx(ctx, func(tx *db.Tx) error {
+				if err := idempotency.Claim(ctx, tx, tok.ID, "k-race"); err != nil {
+					return err
+				}
+				close(claimed)
+				<-release
+				return idempotency.Save(ctx, tx, tok.ID, "k-race", fp, idempotency.Answer{Status: 201, Body: []byte("{}")})
+			})
+		}()
+		<-claimed
+		second := make(chan error, 1)
+		go func() {
+			second <- d.InTx(ctx, func(tx *db.Tx) error { return idempotency.Claim(ctx, tx, tok.ID, "k-race") })
+		}()
+		select {
+		case err := <-second:
+			t.Fatalf("the second request went on while the first held the key: %v", err)
+		case <-time.After(300 * time.Millisecond):
+			// Still waiting, as it must: nothing to observe but its absence.
+		}
+		close(release)
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-second; !errors.Is(err, idempotency.ErrRace) {
+			t.Fatalf("second request: %v, want ErrRace", err)
+		}
+	})
+}

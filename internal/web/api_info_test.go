@@ -392,7 +392,7 @@ func TestAPIIdempotency(t *testing.T) {
 		}
 		// Requests racing with one key make one record and all get its answer.
 		body["title"] = "赤岗街道2026年12月高龄老年人津贴发放情况"
-		answers := make([]response, 4)
+		answers := make([]response, 12)
 		var wg sync.WaitGroup
 		for i := range answers {
 			wg.Go(func() {

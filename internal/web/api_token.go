@@ -85,6 +85,11 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, t auth.Token
 	}
 	var ans idempotency.Answer
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if keyed {
+			if err := idempotency.Claim(ctx, tx, t.ID, key); err != nil {
+				return err
+			}
+		}
 		status, v, err := run(tx)
 		if err != nil {
 			return err
