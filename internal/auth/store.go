@@ -77,16 +77,11 @@ func InScope(ctx context.Context, q db.Querier, scope org.Unit) ([]Account, erro
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	units := map[int64]org.Unit{}
+	units := org.NewMemo(q)
 	for i := range ids {
-		u, ok := units[unitIDs[i]]
-		if !ok {
-			if u, err = org.ByID(ctx, q, unitIDs[i]); err != nil {
-				return nil, err
-			}
-			units[unitIDs[i]] = u
+		if ids[i].Unit, err = units.ByID(ctx, unitIDs[i]); err != nil {
+			return nil, err
 		}
-		ids[i].Unit = u
 	}
 	return ids, nil
 }

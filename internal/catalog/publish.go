@@ -99,16 +99,11 @@ func published(ctx context.Context, q db.Querier, version, where string, args ..
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	units := map[int64]org.Unit{}
+	units := org.NewMemo(q)
 	for i, id := range unitIDs {
-		if _, ok := units[id]; !ok {
-			u, err := org.ByID(ctx, q, id)
-			if err != nil {
-				return nil, err
-			}
-			units[id] = u
+		if out[i].Unit, err = units.ByID(ctx, id); err != nil {
+			return nil, err
 		}
-		out[i].Unit = units[id]
 	}
 	return out, nil
 }

@@ -181,16 +181,11 @@ func list(ctx context.Context, q db.Querier, query string, args ...any) ([]Consu
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	units := map[int64]org.Unit{}
+	units := org.NewMemo(q)
 	for i := range out {
-		u, ok := units[out[i].Unit.ID]
-		if !ok {
-			if u, err = org.ByID(ctx, q, out[i].Unit.ID); err != nil {
-				return nil, err
-			}
-			units[u.ID] = u
+		if out[i].Unit, err = units.ByID(ctx, out[i].Unit.ID); err != nil {
+			return nil, err
 		}
-		out[i].Unit = u
 	}
 	return out, nil
 }
