@@ -32,7 +32,7 @@ type DailyResult struct {
 // correction or fee period ran out (Sweep), then reminds the handlers of
 // what is due (Remind), unless s is nil or sends no e-mail because mail is
 // off. Links in messages start with site (the public URL).
-func Daily(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, site string, today calendar.Date) (DailyResult, error) {
+func Daily(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, site string, today calendar.Date, more ...DueSource) (DailyResult, error) {
 	var closed int
 	err := d.InTx(ctx, func(tx *db.Tx) error {
 		var err error
@@ -46,14 +46,50 @@ func Daily(ctx context.Context, d *db.DB, cal *calendar.Calendar, s Sender, site
 	if s == nil || !s.Enabled(push.Email) {
 		return res, nil
 	}
-	res.Sent, err = Remind(ctx, d, cal, site, today)
+	res.Sent, err = Remind(ctx, d, cal, site, today, more...)
 	return res, err
 }
 
-// due is an application a recipient is reminded of.
+// Due is an item a person is reminded of: an application, or an item of
+// another source on the same kind of clock (a citizen's message), which
+// Daily gets from its DueSources. One reminder message to a person lists
+// every item of every source due for them.
+type Due struct {
+	// Ref names the item in the reminder ledger, unique across sources:
+	// "foi:12", "message:7".
+	Ref        string
+	Source     string // "foi" or "message": the line's words
+	ID         int64  // the item's ID in its source
+	TrackingNo string
+	Unit       org.Unit
+	Handler    string // the handler's login; "" for the unit's staff
+	Urgency    Urgency
+	Path       string // the console page, from the site's root
+}
+
+// DueSource lists the items of a source due soon or overdue on day today
+// in root's subtree.
+type DueSource func(ctx context.Context, q db.Querier, cal *calendar.Calendar, root org.Unit, today calendar.Date) ([]Due, error)
+
+// due is an item a recipient is reminded of with what is due and whether
+// it is overdue: "reply.overdue".
 type due struct {
-	Listed
-	kind string // what is due and whether it is overdue: "reply.overdue"
+	Due
+	kind string
+}
+
+// applications is the DueSource of applications for disclosure.
+func applications(ctx context.Context, q db.Querier, cal *calendar.Calendar, root org.Unit, today calendar.Date) ([]Due, error) {
+	urgent, err := Urgent(ctx, q, cal, root, today)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Due, len(urgent))
+	for i, l := range urgent {
+		out[i] = Due{Ref: fmt.Sprintf("foi:%d", l.ID), Source: "foi", ID: l.ID, TrackingNo: l.TrackingNo, Unit: l.Unit,
+			Handler: l.Handler, Urgency: l.Urgency, Path: fmt.Sprintf("/admin/foi/%d", l.ID)}
+	}
+	return out, nil
 }
 
 // recipient is an address with the applications to remind it of.
@@ -64,15 +100,16 @@ type recipient struct {
 }
 
 // Remind queues on the outbox, as of day today, one message to each
-// person with open applications due within DueSoonDays working days or
-// overdue: the application's handler, or, when it has none or the handler
-// has no e-mail address, the editors and reviewers of its unit. Each
-// (application, kind, day, recipient) is recorded in foi_reminders in the
-// transaction that queues its message and not queued again; the outbox
-// retries a message that fails. It returns how many messages were queued.
-// Links in the messages start with site.
-func Remind(ctx context.Context, d *db.DB, cal *calendar.Calendar, site string, today calendar.Date) (queued int, err error) {
-	items, err := dueOn(ctx, d, cal, today)
+// person with open applications, and the items of the more sources, due
+// within DueSoonDays working days or overdue: the item's handler, or, when
+// it has none or the handler has no e-mail address, the editors and
+// reviewers of its unit. Each (item, kind, day, recipient) is recorded in
+// the reminder ledger (reminders_sent) in the transaction that queues its
+// message and not queued again; the outbox retries a message that fails.
+// It returns how many messages were queued. Links in the messages start
+// with site.
+func Remind(ctx context.Context, d *db.DB, cal *calendar.Calendar, site string, today calendar.Date, more ...DueSource) (queued int, err error) {
+	items, err := dueOn(ctx, d, cal, today, append([]DueSource{applications}, more...))
 	if err != nil {
 		return 0, err
 	}
@@ -101,17 +138,22 @@ func Remind(ctx context.Context, d *db.DB, cal *calendar.Calendar, site string, 
 	return queued, nil
 }
 
-// dueOn returns every open application due soon or overdue on day today.
-func dueOn(ctx context.Context, q db.Querier, cal *calendar.Calendar, today calendar.Date) ([]due, error) {
+// dueOn returns every open item of the sources due soon or overdue on day
+// today.
+func dueOn(ctx context.Context, q db.Querier, cal *calendar.Calendar, today calendar.Date, sources []DueSource) ([]due, error) {
 	roots, err := org.Roots(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	var out []due
 	for _, root := range roots {
-		urgent, err := Urgent(ctx, q, cal, root, today)
-		if err != nil {
-			return nil, err
+		var urgent []Due
+		for _, src := range sources {
+			items, err := src(ctx, q, cal, root, today)
+			if err != nil {
+				return nil, err
+			}
+			urgent = append(urgent, items...)
 		}
 		for _, l := range urgent {
 			kind := l.Urgency.What + ".soon"
@@ -156,7 +198,7 @@ func recipients(ctx context.Context, q db.Querier, items []due) ([]*recipient, e
 	}
 	for _, r := range out {
 		slices.SortStableFunc(r.items, func(x, y due) int {
-			return cmp.Or(cmp.Compare(x.Urgency.Left, y.Urgency.Left), cmp.Compare(x.ID, y.ID))
+			return cmp.Or(cmp.Compare(x.Urgency.Left, y.Urgency.Left), cmp.Compare(x.Source, y.Source), cmp.Compare(x.ID, y.ID))
 		})
 	}
 	slices.SortFunc(out, func(x, y *recipient) int { return cmp.Compare(x.email, y.email) })
@@ -205,28 +247,27 @@ func unitStaff(ctx context.Context, q db.Querier, cache map[int64][]auth.Account
 	return to, nil
 }
 
-// unsent returns r's applications not yet reminded of on day today.
+// unsent returns r's items not yet reminded of on day today.
 func unsent(ctx context.Context, q db.Querier, r *recipient, today calendar.Date) ([]due, error) {
-	rows, err := q.Query(ctx, `SELECT application_id, kind FROM foi_reminders WHERE recipient = ? AND day = ?`, strings.ToLower(r.email), today.String())
+	rows, err := q.Query(ctx, `SELECT ref, kind FROM reminders_sent WHERE recipient = ? AND day = ?`, strings.ToLower(r.email), today.String())
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	done := map[string]bool{}
 	for rows.Next() {
-		var id int64
-		var kind string
-		if err := rows.Scan(&id, &kind); err != nil {
+		var ref, kind string
+		if err := rows.Scan(&ref, &kind); err != nil {
 			return nil, err
 		}
-		done[fmt.Sprint(id, kind)] = true
+		done[ref+" "+kind] = true
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	var out []due
 	for _, it := range r.items {
-		if !done[fmt.Sprint(it.ID, it.kind)] {
+		if !done[it.Ref+" "+it.kind] {
 			out = append(out, it)
 		}
 	}
@@ -236,8 +277,8 @@ func unsent(ctx context.Context, q db.Querier, r *recipient, today calendar.Date
 // recordSent records the reminders of a message queued.
 func recordSent(ctx context.Context, tx *db.Tx, r *recipient, today calendar.Date) error {
 	for _, it := range r.items {
-		if _, err := tx.Exec(ctx, `INSERT INTO foi_reminders (application_id, kind, day, recipient, sent_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			it.ID, it.kind, today.String(), strings.ToLower(r.email), tx.Now()); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO reminders_sent (ref, kind, day, recipient, sent_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			it.Ref, it.kind, today.String(), strings.ToLower(r.email), tx.Now()); err != nil {
 			return fmt.Errorf("record reminder: %w", err)
 		}
 	}
@@ -253,7 +294,7 @@ func reminderText(r *recipient, site string, today calendar.Date) (subject, body
 	for i, it := range r.items {
 		u := it.Urgency
 		what := t("foi.urgency." + u.What)
-		b.WriteString("\n" + t("foi.reminder.item", i+1, it.TrackingNo, it.Unit.Name) + "\n")
+		b.WriteString("\n" + t("foi.reminder.item", i+1, t("foi.reminder.source."+it.Source), it.TrackingNo, it.Unit.Name) + "\n")
 		switch {
 		case u.Left < 0:
 			b.WriteString(i18n.N(i18n.Zh, "foi.reminder.overdue", -u.Left, what, u.Due, -u.Left))
@@ -262,7 +303,7 @@ func reminderText(r *recipient, site string, today calendar.Date) (subject, body
 		default:
 			b.WriteString(i18n.N(i18n.Zh, "foi.reminder.due_soon", u.Left, what, u.Due, u.Left))
 		}
-		b.WriteString("\n" + t("foi.reminder.link", fmt.Sprintf("%s/admin/foi/%d", strings.TrimRight(site, "/"), it.ID)) + "\n")
+		b.WriteString("\n" + t("foi.reminder.link", strings.TrimRight(site, "/")+it.Path) + "\n")
 	}
 	b.WriteString("\n" + t("foi.reminder.footer") + "\n")
 	return t("foi.reminder.subject", len(r.items), today.String()), b.String()

@@ -86,7 +86,7 @@ func byRecipient(t *testing.T, msgs []mailtest.Message) map[string][]mailtest.Me
 
 func (w *remindWorld) reminders(t *testing.T, day calendar.Date) int {
 	t.Helper()
-	return w.count(t, `SELECT COUNT(*) FROM foi_reminders WHERE day = ?`, day.String())
+	return w.count(t, `SELECT COUNT(*) FROM reminders_sent WHERE day = ?`, day.String())
 }
 
 // newSMTP starts a test SMTP server and returns it with its configuration.
@@ -139,12 +139,12 @@ func TestRemind(t *testing.T) {
 				continue
 			}
 			m := got[to][0]
-			if m.From != mailtest.From || m.Subject != fmt.Sprintf("【政务公开】依申请公开办理提醒：%d件申请即将到期或已逾期（2026-06-15）", len(apps)) {
+			if m.From != mailtest.From || m.Subject != fmt.Sprintf("【政务公开】办理提醒：%d件事项即将到期或已逾期（2026-06-15）", len(apps)) {
 				t.Errorf("%s: from %s, subject %q", to, m.From, m.Subject)
 			}
 			last := -1
 			for _, app := range apps {
-				i := strings.Index(m.Body, app.TrackingNo+"（赤岗街道办事处）")
+				i := strings.Index(m.Body, "政府信息公开申请 "+app.TrackingNo+"（赤岗街道办事处）")
 				if i < 0 || !strings.Contains(m.Body, fmt.Sprintf("办理页面：https://gongkai.example.gov.cn/admin/foi/%d\n", app.ID)) {
 					t.Errorf("%s: no %s in\n%s", to, app.TrackingNo, m.Body)
 				}

@@ -15,6 +15,7 @@ import (
 	"gongkai/internal/i18n"
 	"gongkai/internal/info"
 	"gongkai/internal/inspect"
+	"gongkai/internal/message"
 )
 
 // The kinds of gongkai's own periodic work. A kind is stored with each job;
@@ -83,7 +84,7 @@ func register(w *river.Workers, d *db.DB, cfg Config) []*river.PeriodicJob {
 		if err != nil {
 			return river.JobCancel(err)
 		}
-		res, err := foi.Daily(ctx, d, cfg.Calendar(), cfg.Mail, cfg.Site(), day)
+		res, err := foi.Daily(ctx, d, cfg.Calendar(), cfg.Mail, cfg.Site(), day, message.Due)
 		if res.Closed > 0 || res.Sent > 0 {
 			cfg.Log.Info("applications for disclosure: daily work", "day", j.Args.Day, "closed", res.Closed, "reminders", res.Sent)
 		}
