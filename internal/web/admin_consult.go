@@ -88,7 +88,10 @@ func (s *Server) consultAdminListRender(w http.ResponseWriter, r *http.Request, 
 	if st != participation.Draft && st != participation.Published {
 		st = ""
 	}
-	cs, _, err := participation.List(ctx, s.db, participation.Filter{Scope: &a.Unit, Status: st, Today: s.today(), Limit: 200})
+	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	pageNo = max(pageNo, 1)
+	cs, total, err := participation.List(ctx, s.db, participation.Filter{Scope: &a.Unit, Status: st, Today: s.today(),
+		Limit: consultsPerPage, Offset: (pageNo - 1) * consultsPerPage})
 	if err != nil {
 		return err
 	}
@@ -105,6 +108,7 @@ func (s *Server) consultAdminListRender(w http.ResponseWriter, r *http.Request, 
 		p.Form.Set("min_days", strconv.Itoa(min))
 	}
 	p.Data = map[string]any{"Rows": s.consultRows(cs), "Status": string(st), "Units": units, "MinDays": min,
+		"Total": total, "Pages": pager(r, pageNo, total, consultsPerPage),
 		"Statuses": []participation.Status{participation.Draft, participation.Published}}
 	s.render(w, r, status, "consult_admin_list", p)
 	return nil

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"gongkai/internal/errs"
 	"gongkai/internal/participation"
@@ -21,16 +22,21 @@ type consultJSON struct {
 	FeedbackURL string `json:"feedback_url"`
 }
 
+// consultsPerAPIPage is how many consultations a page of the API lists.
+const consultsPerAPIPage = 100
+
 // apiConsultations lists published consultations: ?status=open|closed
-// (or upcoming; all when empty) and ?unit=CODE for a unit and the units
-// under it.
+// (or upcoming; all when empty), ?unit=CODE for a unit and the units
+// under it, and ?page=N, 100 a page, with the total matching.
 func (s *Server) apiConsultations(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	phase, err := consultPhase(q.Get("status"))
 	if err != nil {
 		return err
 	}
-	f := participation.Filter{Public: true, Phase: phase, Today: s.today()}
+	pageNo, _ := strconv.Atoi(q.Get("page"))
+	pageNo = max(pageNo, 1)
+	f := participation.Filter{Public: true, Phase: phase, Today: s.today(), Limit: consultsPerAPIPage, Offset: (pageNo - 1) * consultsPerAPIPage}
 	if code := q.Get("unit"); code != "" {
 		u, err := s.unitByCode(r.Context(), code)
 		if err != nil {
@@ -38,7 +44,7 @@ func (s *Server) apiConsultations(w http.ResponseWriter, r *http.Request) error 
 		}
 		f.Scope = &u
 	}
-	cs, _, err := participation.List(r.Context(), s.db, f)
+	cs, total, err := participation.List(r.Context(), s.db, f)
 	if err != nil {
 		return err
 	}
@@ -50,7 +56,7 @@ func (s *Server) apiConsultations(w http.ResponseWriter, r *http.Request) error 
 		}
 		out = append(out, j)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"consultations": out})
+	writeJSON(w, http.StatusOK, map[string]any{"total": total, "consultations": out})
 	return nil
 }
 

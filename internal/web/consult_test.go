@@ -371,3 +371,57 @@ func TestConsultationPagesInEnglish(t *testing.T) {
 		t.Errorf("the report in English: %.300s", r)
 	}
 }
+
+// The console's list and the API's page through every consultation: none
+// is cut off past a fixed number.
+func TestConsultationListsPage(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		on(d, "2026-11-02")
+		ctx := context.Background()
+		var unitID int64
+		if err := d.QueryRow(ctx, `SELECT id FROM units WHERE code = ?`, "440105-001").Scan(&unitID); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			for i := range 101 {
+				if _, err := tx.Exec(ctx, `INSERT INTO consultations (unit_id, title, start_date, end_date, status, published_at, published_by, created_by, created_at, updated_at)
+					VALUES (?, ?, ?, ?, 'published', ?, 'test', 'test', ?, ?)`, unitID, "征求意见稿第"+strconv.Itoa(i+1)+"号", "2026-10-01", "2026-12-31", now, now, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[int64]bool{}
+		for page, want := range map[string]int{"1": 100, "2": 1} {
+			res := e.client().get("/api/v1/consultations?status=open&page=" + page)
+			var v struct {
+				Total         int `json:"total"`
+				Consultations []struct {
+					ID int64 `json:"id"`
+				} `json:"consultations"`
+			}
+			if res.StatusCode != http.StatusOK || json.Unmarshal([]byte(res.Body), &v) != nil || v.Total != 101 || len(v.Consultations) != want {
+				t.Fatalf("API page %s: %d, total %d, %d listed, want %d", page, res.StatusCode, v.Total, len(v.Consultations), want)
+			}
+			for _, c := range v.Consultations {
+				if seen[c.ID] {
+					t.Errorf("consultation %d on two pages", c.ID)
+				}
+				seen[c.ID] = true
+			}
+		}
+		editor := e.asDemo(auth.UnitEditor)
+		body := editor.get("/admin/consultations").Body
+		if rows := find(t, body, "table tbody tr"); len(rows) != 20 || len(find(t, body, `nav.pager a[href*="page=2"]`)) == 0 {
+			t.Errorf("console page 1: %d rows, pager %v", len(rows), find(t, body, "nav.pager a") != nil)
+		}
+		if rows := find(t, editor.get("/admin/consultations?page=6").Body, "table tbody tr"); len(rows) != 1 {
+			t.Errorf("console page 6: %d rows, want 1", len(rows))
+		}
+	})
+}
