@@ -96,3 +96,50 @@ func TestParallelHitsNeverPassTheLimit(t *testing.T) {
 		}
 	})
 }
+
+// HitAll counts every key in one statement, each against its own limit,
+// and Undo takes one attempt back from each.
+func TestHitAllCountsEachKey(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+		d.SetClock(func() time.Time { return now })
+		narrow := throttle.Limit{Key: "no|ip", Rule: throttle.Rule{Max: 2, Window: 10 * time.Minute}}
+		wide := throttle.Limit{Key: "ip", Rule: throttle.Rule{Max: 3, Window: 10 * time.Minute}}
+		var got []bool
+		for range 3 {
+			ok, err := throttle.HitAll(ctx, d, narrow, wide)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, ok)
+		}
+		if want := []bool{true, true, false}; !slices.Equal(got, want) {
+			t.Errorf("HitAll = %v, want %v (the narrow key passes its 2)", got, want)
+		}
+		// The wide key alone has had 3 of its 3: one more is over.
+		if ok, _ := throttle.Hit(ctx, d, "ip", wide.Rule); ok {
+			t.Error("the wide key's fourth hit allowed")
+		}
+		if err := throttle.Undo(ctx, d, "no|ip", "ip"); err != nil {
+			t.Fatal(err)
+		}
+		if err := throttle.Undo(ctx, d, "no|ip", "ip"); err != nil {
+			t.Fatal(err)
+		}
+		// Each key took back two: narrow 1 of 2, wide 2 of 3.
+		if ok, err := throttle.HitAll(ctx, d, narrow, wide); err != nil || !ok {
+			t.Errorf("after Undo: %v, %v", ok, err)
+		}
+		if ok, _ := throttle.HitAll(ctx, d, narrow, wide); ok {
+			t.Error("past both limits again, still allowed")
+		}
+		bad := throttle.Limit{Key: "x", Rule: throttle.Rule{Max: 1, Window: time.Hour}}
+		if _, err := throttle.HitAll(ctx, d, narrow, bad); err == nil {
+			t.Error("rules with different windows counted together")
+		}
+		if _, err := throttle.HitAll(ctx, d, narrow, narrow); err == nil {
+			t.Error("one key counted twice in one statement")
+		}
+	})
+}

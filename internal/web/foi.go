@@ -228,27 +228,20 @@ func (s *Server) foiLookup(r *http.Request, no, code string) (foi.Application, e
 // is not counted.
 func (s *Server) limitedLookup(r *http.Request, kind, no string, find func() error) error {
 	ctx, ip := r.Context(), s.clientIP(r)
-	keys := [2]string{kind + ":" + no + "|" + ip, kind + "-ip:" + ip}
-	okNo, err := throttle.Hit(ctx, s.db, keys[0], lookupPerNumber)
+	perNo, perIP := kind+":"+no+"|"+ip, kind+"-ip:"+ip
+	// Counted before the look-up and taken back after a success, in one
+	// statement each, so that parallel guesses never pass the limits.
+	ok, err := throttle.HitAll(ctx, s.db, throttle.Limit{Key: perNo, Rule: lookupPerNumber}, throttle.Limit{Key: perIP, Rule: lookupPerIP})
 	if err != nil {
 		return err
 	}
-	okIP, err := throttle.Hit(ctx, s.db, keys[1], lookupPerIP)
-	if err != nil {
-		return err
-	}
-	if !okNo || !okIP {
+	if !ok {
 		return errs.New(errs.TooMany, "foi.lookup_throttled", int(lookupPerNumber.Window.Minutes()))
 	}
 	if err := find(); err != nil {
 		return err
 	}
-	for _, k := range keys {
-		if err := throttle.Undo(ctx, s.db, k); err != nil {
-			return err
-		}
-	}
-	return nil
+	return throttle.Undo(ctx, s.db, perNo, perIP)
 }
 
 // applyAllowed counts an anonymous application against the visitor's
