@@ -70,10 +70,11 @@ func (a Assignment) Open() bool { return a.State == Assigned || a.State == Retur
 // A report sent before the office decides stops the clock.
 func (a Assignment) Overdue(today calendar.Date) bool { return a.Open() && a.Due.Before(today) }
 
-// IsOffice reports whether a is a 政务公开办: the offices break tasks down
-// and accept reports, each within its unit subtree.
+// IsOffice reports whether a runs the programme: a 政务公开办, or an
+// administrator, as for catalogs. They break tasks down and accept
+// reports, each within its unit subtree.
 func IsOffice(a auth.Account) bool {
-	return a.Role == auth.PublicOfficeCity || a.Role == auth.PublicOfficeDistrict
+	return a.Role == auth.PublicOfficeCity || a.Role == auth.PublicOfficeDistrict || a.Role == auth.Admin
 }
 
 // CanAssign reports whether a may give tasks to unit u: an office whose

@@ -318,3 +318,27 @@ func TestRemindAndBoard(t *testing.T) {
 		}
 	})
 }
+
+// An administrator breaks tasks down as an office does, within its
+// subtree only.
+func TestAdministratorsBreakTasksDown(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		var admin auth.Account
+		w.try(func(ctx context.Context, tx *db.Tx) error {
+			admin = orgtest.Account(t, ctx, tx, "hz-admin", "", auth.Admin, w.city.Haizhu)
+			return nil
+		})
+		as := w.assign(t, admin, task.AssignInput{TaskNo: 1, UnitCode: "440105-001", Due: "2026-09-30"})
+		if as.Unit.Code != "440105-001" || !task.CanAssign(admin, as.Unit) {
+			t.Errorf("assignment %+v", as)
+		}
+		err := w.try(func(ctx context.Context, tx *db.Tx) error {
+			_, err := task.Assign(ctx, tx, admin, task.AssignInput{TaskNo: 1, UnitCode: "440104-001", Due: "2026-09-30"})
+			return err
+		})
+		if errs.KindOf(err) != errs.Forbidden {
+			t.Errorf("海珠's administrator assigned to 越秀: %v", err)
+		}
+	})
+}
