@@ -45,10 +45,11 @@ func Period(f string, t time.Time) string {
 const maxListed = 50
 
 // SendDigests queues one digest to every active subscriber of frequency f
-// who has records waiting, each in a transaction of its own with the
-// records marked as sent in it, so that a digest interrupted half way is
-// finished by the next run without repeating any. It returns how many
-// were queued.
+// who has records waiting and no digest of the period yet, each in a
+// transaction of its own with the records marked as sent in it, so that a
+// digest interrupted half way is finished by the next run without
+// repeating any, and a period asked for again sends nothing more. It
+// returns how many were queued.
 func SendDigests(ctx context.Context, d *db.DB, f, period string) (int, error) {
 	subs, err := ids(ctx, d, `SELECT DISTINCT s.id FROM push_subscriptions s JOIN push_digest_items i ON i.subscription_id = s.id
 		WHERE s.state = ? AND s.frequency = ? AND i.outbox_id IS NULL ORDER BY s.id`, stateActive, f)
@@ -60,6 +61,13 @@ func SendDigests(ctx context.Context, d *db.DB, f, period string) (int, error) {
 		err := d.InTx(ctx, func(tx *db.Tx) error {
 			sub, err := byID(ctx, tx, id)
 			if err != nil || !sub.Active() {
+				return err
+			}
+			// The queue forgets finished jobs after a day, and a week is
+			// longer: the outbox says whether this period's digest went.
+			var sent int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM push_outbox WHERE kind = ? AND reference = ? AND subscription_id = ?`,
+				KindDigest, f+":"+period, id).Scan(&sent); err != nil || sent > 0 {
 				return err
 			}
 			items, err := pending(ctx, tx, id)
