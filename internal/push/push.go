@@ -21,6 +21,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -239,4 +240,35 @@ func oneOf(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// MaskAddress hides most of an address: li***@example.com, 138****8000.
+func MaskAddress(a string) string {
+	if at := strings.IndexByte(a, '@'); at > 0 {
+		keep := min(2, at)
+		return a[:keep] + "***" + a[at:]
+	}
+	if len(a) == 11 {
+		return a[:3] + "****" + a[7:]
+	}
+	if len(a) > 6 {
+		return a[:3] + "***" + a[len(a)-3:]
+	}
+	return "***"
+}
+
+// Masked returns r as staff other than the administrators see it: the
+// subscriber's address masked, and of a webhook only its host, without
+// its answer, which may carry what the partner's system holds.
+func (r Row) Masked() Row {
+	if r.Channel != Webhook {
+		r.Recipient = MaskAddress(r.Recipient)
+		return r
+	}
+	u, err := url.Parse(r.Recipient)
+	r.Recipient, r.LastError = "(webhook)", ""
+	if err == nil && u.Host != "" {
+		r.Recipient = u.Scheme + "://" + u.Host + "/…"
+	}
+	return r
 }

@@ -193,6 +193,11 @@ func (s *Server) noticeReportPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if !push.CanManageWebhooks(*a) {
+		for i := range failures {
+			failures[i] = failures[i].Masked()
+		}
+	}
 	p := s.adminPage(r, "push.notice", "push")
 	p.Title = n.Subject
 	lines, err := push.Describe(ctx, s.db, push.Subscription{Units: n.Units, Domains: n.Domains, Audiences: n.Audiences, Frequency: push.Immediate}, p.Lang)

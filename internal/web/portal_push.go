@@ -283,25 +283,10 @@ func (s *Server) subscriptionPage(w http.ResponseWriter, r *http.Request, titleK
 	if err != nil {
 		return err
 	}
-	p.Data = map[string]any{"Sub": sub, "Address": maskAddress(sub.Address), "Lines": lines, "Token": r.PathValue("token"),
+	p.Data = map[string]any{"Sub": sub, "Address": push.MaskAddress(sub.Address), "Lines": lines, "Token": r.PathValue("token"),
 		"Unsubscribe": strings.HasPrefix(titleKey, "push.unsubscribe")}
 	s.render(w, r, http.StatusOK, "dingyue_sub", p)
 	return nil
-}
-
-// maskAddress hides most of an address: li***@example.com, 138****8000.
-func maskAddress(a string) string {
-	if at := strings.IndexByte(a, '@'); at > 0 {
-		keep := min(2, at)
-		return a[:keep] + "***" + a[at:]
-	}
-	if len(a) == 11 {
-		return a[:3] + "****" + a[7:]
-	}
-	if len(a) > 6 {
-		return a[:3] + "***" + a[len(a)-3:]
-	}
-	return "***"
 }
 
 // apiSubscribe takes a subscription as JSON: one of email, phone and

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path"
+	"strconv"
 	"regexp"
 	"slices"
 	"strings"
@@ -313,6 +315,29 @@ func TestPushConsoleScope(t *testing.T) {
 		res = reviewer.get(notice)
 		if res.StatusCode != http.StatusOK || text(t, res.Body, "#recipients") != "1" || text(t, res.Body, "table.report tr.total td:nth-of-type(2)") != "1" {
 			t.Errorf("report: %d recipients %q sent %q", res.StatusCode, text(t, res.Body, "#recipients"), text(t, res.Body, "table.report tr.total td:nth-of-type(2)"))
+		}
+		// Failures are listed to the sender without the subscribers'
+		// addresses or a webhook's address and answers: those are the
+		// administrators'.
+		noticeID, _ := strconv.ParseInt(path.Base(notice), 10, 64)
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			if _, err := tx.Exec(ctx, `UPDATE push_outbox SET state = 'failed', last_error = '550 mailbox unavailable' WHERE notice_id = ?`, noticeID); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO push_outbox (channel, recipient, subject, body, kind, notice_id, state, attempts, last_error, created_at)
+				VALUES ('webhook', 'https://partner.example.com/s3cret-path/hook?token=s3cret', 's', 'b', 'push.notice', ?, 'failed', 1, 'HTTP 500: internal s3cret answer', ?)`, noticeID, time.Now())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := reviewer.get(notice).Body
+		if strings.Contains(body, "cg@example.com") || strings.Contains(body, "s3cret") || !strings.Contains(text(t, body, "#failures"), "cg***@example.com") ||
+			!strings.Contains(text(t, body, "#failures"), "550 mailbox unavailable") {
+			t.Errorf("a reviewer's failures: %q", text(t, body, "#failures"))
+		}
+		if admin := clients[string(auth.Admin)].get(notice).Body; !strings.Contains(admin, "cg@example.com") || !strings.Contains(admin, "s3cret") {
+			t.Errorf("the administrator's failures: %q", text(t, admin, "#failures"))
 		}
 		if !strings.Contains(clients[string(auth.PublicOfficeDistrict)].get("/admin/push").Body, `href="`+notice+`"`) {
 			t.Error("the district office does not see its street's notice")
