@@ -340,7 +340,7 @@ func Confirm(ctx context.Context, tx *db.Tx, token string) (Subscription, error)
 }
 
 // ConfirmCode activates the latest pending SMS subscription of mobile
-// number phone if code is its code. A wrong code counts against the
+// number phone if code is its code. Every guess counts against the
 // subscription, which takes maxCodeTries; the count is kept even though
 // the confirmation fails, so it runs in transactions of its own.
 func ConfirmCode(ctx context.Context, d *db.DB, phone, code string) (Subscription, error) {
@@ -366,10 +366,21 @@ func ConfirmCode(ctx context.Context, d *db.DB, phone, code string) (Subscriptio
 		if tries >= maxCodeTries || !expires.Valid || tx.Now().After(expires.Time) {
 			return errs.InvalidField("code", "push.code_expired")
 		}
+		// The try is taken before the code is compared, by an update that
+		// counts only below the limit: guesses made side by side wait for
+		// each other's row lock, and none is compared past maxCodeTries.
+		res, err := tx.Exec(ctx, `UPDATE push_subscriptions SET confirm_tries = confirm_tries + 1 WHERE id = ? AND confirm_tries < ?`, id, maxCodeTries)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return errs.InvalidField("code", "push.code_expired")
+		}
 		if subtle.ConstantTimeCompare([]byte(hash), []byte(hashSecret(strings.TrimSpace(code)))) != 1 {
 			wrong = true
-			_, err := tx.Exec(ctx, `UPDATE push_subscriptions SET confirm_tries = confirm_tries + 1 WHERE id = ?`, id)
-			return err
+			return nil
 		}
 		if sub, err = byID(ctx, tx, id); err != nil {
 			return err
