@@ -46,6 +46,9 @@ type Config struct {
 	SMTPURL string
 	// Gateways are the SMS and WeChat gateways (push.GatewaysFromEnv).
 	Gateways push.Gateways
+	// WebhooksPrivate lets webhooks reach inside addresses
+	// (GONGKAI_WEBHOOKS_PRIVATE=1); public ones only otherwise.
+	WebhooksPrivate bool
 	// PublicURL is the address the public reaches the site at, behind a
 	// TLS-ending proxy (--public-url, GONGKAI_PUBLIC_URL).
 	PublicURL string
@@ -144,7 +147,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		}
 		sender = mail.NewSender(mc)
 	}
-	a.push = push.New(d, push.Config{Mail: sender, Gateways: cfg.Gateways, Site: a.siteURL, Log: cfg.Log, Backoff: cfg.PushBackoff})
+	a.push = push.New(d, push.Config{Mail: sender, Gateways: cfg.Gateways, Site: a.siteURL, Log: cfg.Log, Backoff: cfg.PushBackoff,
+		WebhooksPrivate: cfg.WebhooksPrivate})
 	a.Server, err = web.New(web.Config{DB: d, Log: cfg.Log, Calendar: a.Calendar, ReloadCalendar: a.ReloadCalendar, Files: cfg.FilesDir(),
 		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Push: a.push})
 	if err != nil {

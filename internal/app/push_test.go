@@ -41,7 +41,9 @@ func startPush(t *testing.T, engine string, mod func(*app.Config)) *pushApp {
 	t.Helper()
 	smtp := mailtest.New(t)
 	cfg := app.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0", Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SMTPURL: smtp.URL(),
-		JobPoll: 20 * time.Millisecond, PushBackoff: func(int) time.Duration { return 50 * time.Millisecond }}
+		JobPoll: 20 * time.Millisecond, PushBackoff: func(int) time.Duration { return 50 * time.Millisecond },
+		// The tests' webhooks listen on 127.0.0.1.
+		WebhooksPrivate: true}
 	if engine == "postgres" {
 		cfg.DatabaseURL = dbtest.NewPostgresURL(t)
 	}

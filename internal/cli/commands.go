@@ -74,7 +74,7 @@ func runServe(e *env, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	a, err := app.New(e.ctx, app.Config{DataDir: *data, DatabaseURL: databaseURL(), Addr: *addr, Log: log, SMTPURL: os.Getenv("GONGKAI_SMTP_URL"),
-		Gateways: gateways, PublicURL: pub, TrustedProxies: trusted, MetricsToken: os.Getenv("GONGKAI_METRICS_TOKEN"), Listening: listening})
+		Gateways: gateways, WebhooksPrivate: os.Getenv("GONGKAI_WEBHOOKS_PRIVATE") == "1", PublicURL: pub, TrustedProxies: trusted, MetricsToken: os.Getenv("GONGKAI_METRICS_TOKEN"), Listening: listening})
 	if err != nil {
 		return err
 	}

@@ -54,18 +54,9 @@ func (g Getter) Get(ctx context.Context, raw string) (File, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, g.Timeout)
 	defer cancel()
-	dialer := &net.Dialer{Timeout: g.Timeout, Control: func(network, address string, _ syscall.RawConn) error {
-		ap, err := netip.ParseAddrPort(address)
-		if err != nil || !g.AllowPrivate && !Public(ap.Addr()) {
-			return errBlocked
-		}
-		return nil
-	}}
 	client := &http.Client{
-		// No proxy from the environment: the address check must see the
-		// address the file comes from.
-		Transport: &http.Transport{Proxy: nil, DialContext: dialer.DialContext, TLSHandshakeTimeout: g.Timeout,
-			ResponseHeaderTimeout: g.Timeout, MaxResponseHeaderBytes: 64 << 10},
+		// One connection per fetch: nothing would reuse a kept one.
+		Transport: Transport(g.Timeout, g.AllowPrivate, true),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > maxRedirects || req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 				return errBadRedirect
@@ -80,7 +71,7 @@ func (g Getter) Get(ctx context.Context, raw string) (File, error) {
 	req.Header.Set("User-Agent", "gongkai attachment fetch")
 	res, err := client.Do(req)
 	if err != nil {
-		if errors.Is(err, errBlocked) {
+		if errors.Is(err, ErrBlocked) {
 			return File{}, errs.New(errs.Invalid, "fetch.blocked", raw)
 		}
 		return File{}, &errs.Error{Kind: errs.Invalid, Key: "fetch.failed", Args: []any{raw}, Err: err}
@@ -102,8 +93,34 @@ func (g Getter) Get(ctx context.Context, raw string) (File, error) {
 	return File{Name: fileName(res), Data: data}, nil
 }
 
+// Dialer returns a dialer that refuses, on the address actually dialled,
+// every address that is not Public unless allowPrivate: a name that
+// resolves to an inside address, or a redirect to one, is refused too.
+// Its error wraps ErrBlocked.
+func Dialer(timeout time.Duration, allowPrivate bool) *net.Dialer {
+	return &net.Dialer{Timeout: timeout, Control: func(network, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil || !allowPrivate && !Public(ap.Addr()) {
+			return ErrBlocked
+		}
+		return nil
+	}}
+}
+
+// Transport returns an HTTP transport over Dialer, without a proxy from
+// the environment (the address check must see the address the answer
+// comes from), with its time limits set to timeout, and without kept
+// connections when oneShot.
+func Transport(timeout time.Duration, allowPrivate, oneShot bool) *http.Transport {
+	return &http.Transport{Proxy: nil, DialContext: Dialer(timeout, allowPrivate).DialContext, TLSHandshakeTimeout: timeout,
+		ResponseHeaderTimeout: timeout, MaxResponseHeaderBytes: 64 << 10, DisableKeepAlives: oneShot, IdleConnTimeout: 90 * time.Second}
+}
+
+// ErrBlocked is why a connection to an address that is not public was
+// refused.
+var ErrBlocked = errors.New("address not public")
+
 var (
-	errBlocked     = errors.New("address not public")
 	errBadRedirect = fmt.Errorf("more than %d redirects, or to a scheme other than http and https", maxRedirects)
 )
 

@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"gongkai/internal/fetch"
 	"gongkai/internal/mail"
 )
 
@@ -209,7 +210,11 @@ func postRaw(ctx context.Context, hc *http.Client, target, token string, h http.
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL is the recipient's; the cause is what matters
 		}
-		return fmt.Errorf("POST %s: %w", redactURL(target), err)
+		err = fmt.Errorf("POST %s: %w", redactURL(target), err)
+		if errors.Is(err, fetch.ErrBlocked) {
+			return Permanent(err)
+		}
+		return err
 	}
 	defer res.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(res.Body, 2048))

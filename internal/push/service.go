@@ -13,6 +13,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"gongkai/internal/db"
+	"gongkai/internal/fetch"
 	"gongkai/internal/mail"
 )
 
@@ -65,6 +66,10 @@ type Config struct {
 	// HTTP sends to gateways and webhooks (a client with a timeout that
 	// follows no redirects when nil).
 	HTTP *http.Client
+	// WebhooksPrivate lets webhooks reach loopback, private and other
+	// inside addresses (a partner system on the government network);
+	// without it they reach public addresses only.
+	WebhooksPrivate bool
 }
 
 // DefaultRates are conservative: relays and carriers throttle bulk senders.
@@ -102,11 +107,15 @@ func New(d *db.DB, cfg Config) *Service {
 	if cfg.Site == nil {
 		cfg.Site = func() string { return "" }
 	}
-	hc := cfg.HTTP
+	hc, hooks := cfg.HTTP, cfg.HTTP
 	if hc == nil {
+		// Gateways are the operator's and may be inside; webhooks are
+		// addresses an administrator typed and reach only the public
+		// internet unless WebhooksPrivate.
 		hc = &http.Client{Timeout: 20 * time.Second, CheckRedirect: noRedirects}
+		hooks = &http.Client{Timeout: 20 * time.Second, CheckRedirect: noRedirects, Transport: fetch.Transport(20*time.Second, cfg.WebhooksPrivate, false)}
 	}
-	s := &Service{db: d, channels: map[string]Channel{Webhook: webhookChannel{hc}}, limits: map[string]*rate.Limiter{},
+	s := &Service{db: d, channels: map[string]Channel{Webhook: webhookChannel{hooks}}, limits: map[string]*rate.Limiter{},
 		site: cfg.Site, log: cfg.Log, backoff: cfg.Backoff}
 	if cfg.Mail != nil {
 		s.channels[Email] = emailChannel{cfg.Mail}
