@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"gongkai/internal/auth"
+	"gongkai/internal/calendar"
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
 	"gongkai/internal/org"
@@ -83,8 +84,10 @@ func Transfer(ctx context.Context, tx *db.Tx, a auth.Account, m Message, unitCod
 }
 
 // Extend extends the period once, by 1 to MaxExtensionDays working days,
-// with the reason; a reviewer approves it before the period ends.
-func Extend(ctx context.Context, tx *db.Tx, a auth.Account, m Message, days, reason string) (Message, error) {
+// with the reason; a reviewer approves it before the period ends (on the
+// due day at the latest, on calendar cal): an overdue message stays
+// overdue.
+func Extend(ctx context.Context, tx *db.Tx, cal *calendar.Calendar, a auth.Account, m Message, days, reason string) (Message, error) {
 	if err := reviews(a, m); err != nil {
 		return Message{}, err
 	}
@@ -93,6 +96,13 @@ func Extend(ctx context.Context, tx *db.Tx, a auth.Account, m Message, days, rea
 	}
 	if m.Extension.Days > 0 {
 		return Message{}, errs.New(errs.Conflict, "msg.extended_once")
+	}
+	due, err := m.Due(cal)
+	if err != nil {
+		return Message{}, err
+	}
+	if today(tx).After(due) {
+		return Message{}, errs.New(errs.Conflict, "msg.extend_too_late", due.String())
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(days))
 	if err != nil || n < 1 || n > MaxExtensionDays {

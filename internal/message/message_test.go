@@ -275,25 +275,43 @@ func TestExtend(t *testing.T) {
 		w := newWorld(t, d)
 		ctx := context.Background()
 		m, _ := w.submit(input(w.c.Chigang))
-		kindIs(t, "editor", w.try(func(tx *db.Tx) error { _, err := Extend(ctx, tx, w.cgEd, m, "5", "需要现场核实"); return err }), errs.Forbidden)
+		kindIs(t, "editor", w.try(func(tx *db.Tx) error {
+			_, err := Extend(ctx, tx, w.cal, w.cgEd, m, "5", "需要现场核实")
+			return err
+		}), errs.Forbidden)
 		for _, days := range []string{"0", "11", "x", ""} {
-			err := w.try(func(tx *db.Tx) error { _, err := Extend(ctx, tx, w.cgRev, m, days, "需要现场核实"); return err })
+			err := w.try(func(tx *db.Tx) error {
+				_, err := Extend(ctx, tx, w.cal, w.cgRev, m, days, "需要现场核实")
+				return err
+			})
 			if !fields(err)["days"] {
 				t.Errorf("%q days: %v", days, err)
 			}
 		}
 		w.tx(func(tx *db.Tx) error {
 			var err error
-			m, err = Extend(ctx, tx, w.cgRev, m, "5", "需要现场核实")
+			m, err = Extend(ctx, tx, w.cal, w.cgRev, m, "5", "需要现场核实")
 			return err
 		})
 		if due, _ := m.Due(w.cal); due.String() != "2026-10-23" {
 			t.Errorf("extended due %s, want 2026-10-23", due)
 		}
-		kindIs(t, "twice", w.try(func(tx *db.Tx) error { _, err := Extend(ctx, tx, w.cgRev, m, "2", "再延"); return err }), errs.Conflict)
+		kindIs(t, "twice", w.try(func(tx *db.Tx) error { _, err := Extend(ctx, tx, w.cal, w.cgRev, m, "2", "再延"); return err }), errs.Conflict)
 		if m.Extension.By != "cg-reviewer" || m.Extension.Date != "2026-09-28" {
 			t.Errorf("extension %+v", m.Extension)
 		}
+		// Past its due day (16 October) a message cannot be extended.
+		late, _ := w.submit(input(w.c.Chigang))
+		w.on("2026-10-19")
+		kindIs(t, "overdue", w.try(func(tx *db.Tx) error {
+			_, err := Extend(ctx, tx, w.cal, w.cgRev, late, "5", "需要现场核实")
+			return err
+		}), errs.Conflict)
+		w.on("2026-10-16")
+		w.tx(func(tx *db.Tx) error {
+			_, err := Extend(ctx, tx, w.cal, w.cgRev, late, "5", "需要现场核实")
+			return err
+		})
 	})
 }
 

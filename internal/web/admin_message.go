@@ -142,23 +142,23 @@ func (s *Server) msgPageRender(w http.ResponseWriter, r *http.Request, p *page, 
 }
 
 // msgActions are the steps staff take on a message, by URL name.
-var msgActions = map[string]func(r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error){
-	"transfer": func(r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error) {
+var msgActions = map[string]func(s *Server, r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error){
+	"transfer": func(s *Server, r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error) {
 		return message.Transfer(r.Context(), tx, a, m, r.PostForm.Get("to"), r.PostForm.Get("reason"))
 	},
-	"extend": func(r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error) {
-		return message.Extend(r.Context(), tx, a, m, r.PostForm.Get("days"), r.PostForm.Get("reason"))
+	"extend": func(s *Server, r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error) {
+		return message.Extend(r.Context(), tx, s.cfg.Calendar(), a, m, r.PostForm.Get("days"), r.PostForm.Get("reason"))
 	},
-	"draft": func(r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error) {
+	"draft": func(s *Server, r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error) {
 		return message.Draft(r.Context(), tx, a, m, r.PostForm.Get("answer"))
 	},
-	"approve": func(r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error) {
+	"approve": func(s *Server, r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error) {
 		return message.Approve(r.Context(), tx, a, m)
 	},
-	"return": func(r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error) {
+	"return": func(s *Server, r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error) {
 		return message.Return(r.Context(), tx, a, m, r.PostForm.Get("reason"))
 	},
-	"dismiss": func(r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error) {
+	"dismiss": func(s *Server, r *http.Request, tx *db.Tx, a auth.Account, m message.Message) (message.Message, error) {
 		return message.Dismiss(r.Context(), tx, a, m, r.PostForm.Get("reason"))
 	},
 }
@@ -181,7 +181,7 @@ func (s *Server) msgAction(w http.ResponseWriter, r *http.Request) error {
 	var out message.Message
 	err = s.db.InTx(r.Context(), func(tx *db.Tx) error {
 		var err error
-		out, err = act(r, tx, *a, m)
+		out, err = act(s, r, tx, *a, m)
 		return err
 	})
 	if err != nil {
