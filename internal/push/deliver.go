@@ -77,8 +77,10 @@ func (s *Service) DeliverDue(ctx context.Context) (int, error) {
 // deliver makes one attempt at message id. final says no retry follows.
 func (s *Service) deliver(ctx context.Context, id int64, final bool) (string, error) {
 	now := s.db.Now()
-	res, err := s.exec(ctx, `UPDATE push_outbox SET claimed_until = ? WHERE id = ? AND state <> ? AND (claimed_until IS NULL OR claimed_until < ?)`,
-		now.Add(claimFor), id, Sent, now)
+	// Neither a message sent nor one refused for good (failed with no next
+	// attempt) is claimed: its job, still queued, must not send it again.
+	res, err := s.exec(ctx, `UPDATE push_outbox SET claimed_until = ? WHERE id = ? AND state <> ? AND NOT (state = ? AND next_attempt_at IS NULL)
+		AND (claimed_until IS NULL OR claimed_until < ?)`, now.Add(claimFor), id, Sent, Failed, now)
 	if err != nil {
 		return "", fmt.Errorf("claim message %d: %w", id, err)
 	}
@@ -89,6 +91,8 @@ func (s *Service) deliver(ctx context.Context, id int64, final bool) (string, er
 			return "", errGone
 		case r.State == Sent:
 			return Sent, nil
+		case r.State == Failed && r.NextAttempt.IsZero():
+			return Failed, nil
 		}
 		return r.State, errBusy
 	}
@@ -142,8 +146,11 @@ func (s *Service) deliver(ctx context.Context, id int64, final bool) (string, er
 // failed records a failed attempt with its reason and returns the error.
 // A message that will not be tried again has no next attempt.
 func (s *Service) failed(ctx context.Context, id int64, cause error, last bool) error {
+	// Recorded even when the request or job that tried is cancelled.
+	bg, cancel := background(ctx)
+	defer cancel()
 	var row struct{ attempts int }
-	if err := s.db.QueryRow(ctx, `SELECT attempts FROM push_outbox WHERE id = ?`, id).Scan(&row.attempts); err != nil {
+	if err := s.db.QueryRow(bg, `SELECT attempts FROM push_outbox WHERE id = ?`, id).Scan(&row.attempts); err != nil {
 		return errors.Join(cause, err)
 	}
 	var next any
@@ -154,8 +161,6 @@ func (s *Service) failed(ctx context.Context, id int64, cause error, last bool) 
 	if utf8.RuneCountInString(reason) > 500 {
 		reason = string([]rune(reason)[:500]) + "…"
 	}
-	bg, cancel := background(ctx)
-	defer cancel()
 	if _, err := s.exec(bg, `UPDATE push_outbox SET state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`,
 		Failed, reason, next, id); err != nil {
 		return errors.Join(cause, err)

@@ -249,6 +249,11 @@ func TestUndeliverable(t *testing.T) {
 			if st, err := s.Deliver(ctx, id); st != push.Failed || err == nil || !push.IsPermanent(err) {
 				t.Errorf("message %d: %s %v", id, st, err)
 			}
+			// Its job, still queued, finds it refused for good and does not
+			// try again.
+			if st, err := s.Deliver(ctx, id); st != push.Failed || err != nil {
+				t.Errorf("message %d again: %s %v", id, st, err)
+			}
 			r, err := push.ByID(ctx, d, id)
 			if err != nil || r.State != push.Failed || r.Attempts != 1 || !r.NextAttempt.IsZero() || !strings.Contains(r.LastError, "ended") {
 				t.Errorf("message %d: %+v %v", id, r, err)
