@@ -179,6 +179,14 @@ func (s *Sender) SendMessage(ctx context.Context, msg Message) error {
 	return nil
 }
 
+// Rejected reports whether err is the relay's refusal for good: a reply
+// of 5xx (no such mailbox, message refused), which sending again cannot
+// mend, unlike a 4xx or a broken connection.
+func Rejected(err error) bool {
+	var se *gomail.SendError
+	return errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600
+}
+
 // validFieldName reports whether k is a header field name (RFC 5322: printable
 // ASCII but the colon).
 func validFieldName(k string) bool {

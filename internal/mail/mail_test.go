@@ -94,10 +94,15 @@ func TestSend(t *testing.T) {
 	// A refusal, a wrong password, a bad address and an absent relay are
 	// errors, and nothing is accepted.
 	srv.Refuse("zhangsan@haizhu.gov.cn")
-	if err := s.Send(ctx, "zhangsan@haizhu.gov.cn", "x", "y"); err == nil {
-		t.Error("a refused message gave no error")
+	if err := s.Send(ctx, "zhangsan@haizhu.gov.cn", "x", "y"); err == nil || mail.Rejected(err) {
+		t.Errorf("a message refused for now: %v (rejected for good: %v)", err, mail.Rejected(err))
 	}
 	srv.Refuse()
+	srv.Unknown("nobody@haizhu.gov.cn")
+	if err := s.Send(ctx, "nobody@haizhu.gov.cn", "x", "y"); !mail.Rejected(err) {
+		t.Errorf("a message to no such mailbox: %v, not rejected for good", err)
+	}
+	srv.Unknown()
 	bad := cfg
 	bad.Password = "wrong"
 	if err := mail.NewSender(bad).Send(ctx, "zhangsan@haizhu.gov.cn", "x", "y"); err == nil {

@@ -56,7 +56,11 @@ func (c emailChannel) Send(ctx context.Context, m Outgoing) error {
 	if m.Unsubscribe != "" {
 		msg.Header = map[string]string{"List-Unsubscribe": "<" + m.Unsubscribe + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 	}
-	return c.s.SendMessage(ctx, msg)
+	err := c.s.SendMessage(ctx, msg)
+	if mail.Rejected(err) {
+		return Permanent(err)
+	}
+	return err
 }
 
 // Gateway is an HTTP gateway that sends SMS or WeChat template messages

@@ -54,8 +54,9 @@ type Server struct {
 	msgs []Message
 	// arrived is closed, and replaced, when a message is accepted.
 	arrived chan struct{}
-	// refused holds the recipients refused, "*" for all.
-	refused map[string]bool
+	// refused holds the recipients refused, "*" for all; unknown those
+	// refused for good (550: no such mailbox).
+	refused, unknown map[string]bool
 }
 
 // New starts a server on a free port of 127.0.0.1; it stops when the test
@@ -118,6 +119,17 @@ func (s *Server) Refuse(addrs ...string) {
 	s.mu.Unlock()
 }
 
+// Unknown makes the server refuse mail to the addresses for good (550, no
+// such mailbox); Unknown() accepts all again.
+func (s *Server) Unknown(addrs ...string) {
+	s.mu.Lock()
+	s.unknown = map[string]bool{}
+	for _, a := range addrs {
+		s.unknown[a] = true
+	}
+	s.mu.Unlock()
+}
+
 type discard struct{}
 
 func (discard) Printf(string, ...any) {}
@@ -153,7 +165,11 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	x.s.mu.Lock()
 	refused := x.s.refused[to] || x.s.refused["*"]
+	unknown := x.s.unknown[to]
 	x.s.mu.Unlock()
+	if unknown {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
+	}
 	if refused {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
 	}

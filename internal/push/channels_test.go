@@ -13,6 +13,8 @@ import (
 	"gongkai/internal/auth"
 	"gongkai/internal/db"
 	"gongkai/internal/db/dbtest"
+	"gongkai/internal/mail"
+	"gongkai/internal/mail/mailtest"
 	"gongkai/internal/push"
 )
 
@@ -63,6 +65,38 @@ func TestWebhookReachesPublicAddressesOnly(t *testing.T) {
 		id = queue()
 		if st, _ := push.New(d, push.Config{Log: log, WebhooksPrivate: true}).Deliver(ctx, id); st == push.Sent || hits.Load() != 1 {
 			t.Errorf("allowed webhook: %s, %d requests", st, hits.Load())
+		}
+	})
+}
+
+// A relay's refusal for good (550, no such mailbox) is not tried again;
+// one for now (451) is.
+func TestMailboxUnknownIsFinal(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		srv := mailtest.New(t)
+		cfg, err := mail.ParseURL(srv.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Unknown("nobody@example.com")
+		srv.Refuse("busy@example.com")
+		s := push.New(d, push.Config{Mail: mail.NewSender(cfg), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		for to, final := range map[string]bool{"nobody@example.com": true, "busy@example.com": false} {
+			var id int64
+			err := d.InTx(ctx, func(tx *db.Tx) error {
+				var err error
+				id, err = push.Queue(ctx, tx, push.Message{Channel: push.Email, Recipient: to, Subject: "s", Body: "b", Kind: push.KindNotice})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := s.Deliver(ctx, id)
+			r, _ := push.ByID(ctx, d, id)
+			if st != push.Failed || push.IsPermanent(err) != final || r.NextAttempt.IsZero() != final {
+				t.Errorf("%s: %s %v, next attempt %v; want final %v", to, st, err, r.NextAttempt, final)
+			}
 		}
 	})
 }
