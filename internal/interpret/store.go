@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -339,4 +340,37 @@ func firstPublished(ctx context.Context, q db.Querier, policyID int64, after, be
 		return time.Time{}, nil
 	}
 	return t, err
+}
+
+// PublicUnits returns the units with published interpretations, by code,
+// for the portal's filter.
+func PublicUnits(ctx context.Context, q db.Querier) ([]org.Unit, error) {
+	rows, err := q.Query(ctx, `SELECT DISTINCT r.unit_id FROM interpretations i JOIN info_records r ON r.id = i.record_id WHERE r.status = ?`, info.Published)
+	if err != nil {
+		return nil, fmt.Errorf("list units with interpretations: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	units := org.NewMemo(q)
+	out := make([]org.Unit, 0, len(ids))
+	for _, id := range ids {
+		u, err := units.ByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b org.Unit) int { return strings.Compare(a.Code, b.Code) })
+	return out, nil
 }
