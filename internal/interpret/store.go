@@ -329,12 +329,12 @@ func SyncedIn(ctx context.Context, q db.Querier, scope org.Unit, since, before t
 }
 
 // firstPublished is when the first interpretation of policyID still
-// published went out in [after, before); zero for none. (A row, not
+// published went out in (after, before); zero for none. (A row, not
 // MIN(): SQLite gives an aggregate of timestamps back as text.)
 func firstPublished(ctx context.Context, q db.Querier, policyID int64, after, before time.Time) (time.Time, error) {
 	var t time.Time
 	err := q.QueryRow(ctx, `SELECT r.published_at FROM interpretations i JOIN info_records r ON r.id = i.record_id
-		WHERE i.policy_id = ? AND r.status = ? AND r.published_at >= ? AND r.published_at < ? ORDER BY r.published_at LIMIT 1`,
+		WHERE i.policy_id = ? AND r.status = ? AND r.published_at > ? AND r.published_at < ? ORDER BY r.published_at LIMIT 1`,
 		policyID, info.Published, after.UTC(), before.UTC()).Scan(&t)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, nil
