@@ -24,18 +24,18 @@ import (
 // Nomination is an interpretation a unit put forward in a round, with the
 // office's scores, one per criterion, and their total out of 100.
 type Nomination struct {
-	ID            int64
-	RoundID       int64
+	ID             int64
+	RoundID        int64
 	Interpretation Interpretation
-	Unit          org.Unit
-	Note          string
-	NominatedBy   string
-	NominatedAt   time.Time
-	Scores        []float64
-	Total         float64
-	Comment       string
-	ScoredBy      string
-	ScoredAt      time.Time
+	Unit           org.Unit
+	Note           string
+	NominatedBy    string
+	NominatedAt    time.Time
+	Scores         []float64
+	Total          float64
+	Comment        string
+	ScoredBy       string
+	ScoredAt       time.Time
 	// Rank is the place among the round's scored nominations (ties share
 	// one), 0 when not scored.
 	Rank int

@@ -118,7 +118,9 @@ func PeriodTitle(period string) string {
 
 // CanRunRounds reports whether a runs the evaluation: the city office
 // (市政务公开办), the city unit's staff with its role.
-func CanRunRounds(a auth.Account) bool { return a.Role == auth.PublicOfficeCity && a.Unit.Kind == org.City }
+func CanRunRounds(a auth.Account) bool {
+	return a.Role == auth.PublicOfficeCity && a.Unit.Kind == org.City
+}
 
 // checkCriteria checks a sheet: 1 to MaxCriteria lines, each with its
 // name in Chinese (at most 30 characters), in English (at most 60) and

@@ -125,11 +125,11 @@ func (s *Server) jdRound(w http.ResponseWriter, r *http.Request) error {
 
 // interpJSON is an interpretation in the API's list.
 type interpJSON struct {
-	ID        int64  `json:"id"`
-	Unit      string `json:"unit"`
-	Title     string `json:"title"`
-	Form      string `json:"form"`
-	Policy    struct {
+	ID     int64  `json:"id"`
+	Unit   string `json:"unit"`
+	Title  string `json:"title"`
+	Form   string `json:"form"`
+	Policy struct {
 		ID    int64  `json:"id"`
 		Title string `json:"title"`
 	} `json:"policy"`
