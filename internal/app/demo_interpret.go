@@ -21,16 +21,22 @@ import (
 // and one policy returned for re-interpretation. It reports whether it
 // loaded anything.
 func LoadDemoInterpretations(ctx context.Context, d *db.DB) (bool, error) {
+	return loadOnce(ctx, d, "demo_interpret", "demo interpretations", demoInterpretations)
+}
+
+// loadOnce runs load in a transaction unless the settings hold key, and
+// then sets key: it reports whether it loaded anything.
+func loadOnce(ctx context.Context, d *db.DB, key, what string, load func(ctx context.Context, tx *db.Tx) error) (bool, error) {
 	loaded := false
 	err := d.InTx(ctx, func(tx *db.Tx) error {
 		var v string
-		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'demo_interpret'").Scan(&v); err == nil {
+		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v); err == nil {
 			return nil
 		}
-		if err := demoInterpretations(ctx, tx); err != nil {
-			return fmt.Errorf("demo interpretations: %w", err)
+		if err := load(ctx, tx); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo_interpret', ?)", demoVersion)
+		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?)", key, demoVersion)
 		loaded = err == nil
 		return err
 	})

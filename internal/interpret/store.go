@@ -99,22 +99,9 @@ func ByRecord(ctx context.Context, q db.Querier, recordID int64) (Interpretation
 // ofPolicyRecords returns the records of policy policyID's
 // interpretations, oldest first, whatever their status.
 func ofPolicyRecords(ctx context.Context, q db.Querier, policyID int64) ([]info.Record, error) {
-	rows, err := q.Query(ctx, `SELECT record_id FROM interpretations WHERE policy_id = ? ORDER BY record_id`, policyID)
+	ids, err := idsOf(ctx, q, `SELECT record_id FROM interpretations WHERE policy_id = ? ORDER BY record_id`, policyID)
 	if err != nil {
 		return nil, fmt.Errorf("list interpretations: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	out := make([]info.Record, 0, len(ids))
 	for _, id := range ids {
@@ -345,22 +332,9 @@ func firstPublished(ctx context.Context, q db.Querier, policyID int64, after, be
 // PublicUnits returns the units with published interpretations, by code,
 // for the portal's filter.
 func PublicUnits(ctx context.Context, q db.Querier) ([]org.Unit, error) {
-	rows, err := q.Query(ctx, `SELECT DISTINCT r.unit_id FROM interpretations i JOIN info_records r ON r.id = i.record_id WHERE r.status = ?`, info.Published)
+	ids, err := idsOf(ctx, q, `SELECT DISTINCT r.unit_id FROM interpretations i JOIN info_records r ON r.id = i.record_id WHERE r.status = ?`, info.Published)
 	if err != nil {
 		return nil, fmt.Errorf("list units with interpretations: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	units := org.NewMemo(q)
 	out := make([]org.Unit, 0, len(ids))
@@ -373,4 +347,22 @@ func PublicUnits(ctx context.Context, q db.Querier) ([]org.Unit, error) {
 	}
 	slices.SortFunc(out, func(a, b org.Unit) int { return strings.Compare(a.Code, b.Code) })
 	return out, nil
+}
+
+// idsOf returns the ids a query of one column gives.
+func idsOf(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

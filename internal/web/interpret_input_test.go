@@ -192,21 +192,7 @@ func TestInterpretationPagesInEnglish(t *testing.T) {
 		{visitor, "/hudong/"}, {office, "/admin/interpretations"}, {office, "/admin/interpretations/rounds"}, {office, round},
 		{editor, "/admin/interpretations"}, {editor, round}, {editor, consolePolicy}, {editor, "/admin/interpretations/new?policy=" + strings.TrimPrefix(consolePolicy, "/admin/info/")}}
 	for _, p := range pages {
-		sep := "?"
-		if strings.Contains(p.path, "?") {
-			sep = "&"
-		}
-		res := p.c.get(p.path + sep + "lang=en")
-		if res.StatusCode != http.StatusOK {
-			t.Errorf("%s: %d", p.path, res.StatusCode)
-			continue
-		}
-		if strings.Contains(res.Body, "!!") {
-			t.Errorf("%s: a message key has no text: %s", p.path, excerpt(res.Body, "!!"))
-		}
-		if found := chineseOutsideUserData(t, res.Body); len(found) > 0 {
-			t.Errorf("%s shows Chinese outside user data:\n%s", p.path, strings.Join(found, "\n"))
-		}
+		inEnglish(t, p.c, p.path)
 	}
 	// The results rank the demo's three, the best excellent.
 	body := visitor.get(results).Body
@@ -218,5 +204,26 @@ func TestInterpretationPagesInEnglish(t *testing.T) {
 	}
 	if got := text(t, editor.get("/admin/interpretations").Body, "#returns tbody"); !strings.Contains(got, "To re-interpret") {
 		t.Errorf("the unit's returns: %q", got)
+	}
+}
+
+// inEnglish opens path in English with c and fails on a status other than
+// 200, a message key without text or Chinese outside what people wrote.
+func inEnglish(t *testing.T, c *client, path string) {
+	t.Helper()
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	res := c.get(path + sep + "lang=en")
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("%s: %d", path, res.StatusCode)
+		return
+	}
+	if strings.Contains(res.Body, "!!") {
+		t.Errorf("%s: a message key has no text: %s", path, excerpt(res.Body, "!!"))
+	}
+	if found := chineseOutsideUserData(t, res.Body); len(found) > 0 {
+		t.Errorf("%s shows Chinese outside user data:\n%s", path, strings.Join(found, "\n"))
 	}
 }
