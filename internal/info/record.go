@@ -520,6 +520,12 @@ func Approve(ctx context.Context, tx *db.Tx, a auth.Account, r Record) (Record, 
 	return approve(ctx, tx, a, r, "")
 }
 
+// ApproveNoted is Approve with a note for the audit log and the record's
+// status note ("published without review by token").
+func ApproveNoted(ctx context.Context, tx *db.Tx, a auth.Account, r Record, note string) (Record, error) {
+	return approve(ctx, tx, a, r, note)
+}
+
 // approve is Approve with a note for the audit log.
 func approve(ctx context.Context, tx *db.Tx, a auth.Account, r Record, note string) (Record, error) {
 	if !CanApprove(a, r.Unit) {
@@ -558,6 +564,26 @@ func Publish(ctx context.Context, tx *db.Tx, a auth.Account, r Record) (Record, 
 		return r, audit.Append(ctx, tx, a.Login, "info.schedule", "info", r.IndexNo, map[string]any{"publish_at": r.PublishAt})
 	}
 	return publish(ctx, tx, a.Login, r)
+}
+
+// Reschedule sets when a submitted or approved record is published, so
+// that records released together (a policy and its interpretations, 三同步)
+// go out at the same moment; the zero time publishes it when approved.
+func Reschedule(ctx context.Context, tx *db.Tx, a auth.Account, r Record, at time.Time) (Record, error) {
+	if !CanApprove(a, r.Unit) {
+		return Record{}, errs.New(errs.Forbidden, "info.review_forbidden")
+	}
+	if r.Status != Submitted && r.Status != Approved {
+		return Record{}, errs.New(errs.Conflict, "info.bad_transition")
+	}
+	if r.PublishAt.Equal(at) {
+		return r, nil
+	}
+	r.PublishAt, r.UpdatedAt = at, tx.Now()
+	if err := save(ctx, tx, r); err != nil {
+		return Record{}, err
+	}
+	return r, audit.Append(ctx, tx, a.Login, "info.reschedule", "info", r.IndexNo, map[string]any{"publish_at": nullTime(at)})
 }
 
 func publish(ctx context.Context, tx *db.Tx, actor string, r Record) (Record, error) {

@@ -34,6 +34,8 @@ var checks = map[string]check{
 	// The rule of consultations is in participation.go.
 	ConsultationFeedback: checkConsultationFeedback,
 	MessageOverdue:       checkMessageOverdue,
+	// The rule of interpretations is in interpret.go.
+	InterpretationSync: checkInterpretationSync,
 }
 
 // inScope is the condition that a record r belongs to a unit under the

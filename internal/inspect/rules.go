@@ -60,6 +60,9 @@ const (
 	// feedback report (征集意见处理情况反馈).
 	ConsultationFeedback = "consultation_feedback"
 	MessageOverdue       = "message_overdue"
+	// InterpretationSync: policies needing interpretation published
+	// without one in time (三同步).
+	InterpretationSync = "interpretation_sync"
 )
 
 // DefaultRules is the rule set an office starts from.
@@ -115,6 +118,10 @@ func DefaultRules() []Rule {
 			Description: "有效留言（未被认定为无效的留言）自收到起3个月内答复；超过3个月未答复的留言逐条列出，每条扣分；同一单位超过3个月未答复的有效留言达到规则参数 fail_at 条的，单项否决，判定不合格（国办秘函〔2019〕19号：互动回应差）。",
 			DescEn:      "Valid messages (those not dismissed as invalid) are answered within 3 months of receipt; each message left unanswered longer is listed and costs points; a unit with as many such messages as the rule's fail_at parameter fails outright (国办秘函〔2019〕19号: poor interaction).",
 			Weight:      10, Deduction: 2, Veto: true, Enabled: true, Params: map[string]float64{"fail_at": 1}},
+		{ID: InterpretationSync, Name: "政策解读同步", NameEn: "Interpretations released with policies",
+			Description: "标记为需解读的政策文件，与解读同步发布：自政策文件发布之日起，在规则参数 days 个工作日内（按工作日历计算；0为当日）发布解读；逾期发布或逾期未发布解读的政策文件逐件列出，经审核人书面说明单独发布的也列出（广州市基层政务公开标准化规范化工作方案第十项）。",
+			DescEn:      "Policies marked as needing interpretation are released with their interpretations: an interpretation is published within the rule's days working days of the policy (counted on the working-day calendar; 0 is the same day); policies whose interpretation came later or has not come are listed one by one, those a reviewer published alone with a written reason too (Guangzhou plan, item 10).",
+			Weight:      5, Deduction: 1, Enabled: true, Params: map[string]float64{"days": 0}},
 		{ID: Privacy, Name: "个人信息保护", NameEn: "Personal data",
 			Description: "已发布信息中没有未遮盖的身份证号、手机号、银行卡号、电子邮箱（经审核人书面决定的除外）。",
 			DescEn:      "Published information holds no unmasked ID, mobile, bank card numbers or e-mail addresses, unless a reviewer decided so in writing.",

@@ -33,6 +33,7 @@ var findingKeys = []string{
 	"inspect.f.domain", "inspect.f.column", "inspect.f.application",
 	"inspect.f.consultation", "inspect.f.feedback_by", "inspect.f.feedback_missing",
 	"inspect.f.message", "inspect.f.messages_within.other", "inspect.f.messages_overdue.other",
+	"inspect.f.policy", "inspect.f.interpret_by", "inspect.f.interpret_missing", "inspect.f.interpret_late",
 	// Last: its pattern, two texts around a colon, takes any text with one.
 	"inspect.f.item",
 }
@@ -40,7 +41,8 @@ var findingKeys = []string{
 // dateKeys are the messages whose text arguments are all dates: "%s发布"
 // and "%s答复" must not read any text ending in those words.
 var dateKeys = map[string]bool{"inspect.f.published_on": true, "inspect.f.replied_on": true,
-	"inspect.f.last_published": true, "inspect.f.last_updated": true, "inspect.f.unanswered": true}
+	"inspect.f.last_published": true, "inspect.f.last_updated": true, "inspect.f.unanswered": true,
+	"inspect.f.interpret_by": true, "inspect.f.interpret_missing": true, "inspect.f.interpret_late": true}
 
 // date is how a date argument is written.
 const date = `(\d{4}-\d{2}-\d{2})`

@@ -15,6 +15,7 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
 	"gongkai/internal/info"
+	"gongkai/internal/interpret"
 	"gongkai/internal/org"
 )
 
@@ -209,6 +210,8 @@ type infoPageData struct {
 	CanApprove bool
 	Catalogs   []catalog.PublishedCatalog
 	Linked     map[string]bool
+	// Interp is the record's part in policy interpretation.
+	Interp interpretView
 }
 
 func (s *Server) infoAdminPage(w http.ResponseWriter, r *http.Request) error {
@@ -237,9 +240,13 @@ func (s *Server) infoDetail(w http.ResponseWriter, r *http.Request, a *auth.Acco
 	for _, it := range rec.Items {
 		linked[it.DomainCode+"|"+it.Key] = true
 	}
+	iv, err := s.interpretViewOf(r.Context(), *a, rec)
+	if err != nil {
+		return err
+	}
 	p.Title = rec.Title
 	p.Data = infoPageData{Record: rec, Findings: rec.Findings(), CanEdit: info.CanEdit(*a, rec.Unit) && rec.Status == info.Draft,
-		CanApprove: info.CanApprove(*a, rec.Unit), Catalogs: cs, Linked: linked}
+		CanApprove: info.CanApprove(*a, rec.Unit), Catalogs: cs, Linked: linked, Interp: iv}
 	s.render(w, r, status, "info_edit", p)
 	return nil
 }
@@ -248,7 +255,7 @@ func (s *Server) infoDetail(w http.ResponseWriter, r *http.Request, a *auth.Acco
 // typed, or fails the request for errors that are not the user's.
 func (s *Server) infoFormError(w http.ResponseWriter, r *http.Request, a *auth.Account, err error) error {
 	k := errs.KindOf(err)
-	if k != errs.Invalid && k != errs.Conflict && k != errs.Forbidden {
+	if k != errs.Invalid && k != errs.Conflict && k != errs.Forbidden && k != errs.Unprocessable {
 		return err
 	}
 	rec, lerr := s.scopedRecord(r.Context(), s.db, r, a)
@@ -337,17 +344,26 @@ func (s *Server) infoAction(w http.ResponseWriter, r *http.Request, a *auth.Acco
 	return s.onRecord(w, r, a, action, func(ctx context.Context, tx *db.Tx, a *auth.Account, cur info.Record) (info.Record, error) {
 		switch action {
 		case "submit":
-			return info.Submit(ctx, tx, *a, cur)
+			return interpret.Submit(ctx, tx, *a, cur)
 		case "mask":
 			return info.MaskAll(ctx, tx, *a, cur)
 		case "override":
 			return info.OverrideScreening(ctx, tx, *a, cur, f.Get("reason"))
 		case "approve":
-			return info.Approve(ctx, tx, *a, cur)
+			return interpret.Approve(ctx, tx, *a, cur, f.Get(interpret.AloneField))
 		case "return":
-			return info.ReturnToDraft(ctx, tx, *a, cur, f.Get("note"))
+			return interpret.ReturnToDraft(ctx, tx, *a, cur, f.Get("note"))
 		case "publish":
-			return info.Publish(ctx, tx, *a, cur)
+			return interpret.Publish(ctx, tx, *a, cur, f.Get(interpret.AloneField))
+		case "needs":
+			return cur, interpret.Mark(ctx, tx, *a, cur, f.Get("needs") == "1")
+		case "form":
+			it, err := interpret.ByRecord(ctx, tx, cur.ID)
+			if err != nil {
+				return info.Record{}, err
+			}
+			_, err = interpret.SetForm(ctx, tx, *a, it, f.Get("form"))
+			return cur, err
 		case "withdraw":
 			return info.Withdraw(ctx, tx, *a, cur, f.Get("reason"))
 		case "validity":

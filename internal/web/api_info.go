@@ -73,6 +73,8 @@ type infoRequest struct {
 		ContentBase64 string `json:"content_base64"`
 	} `json:"attachments"`
 	Publish bool `json:"publish"`
+
+	interpretRequest
 }
 
 // filing checks what the request says beyond the console's fields and
@@ -166,7 +168,7 @@ func (s *Server) toRecordJSON(r *http.Request, rec info.Record) recordJSON {
 // sendFiling answers a request that sends a record: it reads the record,
 // checks it and fetches its files outside the transaction — unless the
 // idempotency key has an answer already — then writes it with write.
-func (s *Server) sendFiling(w http.ResponseWriter, r *http.Request, t auth.Token, write func(ctx context.Context, tx *db.Tx, f info.Filing) (int, any, error)) error {
+func (s *Server) sendFiling(w http.ResponseWriter, r *http.Request, t auth.Token, write func(ctx context.Context, tx *db.Tx, f info.Filing, x interpretRequest) (int, any, error)) error {
 	var in infoRequest
 	body, err := readJSON(w, r, maxInfoJSON)
 	if err != nil {
@@ -180,7 +182,10 @@ func (s *Server) sendFiling(w http.ResponseWriter, r *http.Request, t auth.Token
 		if err != nil {
 			return nil, err
 		}
-		return func(tx *db.Tx) (int, any, error) { return write(ctx, tx, f) }, nil
+		return func(tx *db.Tx) (int, any, error) {
+			code, out, err := write(ctx, tx, f, in.interpretRequest)
+			return code, out, apiInterpretField(err)
+		}, nil
 	})
 }
 
@@ -191,8 +196,13 @@ func (s *Server) apiInfoCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.sendFiling(w, r, t, func(ctx context.Context, tx *db.Tx, f info.Filing) (int, any, error) {
+	return s.sendFiling(w, r, t, func(ctx context.Context, tx *db.Tx, f info.Filing, x interpretRequest) (int, any, error) {
+		publish := f.Publish
+		f.Publish = false
 		rec, err := info.FileRecord(ctx, tx, t.Account(), s.cfg.Files, t.Unit, f)
+		if err == nil {
+			rec, err = x.apply(ctx, tx, t, rec, publish, f.Unreviewed)
+		}
 		return http.StatusCreated, s.toRecordJSON(r, rec), err
 	})
 }
@@ -237,12 +247,12 @@ func (s *Server) apiInfoReplace(w http.ResponseWriter, r *http.Request) error {
 	if _, err := tokenRecord(r.Context(), s.db, r, t); err != nil {
 		return err
 	}
-	return s.sendFiling(w, r, t, func(ctx context.Context, tx *db.Tx, f info.Filing) (int, any, error) {
+	return s.sendFiling(w, r, t, func(ctx context.Context, tx *db.Tx, f info.Filing, x interpretRequest) (int, any, error) {
 		cur, err := tokenRecord(ctx, tx, r, t)
 		if err != nil {
 			return 0, nil, err
 		}
-		rec, isNew, err := info.ReplaceRecord(ctx, tx, t.Account(), s.cfg.Files, cur, f)
+		rec, isNew, err := x.replace(ctx, tx, t, s.cfg.Files, cur, f)
 		out := s.toRecordJSON(r, rec)
 		if isNew {
 			out.Replaces = cur.ID

@@ -346,21 +346,7 @@ func TestConsultationPagesInEnglish(t *testing.T) {
 		}{office, "/admin/consultations/" + itoa(c.ID)})
 	}
 	for _, p := range pages {
-		sep := "?"
-		if strings.Contains(p.path, "?") {
-			sep = "&"
-		}
-		res := p.c.get(p.path + sep + "lang=en")
-		if res.StatusCode != http.StatusOK {
-			t.Errorf("%s: %d", p.path, res.StatusCode)
-			continue
-		}
-		if strings.Contains(res.Body, "!!") {
-			t.Errorf("%s: a message key has no text: %s", p.path, excerpt(res.Body, "!!"))
-		}
-		if found := chineseOutsideUserData(t, res.Body); len(found) > 0 {
-			t.Errorf("%s shows Chinese outside user data:\n%s", p.path, strings.Join(found, "\n"))
-		}
+		inEnglish(t, p.c, p.path)
 	}
 	// The closed one shows its report in English words.
 	closed := visitor.get("/hudong/yjzj/" + itoa(all[0].ID) + "/?lang=en").Body

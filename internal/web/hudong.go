@@ -10,13 +10,15 @@ import (
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
 	"gongkai/internal/info"
+	"gongkai/internal/interpret"
 	"gongkai/internal/participation"
 	"gongkai/internal/throttle"
 )
 
 // The 互动交流 column: the unified interaction entry (/hudong/) and
-// consultations on drafts (/hudong/yjzj/). Messages, interpretations and
-// public-opinion responses join the entry as they are built.
+// consultations on drafts (/hudong/yjzj/). Messages and the latest
+// interpretations are on the entry; public-opinion responses join it as
+// they are built.
 
 // commentPerIP limits the comments one address sends, as anonymous
 // applications are limited.
@@ -57,9 +59,14 @@ func (s *Server) hudong(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	interps, _, err := interpret.List(ctx, s.db, interpret.Filter{Public: true, Limit: 5})
+	if err != nil {
+		return err
+	}
 	p := s.newPage(r, "col.hudong")
 	p.Section = "hudong"
-	p.Data = map[string]any{"Open": s.consultRows(open), "Closed": s.consultRows(closed), "Coming": []string{"hudong.interpretations", "hudong.opinion"}}
+	p.Data = map[string]any{"Open": s.consultRows(open), "Closed": s.consultRows(closed), "Interpretations": interps,
+		"Coming": []string{"hudong.opinion"}}
 	s.render(w, r, http.StatusOK, "hudong", p)
 	return nil
 }

@@ -24,6 +24,7 @@ var homeEntries = []homeEntry{
 	{"col.bzh", "/zwgk/bzh/"},
 	{"col.nb", "/zwgk/nb/"},
 	{"col.pingyi", "/zwgk/pingyi/"},
+	{"interpret.title", "/zwgk/jd/"},
 	{"col.ysqgk", "/ysqgk/"},
 	{"col.hudong", "/hudong/"},
 	{"col.bmfw", "/bmfw/"},

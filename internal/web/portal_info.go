@@ -234,6 +234,25 @@ func (s *Server) infoPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Its interpretations, or the policy it interprets: they change it too.
+	interps, of, err := s.interpretationsOnPage(r.Context(), rec)
+	if err != nil {
+		return err
+	}
+	for _, it := range interps {
+		if it.Record.UpdatedAt.After(changed) {
+			changed = it.Record.UpdatedAt
+		}
+	}
+	var policy *info.Record
+	if of != nil {
+		if pol, err := info.ByID(r.Context(), s.db, of.Policy.ID); err == nil && pol.Public() {
+			policy = &pol
+			if pol.UpdatedAt.After(changed) {
+				changed = pol.UpdatedAt
+			}
+		}
+	}
 	if notModified(w, r, changed) {
 		return nil
 	}
@@ -241,6 +260,7 @@ func (s *Server) infoPage(w http.ResponseWriter, r *http.Request) error {
 	p.Section = "bzh"
 	p.Title = rec.Title
 	p.Data = map[string]any{"Record": rec, "Successor": successor, "Ancestors": ancestors, "Meta": recordMeta(p.Lang, rec), "Consulted": consulted,
+		"Interpretations": interps, "InterpretationOf": of, "Policy": policy,
 		"Body": template.HTML(info.SanitizeBody(rec.Body))} // again, for bodies stored before the sanitizer balanced tags
 	s.render(w, r, http.StatusOK, "info", p)
 	return nil

@@ -73,6 +73,7 @@ func (s *Server) routes(mux router) {
 	mux.Handle("GET /zwgk/info/{id}/files/{seq}", s.h(s.attachment))
 	s.qrRoutes(mux)
 	s.consultRoutes(mux)
+	s.interpretRoutes(mux)
 	s.taskRoutes(mux)
 
 	// Admin console.
