@@ -60,6 +60,10 @@ const (
 	// feedback report (征集意见处理情况反馈).
 	ConsultationFeedback = "consultation_feedback"
 	MessageOverdue       = "message_overdue"
+	// VillageConsistency: a village's or community's entry for an item
+	// shared with its town says other than the town's information (村（居）
+	// 务公开 and 政务公开 of the same item agree, plan item 十九).
+	VillageConsistency = "village_consistency"
 )
 
 // DefaultRules is the rule set an office starts from.
@@ -115,6 +119,10 @@ func DefaultRules() []Rule {
 			Description: "有效留言（未被认定为无效的留言）自收到起3个月内答复；超过3个月未答复的留言逐条列出，每条扣分；同一单位超过3个月未答复的有效留言达到规则参数 fail_at 条的，单项否决，判定不合格（国办秘函〔2019〕19号：互动回应差）。",
 			DescEn:      "Valid messages (those not dismissed as invalid) are answered within 3 months of receipt; each message left unanswered longer is listed and costs points; a unit with as many such messages as the rule's fail_at parameter fails outright (国办秘函〔2019〕19号: poor interaction).",
 			Weight:      10, Deduction: 2, Veto: true, Enabled: true, Params: map[string]float64{"fail_at": 1}},
+		{ID: VillageConsistency, Name: "村（居）务公开一致性", NameEn: "Village affairs consistency",
+			Description: "村（居）务公开清单中与镇（街道）目录共有的村级事项，公开内容与镇（街道）已发布的信息一致（穗府办函〔2020〕53号第十九项：相同事项的公开内容对应一致）；内容不一致或镇（街道）尚未发布的，逐项列出。只适用于村（居），村（居）不参加其他规则。",
+			DescEn:      "Items a village's or community's list shares with its town's catalog (村级 items) say the same as the information the town published (plan item 19: the same item is disclosed alike); each item that says otherwise, or that the town has not published, is listed. Applies to villages and communities only, which no other rule inspects.",
+			Weight:      10, Deduction: 2, Enabled: true},
 		{ID: Privacy, Name: "个人信息保护", NameEn: "Personal data",
 			Description: "已发布信息中没有未遮盖的身份证号、手机号、银行卡号、电子邮箱（经审核人书面决定的除外）。",
 			DescEn:      "Published information holds no unmasked ID, mobile, bank card numbers or e-mail addresses, unless a reviewer decided so in writing.",
