@@ -265,3 +265,18 @@ func Prefill(ctx context.Context, q db.Querier, dept org.Unit, year int) (Input,
 }
 
 func score(s float64) string { return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", s), "0"), ".") }
+
+// Field returns the text of the field named as in Fields.
+func (r Report) Field(name string) string {
+	switch name {
+	case "mechanism":
+		return r.Mechanism
+	case "disclosed":
+		return r.Disclosed
+	case "problems":
+		return r.Problems
+	case "next_steps":
+		return r.NextSteps
+	}
+	return ""
+}

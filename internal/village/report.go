@@ -92,7 +92,7 @@ func (r Report) XLSX(w io.Writer, lang i18n.Lang) error {
 	if _, err := f.NewSheet(list); err != nil {
 		return err
 	}
-	rows := [][]any{{title}, {t("village.town"), t("village.villages"), t("village.visited"), t("village.visits"), t("village.not_visited")}}
+	rows := [][]any{{title}, {t("village.town"), t("village.n_villages"), t("village.visited"), t("village.visits"), t("village.not_visited")}}
 	for _, tr := range r.Towns {
 		names := ""
 		for i, u := range tr.NotVisited {

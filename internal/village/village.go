@@ -2,6 +2,8 @@ package village
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"strings"
@@ -258,4 +260,10 @@ func Keepers(ctx context.Context, q db.Querier, scope org.Unit) ([]int64, error)
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// Anchor is a stable HTML id for the entry on its list's page.
+func (e Entry) Anchor() string {
+	sum := sha1.Sum([]byte(e.Key))
+	return "item-" + hex.EncodeToString(sum[:4])
 }
