@@ -141,6 +141,9 @@ func (s *Server) instSetSupervisor(w http.ResponseWriter, r *http.Request) error
 		if err != nil || !a.InScope(u) {
 			return errs.InvalidField("unit", "unit.not_found", r.PostForm.Get("unit"))
 		}
+		if !institution.CanSetSupervisor(*a, u) {
+			return errs.New(errs.Forbidden, "inst.forbidden_supervisor")
+		}
 		dept, err := org.ByCode(ctx, tx, r.PostForm.Get("supervisor"))
 		if err != nil || !a.InScope(dept) {
 			return errs.InvalidField("supervisor", "unit.not_found", r.PostForm.Get("supervisor"))

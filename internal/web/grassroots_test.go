@@ -460,3 +460,48 @@ func TestZoneView(t *testing.T) {
 }
 
 func strconvI(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The pages of institutions, village affairs and zones in English hold no
+// Chinese outside what people wrote.
+func TestGrassrootsInEnglish(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
+		e := newGrassroots(t, d)
+		zones := e.asDemo(auth.UnitEditor).get("/admin/zones/").Body
+		zonePage := attr(t, zones, "table tbody a", "href")
+		for _, c := range []struct {
+			who  *client
+			path string
+		}{
+			{e.grassroots("weijian-editor"), "/admin/institutions/"},
+			{e.grassroots("weijian-editor"), "/admin/institutions/report?unit=440100-17&year=2026"},
+			{e.grassroots("weijian-editor"), "/admin/institutions/report?unit=440100-17&year=2025"},
+			{e.client(), "/zwgk/bzh/440100-17/jdbg/2026/"},
+			{e.client(), "/zwgk/bzh/440100-17/"},
+			{e.asDemo(auth.UnitEditor), "/admin/villages/"},
+			{e.grassroots("community-editor"), "/admin/villages/" + app.DemoCommunity + "/"},
+			{e.client(), "/zwgk/bzh/440105-001/cwgk/" + app.DemoCommunity + "/"},
+			{e.asDemo(auth.PublicOfficeDistrict), "/admin/villages/report?unit=440105&year=2026"},
+			{e.asDemo(auth.UnitEditor), "/admin/zones/"},
+			{e.asDemo(auth.UnitEditor), zonePage},
+			{e.client(), "/zhuanqu/list/"},
+		} {
+			sep := "?"
+			if strings.Contains(c.path, "?") {
+				sep = "&"
+			}
+			res := c.who.get(c.path + sep + "lang=en")
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("%s: %d", c.path, res.StatusCode)
+				continue
+			}
+			if zh := chineseOutsideUserData(t, res.Body); len(zh) > 0 {
+				t.Errorf("%s: Chinese outside data %q", c.path, zh)
+			}
+		}
+		// Errors too.
+		res := e.grassroots("community-editor").postForm("/admin/villages/"+app.DemoCommunity+"/?lang=en", url.Values{"item": {"std:dw-2"}, "content": {""}})
+		if got := text(t, res.Body, "#content-error"); got != "Enter the content or a link to it" {
+			t.Errorf("English error %q", got)
+		}
+	})
+}
