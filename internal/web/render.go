@@ -198,6 +198,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if p.Account != nil {
 		h.Set("Cache-Control", "no-store")
 	}
+	if p.Zone != nil && !p.Admin {
+		h.Set("Refresh", p.Zone.Refresh())
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
