@@ -2,7 +2,6 @@ package institution_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -103,19 +102,7 @@ func codes(us []org.Unit) []string {
 	return out
 }
 
-func fields(err error) []string {
-	var out []string
-	var m errs.Multi
-	if errors.As(err, &m) {
-		for _, e := range m {
-			out = append(out, e.Field)
-		}
-	} else if e := errs.As(err); e != nil {
-		out = append(out, e.Field)
-	}
-	slices.Sort(out)
-	return out
-}
+func fields(err error) []string { return errs.Fields(err) }
 
 func TestSupervisors(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {

@@ -70,7 +70,9 @@ func (r Report) Input() Input {
 
 // CanWrite reports whether a may write department dept's report: its
 // editors and reviewers, the offices above it and administrators.
-func CanWrite(a auth.Account, dept org.Unit) bool { return IsDepartment(dept.Kind) && info.CanEdit(a, dept) }
+func CanWrite(a auth.Account, dept org.Unit) bool {
+	return IsDepartment(dept.Kind) && info.CanEdit(a, dept)
+}
 
 // CanSubmit reports whether a may submit and publish it: its reviewer
 // (负责人), the offices above it and administrators.
@@ -264,7 +266,9 @@ func Prefill(ctx context.Context, q db.Querier, dept org.Unit, year int) (Input,
 	return in, nil
 }
 
-func score(s float64) string { return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", s), "0"), ".") }
+func score(s float64) string {
+	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", s), "0"), ".")
+}
 
 // Field returns the text of the field named as in Fields.
 func (r Report) Field(name string) string {

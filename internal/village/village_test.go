@@ -3,7 +3,6 @@ package village_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -105,19 +104,7 @@ func (w *world) list(t *testing.T, v org.Unit) village.List {
 	return l
 }
 
-func fields(err error) []string {
-	var out []string
-	var m errs.Multi
-	if errors.As(err, &m) {
-		for _, e := range m {
-			out = append(out, e.Field)
-		}
-	} else if e := errs.As(err); e != nil {
-		out = append(out, e.Field)
-	}
-	slices.Sort(out)
-	return out
-}
+func fields(err error) []string { return errs.Fields(err) }
 
 func TestList(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {

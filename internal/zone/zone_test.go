@@ -3,7 +3,6 @@ package zone_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"image"
 	"image/png"
 	"os"
@@ -36,19 +35,7 @@ func PNG(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-func fields(err error) []string {
-	var out []string
-	var m errs.Multi
-	if errors.As(err, &m) {
-		for _, e := range m {
-			out = append(out, e.Field)
-		}
-	} else if e := errs.As(err); e != nil {
-		out = append(out, e.Field)
-	}
-	slices.Sort(out)
-	return out
-}
+func fields(err error) []string { return errs.Fields(err) }
 
 var hall = zone.Input{Kind: zone.ServiceHall, Name: "赤岗街道政务服务中心政务公开专区", Address: "广州市海珠区赤岗路1号",
 	Hours: "周一至周五 9:00-12:00，14:00-18:00", Services: "政府信息查阅\n依申请公开受理\n\n政策咨询"}
@@ -67,7 +54,9 @@ func TestZones(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		try := func(fn func(ctx context.Context, tx *db.Tx) error) error { return d.InTx(ctx, func(tx *db.Tx) error { return fn(ctx, tx) }) }
+		try := func(fn func(ctx context.Context, tx *db.Tx) error) error {
+			return d.InTx(ctx, func(tx *db.Tx) error { return fn(ctx, tx) })
+		}
 		bad := zone.Input{Kind: "shop", Name: "", Address: strings.Repeat("路", 201), Hours: ""}
 		if err := try(func(ctx context.Context, tx *db.Tx) error {
 			_, err := zone.Create(ctx, tx, cgEd, c.Chigang, bad)
