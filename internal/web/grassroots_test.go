@@ -98,6 +98,21 @@ func TestInstitutionsConsole(t *testing.T) {
 			t.Errorf("2025 report: %d", res.StatusCode)
 		}
 
+		// The hospital keeps its catalog and information in the console
+		// every unit uses.
+		hosp := e.grassroots("hospital-editor")
+		if row := text(t, hosp.get("/admin/catalogs").Body, "table tbody tr"); !strings.Contains(row, "广州市第一人民医院") || !strings.Contains(row, "卫生健康") {
+			t.Errorf("the hospital's catalogs %q", row)
+		}
+		if res := hosp.get("/admin/catalogs/" + app.DemoHospital + "/19"); res.StatusCode != http.StatusOK || !strings.Contains(text(t, res.Body, "main"), "就医指南") {
+			t.Errorf("the hospital's catalog page: %d", res.StatusCode)
+		}
+		rec := url.Values{"unit": {app.DemoHospital}, "title": {"广州市第一人民医院2026年医疗服务价格公示"}, "written_date": {"2026-11-20"},
+			"attribute": {"active"}, "validity": {"valid"}, "genre": {"公示"}, "body": {"<p>医疗服务项目价格见附件。</p>"}}
+		if res := hosp.postForm("/admin/info", rec); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("the hospital's record: %d %s", res.StatusCode, excerpt(res.Body, "error-box"))
+		}
+
 		// 2025: prefilled from the figures; the editor saves, may not
 		// submit; a field too long or missing is named and what was typed
 		// is kept.
