@@ -36,6 +36,8 @@ var checks = map[string]check{
 	MessageOverdue:       checkMessageOverdue,
 	// The rule of interpretations is in interpret.go.
 	InterpretationSync: checkInterpretationSync,
+	// The rule of village affairs is in village.go.
+	VillageConsistency: checkVillageConsistency,
 }
 
 // inScope is the condition that a record r belongs to a unit under the

@@ -63,6 +63,10 @@ const (
 	// InterpretationSync: policies needing interpretation published
 	// without one in time (三同步).
 	InterpretationSync = "interpretation_sync"
+	// VillageConsistency: a village's or community's entry for an item
+	// shared with its town says other than the town's information (村（居）
+	// 务公开 and 政务公开 of the same item agree, plan item 十九).
+	VillageConsistency = "village_consistency"
 )
 
 // DefaultRules is the rule set an office starts from.
@@ -122,6 +126,10 @@ func DefaultRules() []Rule {
 			Description: "标记为需解读的政策文件，与解读同步发布：自政策文件发布之日起，在规则参数 days 个工作日内（按工作日历计算；0为当日）发布解读；逾期发布或逾期未发布解读的政策文件逐件列出，经审核人书面说明单独发布的也列出（广州市基层政务公开标准化规范化工作方案第十项）。",
 			DescEn:      "Policies marked as needing interpretation are released with their interpretations: an interpretation is published within the rule's days working days of the policy (counted on the working-day calendar; 0 is the same day); policies whose interpretation came later or has not come are listed one by one, those a reviewer published alone with a written reason too (Guangzhou plan, item 10).",
 			Weight:      5, Deduction: 1, Enabled: true, Params: map[string]float64{"days": 0}},
+		{ID: VillageConsistency, Name: "村（居）务公开一致性", NameEn: "Village affairs consistency",
+			Description: "村（居）务公开清单中与镇（街道）目录共有的村级事项，公开内容与镇（街道）已发布的信息一致（穗府办函〔2020〕53号第十九项：相同事项的公开内容对应一致）；内容不一致或镇（街道）尚未发布的，逐项列出。只适用于村（居），村（居）不参加其他规则。",
+			DescEn:      "Items a village's or community's list shares with its town's catalog (村级 items) say the same as the information the town published (plan item 19: the same item is disclosed alike); each item that says otherwise, or that the town has not published, is listed. Applies to villages and communities only, which no other rule inspects.",
+			Weight:      10, Deduction: 2, Enabled: true},
 		{ID: Privacy, Name: "个人信息保护", NameEn: "Personal data",
 			Description: "已发布信息中没有未遮盖的身份证号、手机号、银行卡号、电子邮箱（经审核人书面决定的除外）。",
 			DescEn:      "Published information holds no unmasked ID, mobile, bank card numbers or e-mail addresses, unless a reviewer decided so in writing.",

@@ -72,15 +72,32 @@ type Run struct {
 	catalogDomains map[int64]map[string]bool // unit → domain codes with a published catalog
 }
 
-// inspected reports whether units of kind k are inspected: those that run
-// their own columns. Villages, communities and public institutions publish
-// through their town or street.
+// inspected reports whether units of kind k are inspected by the generic
+// rules: those that run their own columns, and public institutions, which
+// keep their own catalogs and information (plan item 十八). Villages and
+// communities publish through their town or street; the village rule
+// alone inspects those that keep a list (see keepers in village.go).
 func inspected(k org.Kind) bool {
 	switch k {
-	case org.Village, org.Community, org.PublicInstitution:
+	case org.Village, org.Community:
 		return false
 	}
 	return true
+}
+
+// applies reports whether rule id counts against units of kind k. The
+// village rule is for villages and communities only. The standard columns
+// (指南、制度、法定主动公开内容、年报) are the governments' own under the
+// Regulation (Art. 49's annual reports are theirs), so their two rules
+// pass over public institutions.
+func applies(id string, k org.Kind) bool {
+	switch k {
+	case org.Village, org.Community:
+		return id == VillageConsistency
+	case org.PublicInstitution:
+		return id != EmptyColumn && id != StaleColumn && id != VillageConsistency
+	}
+	return id != VillageConsistency
 }
 
 // Options say what to inspect.
@@ -146,9 +163,13 @@ func (run *Run) evaluate(ctx context.Context, d *db.DB) error {
 	if err != nil {
 		return err
 	}
+	keeps, err := keepers(ctx, d, run.Scope)
+	if err != nil {
+		return err
+	}
 	run.unitByID = map[int64]int{}
 	for _, u := range units {
-		if inspected(u.Kind) {
+		if inspected(u.Kind) || keeps[u.ID] {
 			run.unitByID[u.ID] = len(run.Units)
 			run.Units = append(run.Units, UnitResult{Unit: u, Code: u.Code, Name: u.Name, Findings: []Finding{}})
 		}
@@ -177,7 +198,7 @@ func (run *Run) evaluate(ctx context.Context, d *db.DB) error {
 // unitID, if that unit is inspected.
 func (run *Run) add(r Rule, points float64, unitID int64, target, expected, actual string) {
 	i, ok := run.unitByID[unitID]
-	if !ok {
+	if !ok || !applies(r.ID, run.Units[i].Unit.Kind) {
 		return
 	}
 	run.Units[i].Findings = append(run.Units[i].Findings, Finding{Rule: r.ID, Unit: run.Units[i].Code, Target: target, Expected: expected, Actual: actual, Points: points, unitID: unitID})

@@ -34,6 +34,7 @@ var findingKeys = []string{
 	"inspect.f.consultation", "inspect.f.feedback_by", "inspect.f.feedback_missing",
 	"inspect.f.message", "inspect.f.messages_within.other", "inspect.f.messages_overdue.other",
 	"inspect.f.policy", "inspect.f.interpret_by", "inspect.f.interpret_missing", "inspect.f.interpret_late",
+	"inspect.f.village_same_as", "inspect.f.village_same", "inspect.f.village_differs", "inspect.f.town_unpublished",
 	// Last: its pattern, two texts around a colon, takes any text with one.
 	"inspect.f.item",
 }

@@ -37,6 +37,7 @@ func parseFormN(w http.ResponseWriter, r *http.Request, n int64) error {
 func (s *Server) adminPage(r *http.Request, titleKey, section string) *page {
 	p := s.newPage(r, titleKey)
 	p.Admin = true
+	p.Zone = nil
 	p.Section = section
 	return p
 }

@@ -52,6 +52,10 @@ func cacheable(r *http.Request) bool {
 		return false
 	}
 	p := r.URL.Path
+	// The zone view's start page sets the zone's cookie.
+	if p == "/zhuanqu/" {
+		return false
+	}
 	// An applicant's own pages (/ysqgk/cx/, /api/v1/foi/), a subscriber's
 	// (the pages of their links) and a message writer's (/hudong/cx/,
 	// /api/v1/messages/NO) are private.
@@ -128,6 +132,10 @@ func (c *pageCache) middleware(next http.Handler) http.Handler {
 		key := r.URL.RequestURI()
 		if l, err := r.Cookie("lang"); err == nil {
 			key += "\x00" + l.Value
+		}
+		// A disclosure zone's screen gets the zone layout (zone.go).
+		if z, err := r.Cookie(zoneCookie); err == nil {
+			key += "\x00zone" + z.Value
 		}
 		gen := c.gen()
 		if c.serve(w, r, key, gen) {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"gongkai/internal/catalog"
+	"gongkai/internal/institution"
+	"gongkai/internal/village"
 	"net/http"
 
 	"gongkai/internal/errs"
@@ -138,10 +140,23 @@ func (s *Server) bzhUnit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// A village's or community's list lives under its town; a department
+	// publishes its reports on the institutions it supervises.
+	villageList := ""
+	if village.Keeps(u.Kind) && len(ancestors) > 0 {
+		villageList = "/zwgk/bzh/" + ancestors[len(ancestors)-1].Code + "/cwgk/" + u.Code + "/"
+	}
+	var reports []institution.Report
+	if institution.IsDepartment(u.Kind) {
+		if reports, err = institution.PublishedReports(ctx, s.db, u); err != nil {
+			return err
+		}
+	}
 	p := s.newPage(r, "col.bzh")
 	p.Title = u.Name
 	p.Section = "bzh"
-	p.Data = map[string]any{"Unit": u, "Status": pub.status(u), "Children": pub.statuses(children), "Ancestors": ancestors, "Catalogs": cs}
+	p.Data = map[string]any{"Unit": u, "Status": pub.status(u), "Children": pub.statuses(children), "Ancestors": ancestors, "Catalogs": cs,
+		"VillageList": villageList, "Reports": reports}
 	p.Feed = "/feeds/" + u.Code + ".atom"
 	s.render(w, r, http.StatusOK, "bzh_unit", p)
 	return nil

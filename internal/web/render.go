@@ -52,6 +52,17 @@ var funcs = template.FuncMap{
 		return it.Field(catalog.Column(col))
 	},
 	"eq2": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	// lines splits plain text people wrote into its non-empty lines, for
+	// paragraphs.
+	"lines": func(s string) []string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+		return out
+	},
 	// user marks what people typed (a unit's name, a title) as Chinese
 	// user text, which English pages show as typed.
 	"user": func(s string) template.HTML { return template.HTML(userText(s)) },
@@ -106,6 +117,10 @@ type page struct {
 	Errors map[string]string
 	Error  string
 	Admin  bool
+	// Zone marks a page shown on a disclosure zone's screen (政务公开专区):
+	// large type, touch-sized targets, no log-in, and back to the zone's
+	// start page after two idle minutes. Console pages never are.
+	Zone *zoneMark
 	// Feed is the path of the Atom feed of what the page lists, if it has
 	// one; the page's head points feed readers at it.
 	Feed string
@@ -158,7 +173,7 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 		name = i18n.T(lang, "site.name")
 	}
 	return &page{Lang: lang, Title: i18n.T(lang, titleKey), Account: accountOf(r), Path: r.URL.Path,
-		Query: r.URL.Query(), SiteName: name, Form: url.Values{}, Errors: map[string]string{}}
+		Query: r.URL.Query(), SiteName: name, Form: url.Values{}, Errors: map[string]string{}, Zone: zoneOf(r)}
 }
 
 // render executes the named page into a buffer first, so that a template
@@ -182,6 +197,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Add("Vary", "Cookie")
 	if p.Account != nil {
 		h.Set("Cache-Control", "no-store")
+	}
+	if p.Zone != nil && !p.Admin {
+		h.Set("Refresh", p.Zone.Refresh())
 	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())

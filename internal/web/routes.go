@@ -75,6 +75,9 @@ func (s *Server) routes(mux router) {
 	s.consultRoutes(mux)
 	s.interpretRoutes(mux)
 	s.taskRoutes(mux)
+	s.institutionRoutes(mux)
+	s.villageRoutes(mux)
+	s.zoneRoutes(mux)
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))
