@@ -140,7 +140,7 @@ func (in Input) validate(today calendar.Date) (checked, error) {
 			c.kinds = append(c.kinds, k)
 		}
 	}
-	if c.audience == "" && len(c.kinds) == 0 {
+	if c.audience == "" && len(in.AudienceKinds) == 0 {
 		add("audience", "training.audience_required")
 	}
 	slices.SortFunc(c.kinds, func(a, b org.Kind) int { return slices.Index(org.Kinds, a) - slices.Index(org.Kinds, b) })
