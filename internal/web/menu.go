@@ -33,6 +33,8 @@ var consoleMenu = []menuItem{
 	{"/admin/foi", "admin.foi", "foi", anyAccount},
 	{"/admin/consultations", "admin.consultations", "consultations", keepsUnitRecords},
 	{"/admin/tasks", "admin.tasks", "tasks", anyAccount},
+	{"/admin/rules", "admin.rules", "rules", keepsUnitRecords},
+	{"/admin/training", "admin.training", "training", keepsUnitRecords},
 	{"/admin/messages", "admin.messages", "messages", anyAccount},
 	{"/admin/inspect", "admin.inspect", "inspect", anyAccount},
 	{"/admin/rectification", "inspect.notices", "rectification", anyAccount},

@@ -74,6 +74,8 @@ func (s *Server) routes(mux router) {
 	s.qrRoutes(mux)
 	s.consultRoutes(mux)
 	s.taskRoutes(mux)
+	s.rulesRoutes(mux)
+	s.trainingRoutes(mux)
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))
