@@ -9,6 +9,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Kind classifies an error for the HTTP status and exit code it maps to.
@@ -156,4 +157,21 @@ func (m Multi) Err() error {
 		return nil
 	}
 	return m
+}
+
+// Fields returns the fields err names, sorted: each of a Multi's, or the
+// one of an *Error; none for other errors. Tests compare them with the
+// fields they expect a bad input to name.
+func Fields(err error) []string {
+	var out []string
+	var m Multi
+	if errors.As(err, &m) {
+		for _, e := range m {
+			out = append(out, e.Field)
+		}
+	} else if e := As(err); e != nil {
+		out = append(out, e.Field)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -2,7 +2,6 @@ package rules_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -105,21 +104,6 @@ func (w *world) count(t *testing.T, table string) int {
 	return n
 }
 
-// fields returns the fields an error names, sorted.
-func fields(err error) []string {
-	var out []string
-	var m errs.Multi
-	if errors.As(err, &m) {
-		for _, e := range m {
-			out = append(out, e.Field)
-		}
-	} else if e := errs.As(err); e != nil {
-		out = append(out, e.Field)
-	}
-	slices.Sort(out)
-	return out
-}
-
 var participationRule = rules.Input{Title: "赤岗街道公众参与政府决策工作制度", Category: string(rules.Participation), Adopted: "2026-08-03",
 	Body: "第一条 为规范公众参与重大行政决策，制定本制度。\n第二条 涉及群众切身利益的决策事项，应当公开征求意见，期限一般不少于30日。"}
 
@@ -134,14 +118,14 @@ func TestRuleJourney(t *testing.T) {
 		_, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
 			return rules.Submit(ctx, tx, w.cgEd, w.files, w.cg, bad)
 		})
-		if got, want := fields(err), []string{"adopted", "body", "category", "file", "keep", "title"}; !slices.Equal(got, want) {
+		if got, want := errs.Fields(err), []string{"adopted", "body", "category", "file", "keep", "title"}; !slices.Equal(got, want) {
 			t.Errorf("bad rule: fields %v, want %v (%v)", got, want, err)
 		}
 		future := participationRule
 		future.Adopted = "2026-09-15"
 		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
 			return rules.Submit(ctx, tx, w.cgEd, w.files, w.cg, future)
-		}); !slices.Equal(fields(err), []string{"adopted"}) {
+		}); !slices.Equal(errs.Fields(err), []string{"adopted"}) {
 			t.Errorf("adopted tomorrow: %v", err)
 		}
 		// Another street's editor may not submit 赤岗's; the city has no
@@ -153,7 +137,7 @@ func TestRuleJourney(t *testing.T) {
 		}
 		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
 			return rules.Submit(ctx, tx, w.gz0, w.files, w.city, participationRule)
-		}); !slices.Equal(fields(err), []string{"unit"}) {
+		}); !slices.Equal(errs.Fields(err), []string{"unit"}) {
 			t.Errorf("the city submits: %v", err)
 		}
 		if n := w.count(t, "rules") + w.count(t, "rule_versions") + w.count(t, "rule_files"); n != 0 {
@@ -163,7 +147,9 @@ func TestRuleJourney(t *testing.T) {
 		// 赤岗 submits to 海珠区's office, with a file.
 		in := participationRule
 		in.Files = []rules.File{{Name: "公众参与制度.docx", Data: infotest.DOCX("公众参与制度全文")}}
-		r := w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Submit(ctx, tx, w.cgEd, w.files, w.cg, in) })
+		r := w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Submit(ctx, tx, w.cgEd, w.files, w.cg, in)
+		})
 		if r.Office.Code != "440105" || r.State != rules.Submitted || r.Version != 1 || len(r.Files) != 1 || r.Files[0].Seq != 1 {
 			t.Fatalf("submitted: office %s state %s version %d files %+v", r.Office.Code, r.State, r.Version, r.Files)
 		}
@@ -178,19 +164,27 @@ func TestRuleJourney(t *testing.T) {
 				t.Errorf("%s accepts: %v", a.Login, err)
 			}
 		}
-		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Return(ctx, tx, w.hzOffice, r, "  ") }); !slices.Equal(fields(err), []string{"reason"}) {
+		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Return(ctx, tx, w.hzOffice, r, "  ")
+		}); !slices.Equal(errs.Fields(err), []string{"reason"}) {
 			t.Errorf("return without reason: %v", err)
 		}
 		// Recommending what is not published is a conflict.
-		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Recommend(ctx, tx, w.gz0, r, true) }); errs.KindOf(err) != errs.Conflict {
+		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Recommend(ctx, tx, w.gz0, r, true)
+		}); errs.KindOf(err) != errs.Conflict {
 			t.Errorf("recommend a submission: %v", err)
 		}
 		reason := "请补充征求意见的期限和反馈要求。"
-		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Return(ctx, tx, w.hzOffice, r, reason) })
+		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Return(ctx, tx, w.hzOffice, r, reason)
+		})
 		if r.State != rules.Returned || r.ReturnReason != reason {
 			t.Fatalf("returned: %s %q", r.State, r.ReturnReason)
 		}
-		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Accept(ctx, tx, w.hzOffice, w.files, r) }); errs.KindOf(err) != errs.Conflict {
+		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Accept(ctx, tx, w.hzOffice, w.files, r)
+		}); errs.KindOf(err) != errs.Conflict {
 			t.Errorf("accept a returned rule: %v", err)
 		}
 
@@ -199,16 +193,22 @@ func TestRuleJourney(t *testing.T) {
 		rev.Body += "\n第三条 意见采纳情况应当在征求意见结束后20个工作日内公开反馈。"
 		rev.Keep = []int{1}
 		w.at("2026-09-16")
-		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Revise(ctx, tx, w.cgEd, w.files, r, rev) })
+		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Revise(ctx, tx, w.cgEd, w.files, r, rev)
+		})
 		if r.State != rules.Submitted || r.Version != 2 || len(r.Files) != 1 {
 			t.Fatalf("revised: %s v%d files %d", r.State, r.Version, len(r.Files))
 		}
-		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Revise(ctx, tx, w.cgEd, w.files, r, rev) }); errs.KindOf(err) != errs.Conflict {
+		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Revise(ctx, tx, w.cgEd, w.files, r, rev)
+		}); errs.KindOf(err) != errs.Conflict {
 			t.Errorf("revise while with the office: %v", err)
 		}
 
 		// Accepting publishes it in 赤岗's 制度 column with its file.
-		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Accept(ctx, tx, w.hzOffice, w.files, r) })
+		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Accept(ctx, tx, w.hzOffice, w.files, r)
+		})
 		if r.State != rules.Accepted || !r.Published() {
 			t.Fatalf("accepted: %s record %d", r.State, r.RecordID)
 		}
@@ -243,7 +243,9 @@ func TestRuleJourney(t *testing.T) {
 		}
 
 		// The city office recommends it to all.
-		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Recommend(ctx, tx, w.gz0, r, true) })
+		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Recommend(ctx, tx, w.gz0, r, true)
+		})
 		if rec, err := rules.List(ctx, d, rules.Filter{Recommended: true}); err != nil || len(rec) != 1 || rec[0].ID != r.ID || rec[0].Unit.Code != "440105-001" {
 			t.Errorf("recommended: %+v %v", rec, err)
 		}
@@ -253,11 +255,15 @@ func TestRuleJourney(t *testing.T) {
 		rev2 := participationRule
 		rev2.Title = "赤岗街道公众参与政府决策工作制度（修订）"
 		rev2.Adopted = "2026-09-16"
-		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Revise(ctx, tx, w.cgEd, w.files, r, rev2) })
+		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Revise(ctx, tx, w.cgEd, w.files, r, rev2)
+		})
 		if !r.Published() || len(r.Files) != 0 {
 			t.Errorf("a revision takes the rule out of its column, or kept a file it was not told to: files %d", len(r.Files))
 		}
-		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Accept(ctx, tx, w.hzOffice, w.files, r) })
+		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Accept(ctx, tx, w.hzOffice, w.files, r)
+		})
 		old, _ := info.ByID(ctx, d, rec.ID)
 		nrec, _ := info.ByID(ctx, d, r.RecordID)
 		if r.RecordID == rec.ID || old.Validity != info.Expired || old.ReplacedBy != nrec.IndexNo || nrec.Title != rev2.Title || nrec.Status != info.Published {
@@ -269,13 +275,19 @@ func TestRuleJourney(t *testing.T) {
 
 		// Withdrawing a published rule: not its editor; its reviewer, with a
 		// reason, takes it out of the column.
-		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Withdraw(ctx, tx, w.cgEd, r, "不再适用") }); errs.KindOf(err) != errs.Forbidden {
+		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Withdraw(ctx, tx, w.cgEd, r, "不再适用")
+		}); errs.KindOf(err) != errs.Forbidden {
 			t.Errorf("the editor withdraws a published rule: %v", err)
 		}
-		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Withdraw(ctx, tx, w.cgRev, r, "") }); !slices.Equal(fields(err), []string{"reason"}) {
+		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Withdraw(ctx, tx, w.cgRev, r, "")
+		}); !slices.Equal(errs.Fields(err), []string{"reason"}) {
 			t.Errorf("withdraw without reason: %v", err)
 		}
-		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Withdraw(ctx, tx, w.cgRev, r, "已被区级统一制度替代") })
+		r = w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Withdraw(ctx, tx, w.cgRev, r, "已被区级统一制度替代")
+		})
 		if nrec, _ := info.ByID(ctx, d, r.RecordID); nrec.Status != info.Withdrawn || r.Recommended {
 			t.Errorf("withdrawn: record %s, recommended %v", nrec.Status, r.Recommended)
 		}
@@ -299,11 +311,15 @@ func TestDistrictRulesGoToTheCity(t *testing.T) {
 		ctx := context.Background()
 		in := participationRule
 		in.Title, in.Category = "海珠区政府信息发布审查制度", string(rules.ReleaseReview)
-		r := w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Submit(ctx, tx, w.hzOffice, w.files, w.hz, in) })
+		r := w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Submit(ctx, tx, w.hzOffice, w.files, w.hz, in)
+		})
 		if r.Office.Code != "440100" {
 			t.Errorf("the district's office is %s", r.Office.Code)
 		}
-		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Accept(ctx, tx, w.hzOffice, w.files, r) }); errs.KindOf(err) != errs.Forbidden {
+		if _, err := w.do(func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Accept(ctx, tx, w.hzOffice, w.files, r)
+		}); errs.KindOf(err) != errs.Forbidden {
 			t.Errorf("the district accepts its own: %v", err)
 		}
 		queue, err := rules.List(ctx, d, rules.Filter{Scope: &w.hz, NotUnit: w.hz.ID, State: rules.Submitted})
@@ -314,7 +330,9 @@ func TestDistrictRulesGoToTheCity(t *testing.T) {
 		if err != nil || len(queue) != 1 {
 			t.Errorf("the city's queue: %d %v", len(queue), err)
 		}
-		w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Accept(ctx, tx, w.gz0, w.files, r) })
+		w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Accept(ctx, tx, w.gz0, w.files, r)
+		})
 	})
 }
 
@@ -325,16 +343,24 @@ func TestCounts(t *testing.T) {
 		submit := func(a auth.Account, u org.Unit, title string) rules.Rule {
 			in := participationRule
 			in.Title, in.Adopted = title, "2025-12-01"
-			return w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Submit(ctx, tx, a, w.files, u, in) })
+			return w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+				return rules.Submit(ctx, tx, a, w.files, u, in)
+			})
 		}
 		w.at("2025-12-31") // 09:00 in China, 01:00 in UTC: still 2025
 		a := submit(w.cgEd, w.cg, "赤岗制度一")
-		w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Accept(ctx, tx, w.hzOffice, w.files, a) })
-		w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Recommend(ctx, tx, w.hzOffice, a, true) })
+		w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Accept(ctx, tx, w.hzOffice, w.files, a)
+		})
+		w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Recommend(ctx, tx, w.hzOffice, a, true)
+		})
 		w.at("2026-01-01")
 		submit(w.cgEd, w.cg, "赤岗制度二")
 		b := submit(w.cgEd, w.cg, "赤岗制度三")
-		w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) { return rules.Return(ctx, tx, w.hzOffice, b, "请修改") })
+		w.must(t, func(ctx context.Context, tx *db.Tx) (rules.Rule, error) {
+			return rules.Return(ctx, tx, w.hzOffice, b, "请修改")
+		})
 		submit(w.xgEd, w.xg, "新港制度一")
 		got, err := rules.Counts(ctx, d, w.hz, 0)
 		if err != nil {

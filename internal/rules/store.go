@@ -6,27 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
 	"gongkai/internal/info"
 	"gongkai/internal/org"
 )
-
-func nullTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UTC()
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
 
 // insert writes a new rule without its text, which its first version
 // gives it.
@@ -43,8 +28,8 @@ func insert(ctx context.Context, tx *db.Tx, r *Rule) error {
 func save(ctx context.Context, tx *db.Tx, r Rule) error {
 	_, err := tx.Exec(ctx, `UPDATE rules SET version = ?, state = ?, title = ?, category = ?, adopted = ?, body = ?, return_reason = ?, record_id = ?,
 		recommended = ?, recommended_by = ?, recommended_at = ?, withdrawn_reason = ?, updated_at = ? WHERE id = ?`,
-		r.Version, r.State, r.Title, r.Category, r.Adopted, r.Body, r.ReturnReason, nullID(r.RecordID), r.Recommended, r.RecommendedBy,
-		nullTime(r.RecommendedAt), r.WithdrawnReason, r.UpdatedAt, r.ID)
+		r.Version, r.State, r.Title, r.Category, r.Adopted, r.Body, r.ReturnReason, db.NullID(r.RecordID), r.Recommended, r.RecommendedBy,
+		db.NullTime(r.RecommendedAt), r.WithdrawnReason, r.UpdatedAt, r.ID)
 	if err != nil {
 		return fmt.Errorf("update rule: %w", err)
 	}
@@ -81,7 +66,7 @@ const cols = `x.id, x.unit_id, x.office_id, x.version, x.state, x.title, x.categ
 // listCols are cols without the text, for lists.
 var listCols = strings.Replace(cols, `x.body,`, `'',`, 1)
 
-func scan(s interface{ Scan(...any) error }) (Rule, error) {
+func scan(s db.Scanner) (Rule, error) {
 	var r Rule
 	var rec sql.NullInt64
 	var rat sql.NullTime
@@ -119,17 +104,20 @@ func filesOf(ctx context.Context, q db.Querier, id int64) (map[int][]info.Attach
 	if err != nil {
 		return nil, fmt.Errorf("load rule files: %w", err)
 	}
-	defer rows.Close()
-	out := map[int][]info.Attachment{}
-	for rows.Next() {
-		var v int
-		var at info.Attachment
-		if err := rows.Scan(&v, &at.Seq, &at.Name, &at.SHA256, &at.Size, &at.MIME, &at.Text); err != nil {
-			return nil, err
-		}
-		out[v] = append(out[v], at)
+	type versionFile struct {
+		version int
+		info.Attachment
 	}
-	return out, rows.Err()
+	fs, err := db.ScanAll(rows, func(s db.Scanner) (versionFile, error) {
+		var f versionFile
+		err := s.Scan(&f.version, &f.Seq, &f.Name, &f.SHA256, &f.Size, &f.MIME, &f.Text)
+		return f, err
+	})
+	out := map[int][]info.Attachment{}
+	for _, f := range fs {
+		out[f.version] = append(out[f.version], f.Attachment)
+	}
+	return out, err
 }
 
 // Versions returns every version of rule id with its files and decision,
@@ -140,20 +128,15 @@ func Versions(ctx context.Context, q db.Querier, id int64) ([]Version, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load rule versions: %w", err)
 	}
-	var out []Version
-	for rows.Next() {
+	out, err := db.ScanAll(rows, func(s db.Scanner) (Version, error) {
 		var v Version
 		var at sql.NullTime
-		if err := rows.Scan(&v.RuleID, &v.Version, &v.Title, &v.Category, &v.Adopted, &v.Body, &v.SubmittedBy, &v.SubmittedAt, &v.Decision,
-			&v.Reason, &v.DecidedBy, &at); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := s.Scan(&v.RuleID, &v.Version, &v.Title, &v.Category, &v.Adopted, &v.Body, &v.SubmittedBy, &v.SubmittedAt, &v.Decision,
+			&v.Reason, &v.DecidedBy, &at)
 		v.DecidedAt = at.Time
-		out = append(out, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return v, err
+	})
+	if err != nil {
 		return nil, err
 	}
 	fs, err := filesOf(ctx, q, id)
@@ -223,17 +206,8 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Rule, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list rules: %w", err)
 	}
-	var out []Rule
-	for rows.Next() {
-		r, err := scan(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := db.ScanAll(rows, scan)
+	if err != nil {
 		return nil, err
 	}
 	units := org.NewMemo(q)

@@ -40,20 +40,22 @@ func FiguresOf(ctx context.Context, q db.Querier, root org.Unit, year int) ([]Fi
 	if err != nil {
 		return nil, fmt.Errorf("count sessions organised: %w", err)
 	}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if f := byUnit[id]; f != nil {
-			f.Organised = n
-		}
+	type count struct {
+		unit int64
+		n    int
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	counts, err := db.ScanAll(rows, func(s db.Scanner) (count, error) {
+		var c count
+		err := s.Scan(&c.unit, &c.n)
+		return c, err
+	})
+	if err != nil {
 		return nil, err
+	}
+	for _, c := range counts {
+		if f := byUnit[c.unit]; f != nil {
+			f.Organised = c.n
+		}
 	}
 	rows, err = q.Query(ctx, `SELECT t.unit_id, t.people, s.kind, o.kind FROM training_attendance t
 		JOIN training_sessions s ON s.id = t.session_id JOIN units o ON o.id = s.organiser_id JOIN units u ON u.id = t.unit_id
@@ -61,23 +63,28 @@ func FiguresOf(ctx context.Context, q db.Querier, root org.Unit, year int) ([]Fi
 	if err != nil {
 		return nil, fmt.Errorf("count attendance: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var people int
+	// Each attendance as a session of its own, with the unit that went.
+	attended, err := db.ScanAll(rows, func(sc db.Scanner) (Session, error) {
 		var s Session
-		if err := rows.Scan(&id, &people, &s.Kind, &s.Organiser.Kind); err != nil {
-			return nil, err
-		}
-		f := byUnit[id]
+		var t Attendance
+		err := sc.Scan(&t.Unit.ID, &t.People, &s.Kind, &s.Organiser.Kind)
+		s.Attendance = []Attendance{t}
+		return s, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range attended {
+		t := s.Attendance[0]
+		f := byUnit[t.Unit.ID]
 		if f == nil {
 			continue
 		}
 		f.Attended++
-		f.People += people
+		f.People += t.People
 		f.CitySession = f.CitySession || s.CitySession()
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ForUnit returns unit u's own figures of year.

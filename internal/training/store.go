@@ -78,7 +78,7 @@ const cols = `s.id, s.organiser_id, s.day, s.topic, s.kind, s.audience, s.audien
 	(SELECT COUNT(*) FROM training_attendance t WHERE t.session_id = s.id),
 	(SELECT COALESCE(SUM(t.people), 0) FROM training_attendance t WHERE t.session_id = s.id)`
 
-func scan(sc interface{ Scan(...any) error }) (Session, error) {
+func scan(sc db.Scanner) (Session, error) {
 	var s Session
 	var kinds string
 	err := sc.Scan(&s.ID, &s.Organiser.ID, &s.Date, &s.Topic, &s.Kind, &s.Audience, &kinds, &s.Place, &s.CreatedBy, &s.CreatedAt, &s.UpdatedAt,
@@ -113,16 +113,12 @@ func ByID(ctx context.Context, q db.Querier, id int64) (Session, error) {
 	if err != nil {
 		return Session{}, fmt.Errorf("load attendance: %w", err)
 	}
-	for rows.Next() {
+	s.Attendance, err = db.ScanAll(rows, func(sc db.Scanner) (Attendance, error) {
 		var t Attendance
-		if err := rows.Scan(&t.Unit.ID, &t.People, &t.Names, &t.RecordedBy, &t.RecordedAt); err != nil {
-			rows.Close()
-			return Session{}, err
-		}
-		s.Attendance = append(s.Attendance, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		err := sc.Scan(&t.Unit.ID, &t.People, &t.Names, &t.RecordedBy, &t.RecordedAt)
+		return t, err
+	})
+	if err != nil {
 		return Session{}, err
 	}
 	for i := range s.Attendance {
@@ -138,16 +134,11 @@ func filesOf(ctx context.Context, q db.Querier, id int64) ([]info.Attachment, er
 	if err != nil {
 		return nil, fmt.Errorf("load training files: %w", err)
 	}
-	defer rows.Close()
-	var out []info.Attachment
-	for rows.Next() {
+	return db.ScanAll(rows, func(sc db.Scanner) (info.Attachment, error) {
 		var at info.Attachment
-		if err := rows.Scan(&at.Seq, &at.Name, &at.SHA256, &at.Size, &at.MIME); err != nil {
-			return nil, err
-		}
-		out = append(out, at)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&at.Seq, &at.Name, &at.SHA256, &at.Size, &at.MIME)
+		return at, err
+	})
 }
 
 // yearSpan returns the first and last day of year, as stored.
@@ -168,17 +159,8 @@ func List(ctx context.Context, q db.Querier, scope org.Unit, year int) ([]Sessio
 	if err != nil {
 		return nil, fmt.Errorf("list training sessions: %w", err)
 	}
-	var out []Session
-	for rows.Next() {
-		s, err := scan(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := db.ScanAll(rows, scan)
+	if err != nil {
 		return nil, err
 	}
 	units := org.NewMemo(q)

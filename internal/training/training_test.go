@@ -2,7 +2,6 @@ package training_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"slices"
 	"testing"
@@ -77,20 +76,6 @@ func (w *world) must(t *testing.T, fn func(ctx context.Context, tx *db.Tx) (trai
 	return s
 }
 
-func fields(err error) []string {
-	var out []string
-	var m errs.Multi
-	if errors.As(err, &m) {
-		for _, e := range m {
-			out = append(out, e.Field)
-		}
-	} else if e := errs.As(err); e != nil {
-		out = append(out, e.Field)
-	}
-	slices.Sort(out)
-	return out
-}
-
 var citySession = training.Input{Date: "2026-04-16", Topic: "2026年政府信息公开申请办理工作业务培训", Kind: string(training.Applications),
 	Audience: "各区、市直各部门依申请公开经办人员", AudienceKinds: []string{"district", "city_department", "district"}, Place: "市政府礼堂"}
 
@@ -103,12 +88,12 @@ func TestSessionsAndAttendance(t *testing.T) {
 		_, err := w.try(func(ctx context.Context, tx *db.Tx) (training.Session, error) {
 			return training.Create(ctx, tx, w.gz0, w.c.City, training.Input{Date: "2026-02-30", Topic: "", Kind: "party", AudienceKinds: []string{"moon"}})
 		})
-		if got, want := fields(err), []string{"audience_kinds", "date", "kind", "topic"}; !slices.Equal(got, want) {
+		if got, want := errs.Fields(err), []string{"audience_kinds", "date", "kind", "topic"}; !slices.Equal(got, want) {
 			t.Errorf("bad session: fields %v, want %v (%v)", got, want, err)
 		}
 		if _, err := w.try(func(ctx context.Context, tx *db.Tx) (training.Session, error) {
 			return training.Create(ctx, tx, w.gz0, w.c.City, training.Input{Date: "2026-04-16", Topic: "培训", Kind: "general"})
-		}); !slices.Equal(fields(err), []string{"audience"}) {
+		}); !slices.Equal(errs.Fields(err), []string{"audience"}) {
 			t.Errorf("no audience: %v", err)
 		}
 		// A street's editor may not record the city's sessions.
@@ -129,19 +114,21 @@ func TestSessionsAndAttendance(t *testing.T) {
 		})
 		if _, err := w.try(func(ctx context.Context, tx *db.Tx) (training.Session, error) {
 			return training.AddFile(ctx, tx, w.gz0, w.files, city, "x.exe", []byte("MZ"))
-		}); !slices.Equal(fields(err), []string{"file"}) {
+		}); !slices.Equal(errs.Fields(err), []string{"file"}) {
 			t.Errorf("bad material: %v", err)
 		}
 
 		// Attendance: bad input, a unit outside the recorder's subtree.
 		if _, err := w.try(func(ctx context.Context, tx *db.Tx) (training.Session, error) {
 			return training.Attend(ctx, tx, w.gz0, city, training.AttendanceInput{Unit: "nowhere", People: "0"})
-		}); !slices.Equal(fields(err), []string{"people", "unit"}) {
+		}); !slices.Equal(errs.Fields(err), []string{"people", "unit"}) {
 			t.Errorf("bad attendance: %v", err)
 		}
 		for _, in := range []training.AttendanceInput{{Unit: "440105", People: "3"}, {Unit: "440105-001", People: "2", Names: "张三、李四"},
 			{Unit: "440104", People: "4"}} {
-			city = w.must(t, func(ctx context.Context, tx *db.Tx) (training.Session, error) { return training.Attend(ctx, tx, w.gz0, city, in) })
+			city = w.must(t, func(ctx context.Context, tx *db.Tx) (training.Session, error) {
+				return training.Attend(ctx, tx, w.gz0, city, in)
+			})
 		}
 		// Recording again replaces the number.
 		city = w.must(t, func(ctx context.Context, tx *db.Tx) (training.Session, error) {
@@ -158,7 +145,7 @@ func TestSessionsAndAttendance(t *testing.T) {
 		})
 		if _, err := w.try(func(ctx context.Context, tx *db.Tx) (training.Session, error) {
 			return training.Attend(ctx, tx, w.hz0, hz, training.AttendanceInput{Unit: "440104-001", People: "2"})
-		}); !slices.Equal(fields(err), []string{"unit"}) {
+		}); !slices.Equal(errs.Fields(err), []string{"unit"}) {
 			t.Errorf("海珠 records 北京街道: %v", err)
 		}
 		hz = w.must(t, func(ctx context.Context, tx *db.Tx) (training.Session, error) {
@@ -167,8 +154,12 @@ func TestSessionsAndAttendance(t *testing.T) {
 		hz = w.must(t, func(ctx context.Context, tx *db.Tx) (training.Session, error) {
 			return training.Attend(ctx, tx, w.hz0, hz, training.AttendanceInput{Unit: "440105-002", People: "1"})
 		})
-		hz = w.must(t, func(ctx context.Context, tx *db.Tx) (training.Session, error) { return training.Unattend(ctx, tx, w.hz0, hz, "440105-002") })
-		if _, err := w.try(func(ctx context.Context, tx *db.Tx) (training.Session, error) { return training.Unattend(ctx, tx, w.hz0, hz, "440105-002") }); errs.KindOf(err) != errs.NotFound {
+		hz = w.must(t, func(ctx context.Context, tx *db.Tx) (training.Session, error) {
+			return training.Unattend(ctx, tx, w.hz0, hz, "440105-002")
+		})
+		if _, err := w.try(func(ctx context.Context, tx *db.Tx) (training.Session, error) {
+			return training.Unattend(ctx, tx, w.hz0, hz, "440105-002")
+		}); errs.KindOf(err) != errs.NotFound {
 			t.Errorf("unattend twice: %v", err)
 		}
 

@@ -193,16 +193,26 @@ func orEmpty(f url.Values) url.Values {
 // scopedRule loads the rule of the path if a may see it; one outside a's
 // scope is not found, as for records.
 func (s *Server) scopedRule(ctx context.Context, q db.Querier, r *http.Request, a *auth.Account) (rules.Rule, error) {
+	return scopedByID(r, "rules.not_found", func(id int64) (rules.Rule, error) { return rules.ByID(ctx, q, id) },
+		func(x rules.Rule) bool { return rules.CanSee(*a, x.Unit) })
+}
+
+// scopedByID loads with load the object the path's {id} names if may lets
+// the account see it. A malformed id, a missing object and one the
+// account may not see are the same NotFound error (key), so that nothing
+// outside a scope is told to exist.
+func scopedByID[T any](r *http.Request, key string, load func(id int64) (T, error), may func(T) bool) (T, error) {
+	var none T
+	notFound := errs.New(errs.NotFound, key, r.PathValue("id"))
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	notFound := errs.New(errs.NotFound, "rules.not_found", r.PathValue("id"))
 	if err != nil {
-		return rules.Rule{}, notFound
+		return none, notFound
 	}
-	rule, err := rules.ByID(ctx, q, id)
-	if errs.KindOf(err) == errs.NotFound || (err == nil && !rules.CanSee(*a, rule.Unit)) {
-		return rules.Rule{}, notFound
+	v, err := load(id)
+	if errs.KindOf(err) == errs.NotFound || (err == nil && !may(v)) {
+		return none, notFound
 	}
-	return rule, err
+	return v, err
 }
 
 func (s *Server) ruleAdminPage(w http.ResponseWriter, r *http.Request) error {
@@ -227,7 +237,7 @@ type ruleAdminData struct {
 	Versions   []rules.Version
 	Categories []rules.Category
 	// Kept marks the files of the revision form that stay ticked.
-	Kept                                             map[int]bool
+	Kept                                            map[int]bool
 	CanRevise, CanReview, CanRecommend, CanWithdraw bool
 }
 

@@ -139,16 +139,8 @@ func (s *Server) trainingCreate(w http.ResponseWriter, r *http.Request) error {
 // scopedSession loads the session of the path if a may see it; one it may
 // not is not found.
 func (s *Server) scopedSession(ctx context.Context, q db.Querier, r *http.Request, a *auth.Account) (training.Session, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	notFound := errs.New(errs.NotFound, "training.not_found", r.PathValue("id"))
-	if err != nil {
-		return training.Session{}, notFound
-	}
-	sess, err := training.ByID(ctx, q, id)
-	if errs.KindOf(err) == errs.NotFound || (err == nil && !training.CanSee(*a, sess)) {
-		return training.Session{}, notFound
-	}
-	return sess, err
+	return scopedByID(r, "training.not_found", func(id int64) (training.Session, error) { return training.ByID(ctx, q, id) },
+		func(x training.Session) bool { return training.CanSee(*a, x) })
 }
 
 func (s *Server) trainingPage(w http.ResponseWriter, r *http.Request) error {

@@ -173,12 +173,14 @@ func TestRuleJourneyOverHTTP(t *testing.T) {
 		col := visitor.get("/zwgk/bzh/440105-001/zd/")
 		link := ""
 		for _, a := range find(t, col.Body, "ul.info-list a") {
-			if a.FirstChild != nil && a.FirstChild.Data == ruleForm.Get("title") {
-				link = a.Attr[0].Val
+			for _, at := range a.Attr {
+				if at.Key == "href" && a.FirstChild != nil && a.FirstChild.Data == ruleForm.Get("title") {
+					link = at.Val
+				}
 			}
 		}
 		if link == "" {
-			t.Fatalf("赤岗's 制度 column does not list the rule")
+			t.Fatalf("赤岗's 制度 column does not list the rule: %s", text(t, col.Body, "ul.info-list"))
 		}
 		if rec := visitor.get(link); rec.StatusCode != http.StatusOK || !strings.Contains(rec.Body, "第三条 征求意见结束后20个工作日内公开反馈。") ||
 			!strings.Contains(rec.Body, "公众参与制度.docx") {
