@@ -63,10 +63,6 @@ var demoPolicies = []demoPolicy{
 				Body: "<p><strong>问：谁可以申请？</strong></p><p>答：经评估需要照护的辖区户籍长者。</p><p><strong>问：到哪里申请？</strong></p><p>答：向所在社区居委会提出，街道在15个工作日内完成评估。</p><p><strong>问：补贴怎么用？</strong></p><p>答：以服务券形式发放，可购买助餐、助洁、助浴、康复护理等服务。</p>"}}},
 }
 
-// demoRules is 赤岗街道's rules for interpretation, in its 制度 column.
-var demoRules = info.Input{Title: "赤岗街道政策解读工作制度", Genre: "制度", Column: info.ColumnRules,
-	Body: "<p>一、本街道出台的规范性文件和涉及群众切身利益的政策文件，起草时同步组织解读材料，与政策文件同步报审、同步发布（三同步）。</p><p>二、解读可采用文字、图解、音视频、简明问答等形式，做到通俗易懂。</p><p>三、确需先行发布政策文件的，由单位负责人书面说明理由，解读材料在3个工作日内发布。</p><p>四、政策发布后关注社会反应，及时回应关切。</p>"}
-
 func demoInterpretations(ctx context.Context, tx *db.Tx) error {
 	editor, err := auth.ByLogin(ctx, tx, "chigang-editor")
 	if err != nil {
@@ -77,13 +73,6 @@ func demoInterpretations(ctx context.Context, tx *db.Tx) error {
 		return err
 	}
 	cg, err := org.ByCode(ctx, tx, "440105-001")
-	if err != nil {
-		return err
-	}
-	rules, err := info.Create(ctx, tx, editor, cg, demoRules)
-	if err == nil {
-		_, err = interpret.Release(ctx, tx, reviewer, rules, "", "")
-	}
 	if err != nil {
 		return err
 	}

@@ -159,8 +159,9 @@ func (m Multi) Err() error {
 	return m
 }
 
-// Fields returns the fields err names, one for an *Error and each of a
-// Multi's, sorted; none for other errors. Tests compare them.
+// Fields returns the fields err names, sorted: each of a Multi's, or the
+// one of an *Error; none for other errors. Tests compare them with the
+// fields they expect a bad input to name.
 func Fields(err error) []string {
 	var out []string
 	var m Multi

@@ -34,6 +34,8 @@ var consoleMenu = []menuItem{
 	{"/admin/consultations", "admin.consultations", "consultations", keepsUnitRecords},
 	{"/admin/interpretations", "admin.interpretations", "interpretations", keepsUnitRecords},
 	{"/admin/tasks", "admin.tasks", "tasks", anyAccount},
+	{"/admin/rules", "admin.rules", "rules", keepsUnitRecords},
+	{"/admin/training", "admin.training", "training", keepsUnitRecords},
 	{"/admin/messages", "admin.messages", "messages", anyAccount},
 	{"/admin/inspect", "admin.inspect", "inspect", anyAccount},
 	{"/admin/rectification", "inspect.notices", "rectification", anyAccount},

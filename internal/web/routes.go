@@ -78,6 +78,8 @@ func (s *Server) routes(mux router) {
 	s.institutionRoutes(mux)
 	s.villageRoutes(mux)
 	s.zoneRoutes(mux)
+	s.rulesRoutes(mux)
+	s.trainingRoutes(mux)
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))
