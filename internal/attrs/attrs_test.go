@@ -29,10 +29,10 @@ func TestMain(m *testing.M) {
 // world is the small city of orgtest with 海珠区's and 越秀区's offices,
 // the city office, and the staff of 赤岗, 新港 and 北京.
 type world struct {
-	d                             *db.DB
-	city, hz, cg, xg, bj          org.Unit
+	d                              *db.DB
+	city, hz, cg, xg, bj           org.Unit
 	cityOffice, hzOffice, yxOffice auth.Account
-	cgEd, cgRev, xgEd, bjEd       auth.Account
+	cgEd, cgRev, xgEd, bjEd        auth.Account
 }
 
 func newWorld(t *testing.T, d *db.DB) *world {

@@ -77,7 +77,10 @@ func TestReview(t *testing.T) {
 
 		openReview := func(a auth.Account, year string) (attrs.Review, error) {
 			var rv attrs.Review
-			err := w.try(func(ctx context.Context, tx *db.Tx) (err error) { rv, err = attrs.OpenReview(ctx, tx, a, year); return err })
+			err := w.try(func(ctx context.Context, tx *db.Tx) (err error) {
+				rv, err = attrs.OpenReview(ctx, tx, a, year)
+				return err
+			})
 			return rv, err
 		}
 		for _, y := range []string{"2027", "1999", "七月", ""} {
@@ -236,17 +239,26 @@ func TestReview(t *testing.T) {
 			t.Errorf("documents (-want +got):\n%s", diff)
 		}
 		var n int
-		w.tx(t, func(ctx context.Context, tx *db.Tx) (err error) { n, err = attrs.TakeIn(ctx, tx, w.hzOffice, rv); return err })
+		w.tx(t, func(ctx context.Context, tx *db.Tx) (err error) {
+			n, err = attrs.TakeIn(ctx, tx, w.hzOffice, rv)
+			return err
+		})
 		if n != 1 {
 			t.Errorf("took in %d, want the late one", n)
 		}
-		w.tx(t, func(ctx context.Context, tx *db.Tx) (err error) { n, err = attrs.TakeIn(ctx, tx, w.hzOffice, rv); return err })
+		w.tx(t, func(ctx context.Context, tx *db.Tx) (err error) {
+			n, err = attrs.TakeIn(ctx, tx, w.hzOffice, rv)
+			return err
+		})
 		if n != 0 {
 			t.Errorf("took in %d again", n)
 		}
 
 		var pubErr error
-		w.try(func(ctx context.Context, tx *db.Tx) error { _, pubErr = attrs.PublishReview(ctx, tx, w.hzOffice, rv); return pubErr })
+		w.try(func(ctx context.Context, tx *db.Tx) error {
+			_, pubErr = attrs.PublishReview(ctx, tx, w.hzOffice, rv)
+			return pubErr
+		})
 		if e := errs.As(pubErr); e == nil || e.Key != "attrs.review_unconfirmed" || e.Args[0] != 3 {
 			t.Errorf("publishing with three unconfirmed: %v", pubErr)
 		}
@@ -263,7 +275,10 @@ func TestReview(t *testing.T) {
 		if _, err := attrs.PublishedOutcome(ctx, d, w.cg, 2026); errs.KindOf(err) != errs.NotFound {
 			t.Errorf("an outcome before publishing: %v", err)
 		}
-		w.tx(t, func(ctx context.Context, tx *db.Tx) (err error) { rv, err = attrs.PublishReview(ctx, tx, w.hzOffice, rv); return err })
+		w.tx(t, func(ctx context.Context, tx *db.Tx) (err error) {
+			rv, err = attrs.PublishReview(ctx, tx, w.hzOffice, rv)
+			return err
+		})
 		wantKind(t, "proposing after publishing", propose(w.cgEd, "cg-held", attrs.ProposalInput{Proposal: "keep"}), errs.Conflict)
 
 		o, err := attrs.PublishedOutcome(ctx, d, w.cg, 2026)
@@ -319,7 +334,10 @@ func TestReviewScope(t *testing.T) {
 		ctx := context.Background()
 		w.load(t, reviewDocs...)
 		var rv attrs.Review
-		w.tx(t, func(ctx context.Context, tx *db.Tx) (err error) { rv, err = attrs.OpenReview(ctx, tx, w.hzOffice, "2026"); return err })
+		w.tx(t, func(ctx context.Context, tx *db.Tx) (err error) {
+			rv, err = attrs.OpenReview(ctx, tx, w.hzOffice, "2026")
+			return err
+		})
 		for _, c := range []struct {
 			a     auth.Account
 			scope string // "" for all

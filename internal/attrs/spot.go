@@ -257,7 +257,7 @@ func CloseSpotCheck(ctx context.Context, tx *db.Tx, a auth.Account, c SpotCheck)
 
 // UnitResult sums a unit's documents drawn in a check.
 type UnitResult struct {
-	Unit                                               org.Unit
+	Unit                                                  org.Unit
 	Sampled, Checked, Proposed, Marked, Correct, Problems int
 }
 

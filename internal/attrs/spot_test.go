@@ -175,7 +175,10 @@ func TestSpotCheck(t *testing.T) {
 			}
 		}
 		var closeErr error
-		w.try(func(ctx context.Context, tx *db.Tx) error { _, closeErr = attrs.CloseSpotCheck(ctx, tx, w.hzOffice, c); return closeErr })
+		w.try(func(ctx context.Context, tx *db.Tx) error {
+			_, closeErr = attrs.CloseSpotCheck(ctx, tx, w.hzOffice, c)
+			return closeErr
+		})
 		if e := errs.As(closeErr); e == nil || e.Key != "attrs.spot_unchecked" || e.Args[0] != 1 {
 			t.Errorf("closing with one unchecked: %v", closeErr)
 		}
@@ -244,7 +247,10 @@ func TestSpotCheck(t *testing.T) {
 		if err := record(w.hzOffice, items[4], attrs.Answers{Proposed: "yes", Marked: "yes", Correct: "yes"}); err != nil {
 			t.Fatal(err)
 		}
-		w.tx(t, func(ctx context.Context, tx *db.Tx) (err error) { c, err = attrs.CloseSpotCheck(ctx, tx, w.hzOffice, c); return err })
+		w.tx(t, func(ctx context.Context, tx *db.Tx) (err error) {
+			c, err = attrs.CloseSpotCheck(ctx, tx, w.hzOffice, c)
+			return err
+		})
 		if c.Status != attrs.SpotClosed || c.ClosedBy != "hz-office" {
 			t.Errorf("closed %+v", c)
 		}

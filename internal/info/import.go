@@ -36,9 +36,9 @@ type ImportLine struct {
 	// 依申请公开 or 不予公开 (or active, on_request, withheld); empty is
 	// 主动公开. Reason gives the reason and legal basis the other two
 	// need, as in the console.
-	Attribute string `json:"attribute"`
-	Reason    string `json:"reason"`
-	Attachments   []struct {
+	Attribute   string `json:"attribute"`
+	Reason      string `json:"reason"`
+	Attachments []struct {
 		Name string `json:"name"`
 		URL  string `json:"url"`
 	} `json:"attachments"`
