@@ -33,6 +33,7 @@ var consoleMenu = []menuItem{
 	{"/admin/foi", "admin.foi", "foi", anyAccount},
 	{"/admin/consultations", "admin.consultations", "consultations", keepsUnitRecords},
 	{"/admin/tasks", "admin.tasks", "tasks", anyAccount},
+	{"/admin/attributes", "attrs.title", "attributes", mayUseAttrs},
 	{"/admin/messages", "admin.messages", "messages", anyAccount},
 	{"/admin/inspect", "admin.inspect", "inspect", anyAccount},
 	{"/admin/rectification", "inspect.notices", "rectification", anyAccount},

@@ -74,6 +74,7 @@ func (s *Server) routes(mux router) {
 	s.qrRoutes(mux)
 	s.consultRoutes(mux)
 	s.taskRoutes(mux)
+	s.attrsRoutes(mux)
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))
