@@ -24,6 +24,7 @@ var homeEntries = []homeEntry{
 	{"col.bzh", "/zwgk/bzh/"},
 	{"col.nb", "/zwgk/nb/"},
 	{"col.pingyi", "/zwgk/pingyi/"},
+	{"attrs.outcomes", "/zwgk/gksxsc/"},
 	{"col.ysqgk", "/ysqgk/"},
 	{"col.hudong", "/hudong/"},
 	{"col.bmfw", "/bmfw/"},
