@@ -166,7 +166,9 @@ func (s *Server) reviewItemPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.reviewItemRender(w, r, a, s.adminPage(r, "attrs.review_title", "attributes"), http.StatusOK)
+	p := s.adminPage(r, "attrs.review_title", "attributes")
+	flash(r, p)
+	return s.reviewItemRender(w, r, a, p, http.StatusOK)
 }
 
 func (s *Server) reviewItemRender(w http.ResponseWriter, r *http.Request, a *auth.Account, p *page, status int) error {

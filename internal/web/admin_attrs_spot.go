@@ -133,7 +133,9 @@ func (s *Server) spotItemPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.spotItemRender(w, r, a, s.adminPage(r, "attrs.spot_title", "attributes"), http.StatusOK)
+	p := s.adminPage(r, "attrs.spot_title", "attributes")
+	flash(r, p)
+	return s.spotItemRender(w, r, a, p, http.StatusOK)
 }
 
 func (s *Server) spotItemRender(w http.ResponseWriter, r *http.Request, a *auth.Account, p *page, status int) error {

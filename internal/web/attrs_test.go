@@ -159,8 +159,8 @@ func TestAttributeReviewInTheConsole(t *testing.T) {
 	if res := editor.postForm(w.itemPage(cgList), url.Values{"do": {"propose"}, "proposal": {"keep"}, "note": {"涉及个人信息"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("propose: %d %s", res.StatusCode, excerpt(res.Body, "error-box"))
 	}
-	if body := editor.get(w.itemPage(cgList)).Body; text(t, body, "#item-state") != "待公开办确认" {
-		t.Errorf("state after proposing: %q", text(t, body, "#item-state"))
+	if body := editor.get(w.itemPage(cgList) + "?done=propose").Body; text(t, body, "#item-state") != "待公开办确认" || text(t, body, "p.flash") != "评估意见已提交，待公开办确认。" {
+		t.Errorf("state after proposing: %q, flash %q", text(t, body, "#item-state"), text(t, body, "p.flash"))
 	}
 
 	// The office confirms 赤岗's plan: disclosed, published the usual way.
