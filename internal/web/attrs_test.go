@@ -80,8 +80,12 @@ func (w *attrsWorld) reload(t *testing.T) {
 	}
 }
 
-func (w *attrsWorld) reviewPage() string { return "/admin/attributes/review/" + strconv.FormatInt(w.review.ID, 10) }
-func (w *attrsWorld) spotPage() string   { return "/admin/attributes/spot/" + strconv.FormatInt(w.check.ID, 10) }
+func (w *attrsWorld) reviewPage() string {
+	return "/admin/attributes/review/" + strconv.FormatInt(w.review.ID, 10)
+}
+func (w *attrsWorld) spotPage() string {
+	return "/admin/attributes/spot/" + strconv.FormatInt(w.check.ID, 10)
+}
 func (w *attrsWorld) itemPage(index string) string {
 	return w.reviewPage() + "/" + strconv.FormatInt(w.items[index].ID, 10)
 }
