@@ -50,16 +50,22 @@ var demoAttrDocs = []map[string]string{
 // check of 2026, two documents a unit, with 赤岗's answered (one marked
 // without its attribute). It reports whether it loaded anything.
 func LoadDemoAttributes(ctx context.Context, d *db.DB) (bool, error) {
+	return loadOnce(ctx, d, "demo_attrs", demoAttributes)
+}
+
+// loadOnce runs load in one transaction unless the settings table holds
+// key, which it then records; it reports whether load ran.
+func loadOnce(ctx context.Context, d *db.DB, key string, load func(context.Context, *db.Tx) error) (bool, error) {
 	loaded := false
 	err := d.InTx(ctx, func(tx *db.Tx) error {
 		var v string
-		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'demo_attrs'").Scan(&v); err == nil {
+		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v); err == nil {
 			return nil
 		}
-		if err := demoAttributes(ctx, tx); err != nil {
-			return fmt.Errorf("demo attributes: %w", err)
+		if err := load(ctx, tx); err != nil {
+			return fmt.Errorf("%s: %w", key, err)
 		}
-		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo_attrs', ?)", demoVersion)
+		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?)", key, demoVersion)
 		loaded = err == nil
 		return err
 	})

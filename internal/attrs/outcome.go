@@ -2,7 +2,6 @@ package attrs
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"gongkai/internal/db"
@@ -130,30 +129,12 @@ func PublishedOutcome(ctx context.Context, q db.Querier, u org.Unit, year int) (
 // Outcomes lists the units and years with a published outcome under root,
 // newest year first: the index of the portal's outcome pages.
 func Outcomes(ctx context.Context, q db.Querier, root org.Unit) ([]OutcomeRef, error) {
-	rows, err := q.Query(ctx, `SELECT DISTINCT i.unit_id, i.year FROM attr_review_items i JOIN attr_reviews v ON v.id = i.review_id
-		JOIN units u ON u.id = i.unit_id WHERE v.status = ? AND u.path LIKE ? ORDER BY i.year DESC, i.unit_id`, ReviewPublished, root.Path+"%")
-	if err != nil {
-		return nil, fmt.Errorf("list outcomes: %w", err)
-	}
-	var out []OutcomeRef
-	var ids []int64
-	for rows.Next() {
-		var r OutcomeRef
-		if err := rows.Scan(&r.Unit.ID, &r.Year); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out, ids = append(out, r), append(ids, r.Unit.ID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	units, err := unitsOf(ctx, q, ids)
-	for i := range out {
-		out[i].Unit = units[out[i].Unit.ID]
-	}
-	return out, err
+	return collect(ctx, q, "outcomes", func(r row) (OutcomeRef, error) {
+		var o OutcomeRef
+		return o, r.Scan(&o.Unit.ID, &o.Year)
+	}, func(o *OutcomeRef) *org.Unit { return &o.Unit }, `SELECT DISTINCT i.unit_id, i.year FROM attr_review_items i
+		JOIN attr_reviews v ON v.id = i.review_id JOIN units u ON u.id = i.unit_id WHERE v.status = ? AND u.path LIKE ?
+		ORDER BY i.year DESC, i.unit_id`, ReviewPublished, root.Path+"%")
 }
 
 // OutcomeRef names a published outcome.

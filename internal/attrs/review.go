@@ -395,3 +395,38 @@ func PublishReview(ctx context.Context, tx *db.Tx, a auth.Account, rv Review) (R
 	return rv, audit.Append(ctx, tx, a.Login, "attrs.review_publish", "attr_review", strconv.FormatInt(rv.ID, 10),
 		map[string]any{"year": rv.Year, "documents": len(items)})
 }
+
+// ReviewUnit sums a unit's documents in a review by state, and the
+// confirmed ones by decision.
+type ReviewUnit struct {
+	Unit                                          org.Unit
+	Total, Pending, Proposed, Returned, Confirmed int
+	Kept, Active, Invalid                         int
+}
+
+func (u *ReviewUnit) add(it ReviewItem) {
+	u.Total++
+	switch it.State {
+	case Pending:
+		u.Pending++
+	case Proposed:
+		u.Proposed++
+	case Returned:
+		u.Returned++
+	case Confirmed:
+		u.Confirmed++
+		switch it.Proposal {
+		case Keep:
+			u.Kept++
+		case ToActive:
+			u.Active++
+		case MarkInvalid:
+			u.Invalid++
+		}
+	}
+}
+
+// ReviewUnits sums items by unit, in the order of the units' codes.
+func ReviewUnits(items []ReviewItem) []ReviewUnit {
+	return sumByUnit(items, func(it ReviewItem) org.Unit { return it.Unit }, func(u org.Unit) ReviewUnit { return ReviewUnit{Unit: u} }, (*ReviewUnit).add)
+}

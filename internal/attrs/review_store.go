@@ -1,6 +1,7 @@
 package attrs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -98,31 +99,14 @@ func saveReviewItem(ctx context.Context, tx *db.Tx, it ReviewItem) error {
 const reviewCols = `v.id, v.office_id, v.year, v.status, v.opened_by, v.opened_at, v.published_by, v.published_at`
 
 func reviews(ctx context.Context, q db.Querier, where string, args ...any) ([]Review, error) {
-	rows, err := q.Query(ctx, `SELECT `+reviewCols+` FROM attr_reviews v WHERE (`+where+`) ORDER BY v.year DESC, v.id DESC`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list reviews: %w", err)
-	}
-	var out []Review
-	var ids []int64
-	for rows.Next() {
+	return collect(ctx, q, "reviews", func(r row) (Review, error) {
 		var rv Review
 		var pub sql.NullTime
-		if err := rows.Scan(&rv.ID, &rv.Office.ID, &rv.Year, &rv.Status, &rv.OpenedBy, &rv.OpenedAt, &rv.PublishedBy, &pub); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := r.Scan(&rv.ID, &rv.Office.ID, &rv.Year, &rv.Status, &rv.OpenedBy, &rv.OpenedAt, &rv.PublishedBy, &pub)
 		rv.PublishedAt = pub.Time
-		out, ids = append(out, rv), append(ids, rv.Office.ID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	units, err := unitsOf(ctx, q, ids)
-	for i := range out {
-		out[i].Office = units[out[i].Office.ID]
-	}
-	return out, err
+		return rv, err
+	}, func(rv *Review) *org.Unit { return &rv.Office },
+		`SELECT `+reviewCols+` FROM attr_reviews v WHERE (`+where+`) ORDER BY v.year DESC, v.id DESC`, args...)
 }
 
 // Reviews returns the reviews a sees, newest year first: an office's those
@@ -154,13 +138,8 @@ func ReviewFor(ctx context.Context, q db.Querier, a auth.Account, id int64) (Rev
 	if CanDecide(a, rv) {
 		return rv, nil, nil
 	}
-	var n int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM attr_review_items i JOIN units u ON u.id = i.unit_id WHERE i.review_id = ? AND u.path LIKE ?`,
-		rv.ID, a.Unit.Path+"%").Scan(&n); err != nil {
-		return Review{}, nil, fmt.Errorf("review scope: %w", err)
-	}
-	if n == 0 {
-		return Review{}, nil, notFound
+	if ok, err := holdsUnder(ctx, q, "attr_review_items", "review_id", rv.ID, a.Unit); err != nil || !ok {
+		return Review{}, nil, cmp.Or(err, error(notFound))
 	}
 	return rv, &a.Unit, nil
 }
@@ -201,32 +180,14 @@ func ReviewItemOf(ctx context.Context, q db.Querier, rv Review, scope *org.Unit,
 }
 
 func reviewItems(ctx context.Context, q db.Querier, where string, args ...any) ([]ReviewItem, error) {
-	rows, err := q.Query(ctx, `SELECT `+itemCols+` FROM attr_review_items i JOIN info_records r ON r.id = i.record_id
-		JOIN units u ON u.id = i.unit_id WHERE `+where+` ORDER BY u.code, r.written_date, r.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list review items: %w", err)
-	}
-	var out []ReviewItem
-	var ids []int64
-	for rows.Next() {
+	return collect(ctx, q, "review items", func(r row) (ReviewItem, error) {
 		var it ReviewItem
 		var proposed, decided sql.NullTime
 		dst := []any{&it.ID, &it.ReviewID, &it.Year, &it.Unit.ID, &it.Kind, &it.Attribute, &it.Validity, &it.State, &it.Proposal, &it.Approver,
 			&it.ApprovedOn, &it.InvalidDate, &it.Note, &it.ProposedBy, &proposed, &it.DecidedBy, &decided, &it.ReturnNote}
-		if err := rows.Scan(scanDoc(dst, &it.Doc)...); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := r.Scan(scanDoc(dst, &it.Doc)...)
 		it.ProposedAt, it.DecidedAt = proposed.Time, decided.Time
-		out, ids = append(out, it), append(ids, it.Unit.ID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	units, err := unitsOf(ctx, q, ids)
-	for i := range out {
-		out[i].Unit = units[out[i].Unit.ID]
-	}
-	return out, err
+		return it, err
+	}, func(it *ReviewItem) *org.Unit { return &it.Unit }, `SELECT `+itemCols+` FROM attr_review_items i JOIN info_records r ON r.id = i.record_id
+		JOIN units u ON u.id = i.unit_id WHERE `+where+` ORDER BY u.code, r.written_date, r.id`, args...)
 }

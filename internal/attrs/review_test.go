@@ -289,6 +289,11 @@ func TestReview(t *testing.T) {
 			len(o.Marked) != 1 || o.Marked[0].Doc.IndexNo != "cg-expired" || o.Window.From != "2024-01-01" {
 			t.Errorf("outcome %+v", o)
 		}
+		items, _ = attrs.ReviewItems(ctx, d, rv, nil)
+		if units := attrs.ReviewUnits(items); len(units) != 2 || units[0].Unit.Code != "440105-001" ||
+			units[0] != (attrs.ReviewUnit{Unit: units[0].Unit, Total: 4, Confirmed: 4, Kept: 2, Active: 1, Invalid: 1}) || units[1].Kept != 1 {
+			t.Errorf("by unit %+v", units)
+		}
 		if o, err := attrs.PublishedOutcome(ctx, d, w.xg, 2026); err != nil || o.InScope != 1 || o.Kept != 1 {
 			t.Errorf("新港's outcome %+v %v", o, err)
 		}

@@ -289,23 +289,35 @@ func (r *UnitResult) add(it SpotItem) {
 
 // Results sums items per unit, in the order of the units' codes.
 func Results(items []SpotItem) []UnitResult {
-	byUnit := map[int64]*UnitResult{}
-	var out []*UnitResult
+	return sumByUnit(items, func(it SpotItem) org.Unit { return it.Unit }, func(u org.Unit) UnitResult { return UnitResult{Unit: u} }, (*UnitResult).add)
+}
+
+// sumByUnit sums items per unit with add into what start makes for the
+// unit, in the order of the units' codes.
+func sumByUnit[I, R any](items []I, unit func(I) org.Unit, start func(org.Unit) R, add func(*R, I)) []R {
+	at := map[int64]int{}
+	var units []org.Unit
+	var out []R
 	for _, it := range items {
-		r, ok := byUnit[it.Unit.ID]
+		u := unit(it)
+		i, ok := at[u.ID]
 		if !ok {
-			r = &UnitResult{Unit: it.Unit}
-			byUnit[it.Unit.ID] = r
-			out = append(out, r)
+			i = len(out)
+			at[u.ID] = i
+			units, out = append(units, u), append(out, start(u))
 		}
-		r.add(it)
+		add(&out[i], it)
 	}
-	slices.SortFunc(out, func(a, b *UnitResult) int { return cmp.Compare(a.Unit.Code, b.Unit.Code) })
-	res := make([]UnitResult, len(out))
-	for i, r := range out {
-		res[i] = *r
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
 	}
-	return res
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(units[a].Code, units[b].Code) })
+	sorted := make([]R, len(out))
+	for i, j := range order {
+		sorted[i] = out[j]
+	}
+	return sorted
 }
 
 // Findings are the items checked with a problem.

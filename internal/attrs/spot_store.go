@@ -1,6 +1,7 @@
 package attrs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -73,31 +74,14 @@ func issuedIn(ctx context.Context, q db.Querier, root org.Unit, year int) (map[i
 const spotCols = `c.id, c.office_id, c.year, c.sample_size, c.seed, c.status, c.created_by, c.created_at, c.closed_by, c.closed_at`
 
 func spotChecks(ctx context.Context, q db.Querier, where string, args ...any) ([]SpotCheck, error) {
-	rows, err := q.Query(ctx, `SELECT `+spotCols+` FROM attr_spot_checks c WHERE (`+where+`) ORDER BY c.year DESC, c.id DESC`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list spot checks: %w", err)
-	}
-	var out []SpotCheck
-	var ids []int64
-	for rows.Next() {
+	return collect(ctx, q, "spot checks", func(r row) (SpotCheck, error) {
 		var c SpotCheck
 		var closed sql.NullTime
-		if err := rows.Scan(&c.ID, &c.Office.ID, &c.Year, &c.SampleSize, &c.Seed, &c.Status, &c.CreatedBy, &c.CreatedAt, &c.ClosedBy, &closed); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := r.Scan(&c.ID, &c.Office.ID, &c.Year, &c.SampleSize, &c.Seed, &c.Status, &c.CreatedBy, &c.CreatedAt, &c.ClosedBy, &closed)
 		c.ClosedAt = closed.Time
-		out, ids = append(out, c), append(ids, c.Office.ID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	units, err := unitsOf(ctx, q, ids)
-	for i := range out {
-		out[i].Office = units[out[i].Office.ID]
-	}
-	return out, err
+		return c, err
+	}, func(c *SpotCheck) *org.Unit { return &c.Office },
+		`SELECT `+spotCols+` FROM attr_spot_checks c WHERE (`+where+`) ORDER BY c.year DESC, c.id DESC`, args...)
 }
 
 // SpotChecks returns the spot checks a sees, newest year first: an
@@ -129,13 +113,8 @@ func SpotCheckFor(ctx context.Context, q db.Querier, a auth.Account, id int64) (
 	if CanRunSpot(a, c) {
 		return c, nil, nil
 	}
-	var n int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM attr_spot_items i JOIN units u ON u.id = i.unit_id WHERE i.check_id = ? AND u.path LIKE ?`,
-		c.ID, a.Unit.Path+"%").Scan(&n); err != nil {
-		return SpotCheck{}, nil, fmt.Errorf("spot check scope: %w", err)
-	}
-	if n == 0 {
-		return SpotCheck{}, nil, notFound
+	if ok, err := holdsUnder(ctx, q, "attr_spot_items", "check_id", c.ID, a.Unit); err != nil || !ok {
+		return SpotCheck{}, nil, cmp.Or(err, error(notFound))
 	}
 	return c, &a.Unit, nil
 }
@@ -170,31 +149,13 @@ func SpotItemOf(ctx context.Context, q db.Querier, c SpotCheck, scope *org.Unit,
 }
 
 func spotItems(ctx context.Context, q db.Querier, where string, args ...any) ([]SpotItem, error) {
-	rows, err := q.Query(ctx, `SELECT `+spotItemCols+` FROM attr_spot_items i JOIN info_records r ON r.id = i.record_id
-		JOIN units u ON u.id = i.unit_id WHERE `+where+` ORDER BY u.code, r.index_no`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list spot check items: %w", err)
-	}
-	var out []SpotItem
-	var ids []int64
-	for rows.Next() {
+	return collect(ctx, q, "spot check items", func(r row) (SpotItem, error) {
 		var it SpotItem
 		var at sql.NullTime
 		dst := []any{&it.ID, &it.CheckID, &it.Unit.ID, &it.Proposed, &it.Marked, &it.Correct, &it.Note, &it.CheckedBy, &at}
-		if err := rows.Scan(scanDoc(dst, &it.Doc)...); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := r.Scan(scanDoc(dst, &it.Doc)...)
 		it.CheckedAt = at.Time
-		out, ids = append(out, it), append(ids, it.Unit.ID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	units, err := unitsOf(ctx, q, ids)
-	for i := range out {
-		out[i].Unit = units[out[i].Unit.ID]
-	}
-	return out, err
+		return it, err
+	}, func(it *SpotItem) *org.Unit { return &it.Unit }, `SELECT `+spotItemCols+` FROM attr_spot_items i JOIN info_records r ON r.id = i.record_id
+		JOIN units u ON u.id = i.unit_id WHERE `+where+` ORDER BY u.code, r.index_no`, args...)
 }

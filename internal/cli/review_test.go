@@ -20,9 +20,9 @@ import (
 	"gongkai/internal/org"
 )
 
-// attrsWorld gives 海珠区 and 赤岗街道, and imports through the command line
-// 赤岗's documents of 2024 and 2025 with their attributes.
-func attrsWorld(t *testing.T, data string) *db.DB {
+// cityWorld opens the database at data (or GONGKAI_DATABASE_URL) with the
+// city, 海珠区 and 赤岗街道.
+func cityWorld(t *testing.T, data string) *db.DB {
 	t.Helper()
 	ctx := context.Background()
 	d, err := app.OpenDB(ctx, app.Config{DataDir: data, DatabaseURL: os.Getenv("GONGKAI_DATABASE_URL")})
@@ -60,7 +60,7 @@ func writeLines(t *testing.T, lines ...string) string {
 
 func TestImportAndReviewAttributes(t *testing.T) {
 	engines(t, func(t *testing.T, data string) {
-		d := attrsWorld(t, data)
+		d := cityWorld(t, data)
 		ctx := context.Background()
 		lines := []string{
 			`{"unit":"440105-001","index_no":"CG-2","title":"赤岗街道关于某事项的请示","written_date":"2024-05-06","attribute":"不予公开","reason":"过程性信息（条例第十六条）"}`,
@@ -196,7 +196,7 @@ func TestImportAndReviewAttributes(t *testing.T) {
 // The English listing says its words in English.
 func TestReviewAttributesInEnglish(t *testing.T) {
 	data := t.TempDir()
-	attrsWorld(t, data)
+	cityWorld(t, data)
 	t.Setenv("GONGKAI_LANG", "en")
 	st, out, errOut := run(t, "", "review", "attributes", "--unit", "440105-001", "--year", "2026", "--data", data)
 	if st != 0 {

@@ -1,11 +1,9 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"net/http"
 	"net/url"
-	"slices"
 
 	"gongkai/internal/attrs"
 	"gongkai/internal/auth"
@@ -24,58 +22,12 @@ func (s *Server) reviewFor(ctx context.Context, q db.Querier, r *http.Request, a
 	return attrs.ReviewFor(ctx, q, *a, id)
 }
 
-// reviewUnit sums a unit's documents in a review by state and decision.
-type reviewUnit struct {
-	Unit                                          org.Unit
-	Total, Pending, Proposed, Returned, Confirmed int
-	Kept, Active, Invalid                         int
-}
-
-// reviewUnits sums items by unit, in the order of the units' codes.
-func reviewUnits(items []attrs.ReviewItem) []reviewUnit {
-	byUnit := map[int64]*reviewUnit{}
-	var out []*reviewUnit
-	for _, it := range items {
-		u, ok := byUnit[it.Unit.ID]
-		if !ok {
-			u = &reviewUnit{Unit: it.Unit}
-			byUnit[it.Unit.ID] = u
-			out = append(out, u)
-		}
-		u.Total++
-		switch it.State {
-		case attrs.Pending:
-			u.Pending++
-		case attrs.Proposed:
-			u.Proposed++
-		case attrs.Returned:
-			u.Returned++
-		case attrs.Confirmed:
-			u.Confirmed++
-			switch it.Proposal {
-			case attrs.Keep:
-				u.Kept++
-			case attrs.ToActive:
-				u.Active++
-			case attrs.MarkInvalid:
-				u.Invalid++
-			}
-		}
-	}
-	slices.SortFunc(out, func(a, b *reviewUnit) int { return cmp.Compare(a.Unit.Code, b.Unit.Code) })
-	res := make([]reviewUnit, len(out))
-	for i, u := range out {
-		res[i] = *u
-	}
-	return res
-}
-
 // reviewView is what the page of a review shows.
 type reviewView struct {
 	Review    attrs.Review
 	Window    attrs.Window
 	Items     []attrs.ReviewItem
-	Units     []reviewUnit
+	Units     []attrs.ReviewUnit
 	CanDecide bool
 	OffMonth  bool // opened outside July
 }
@@ -101,7 +53,7 @@ func (s *Server) reviewRender(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		return err
 	}
 	p.Title = p.T("attrs.review_of", rv.Year)
-	p.Data = reviewView{Review: rv, Window: rv.Window(), Items: items, Units: reviewUnits(items), CanDecide: attrs.CanDecide(*a, rv),
+	p.Data = reviewView{Review: rv, Window: rv.Window(), Items: items, Units: attrs.ReviewUnits(items), CanDecide: attrs.CanDecide(*a, rv),
 		OffMonth: attrs.OffMonth(calendar.DateOf(rv.OpenedAt.In(calendar.China)))}
 	s.render(w, r, status, "attrs_review", p)
 	return nil
