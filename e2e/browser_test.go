@@ -107,6 +107,10 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	if _, err := app.LoadDemoAttributes(ctx, theApp.DB); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	done := make(chan error, 1)
 	go func() { done <- theApp.Run(ctx) }()
 	select {

@@ -14,33 +14,14 @@ import (
 )
 
 // LoadDemoInterpretations loads the demo's policy interpretation, once,
-// after LoadDemo: 赤岗街道's rules for interpretation in its 制度 column, a
-// policy published together with its graphic interpretation, a policy
+// after LoadDemo (赤岗街道's rules for interpretation come with
+// LoadDemoRules): a policy published together with its graphic interpretation, a policy
 // with a text interpretation and questions and answers, and the city
 // office's evaluation of the current half-year with its results published
 // and one policy returned for re-interpretation. It reports whether it
 // loaded anything.
 func LoadDemoInterpretations(ctx context.Context, d *db.DB) (bool, error) {
-	return loadOnce(ctx, d, "demo_interpret", "demo interpretations", demoInterpretations)
-}
-
-// loadOnce runs load in a transaction unless the settings hold key, and
-// then sets key: it reports whether it loaded anything.
-func loadOnce(ctx context.Context, d *db.DB, key, what string, load func(ctx context.Context, tx *db.Tx) error) (bool, error) {
-	loaded := false
-	err := d.InTx(ctx, func(tx *db.Tx) error {
-		var v string
-		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v); err == nil {
-			return nil
-		}
-		if err := load(ctx, tx); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?)", key, demoVersion)
-		loaded = err == nil
-		return err
-	})
-	return loaded, err
+	return loadOnce(ctx, d, "demo_interpret", demoInterpretations)
 }
 
 // demoPolicy is a policy of the demo with its interpretations.

@@ -71,6 +71,7 @@ func init() {
 		{"report annual", "--unit CODE --year YYYY [--format json|html|xlsx] [--out FILE] [--publish] [--data DIR]", "cli.help.report_annual", runReportAnnual},
 		{"task list", "[--json]", "cli.help.task_list", runTaskList},
 		{"training list", "--scope CODE --year YYYY [--json] [--data DIR]", "cli.help.training_list", runTrainingList},
+		{"review attributes", "--unit CODE --year YYYY [--json] [--data DIR]", "cli.help.review_attributes", runReviewAttributes},
 		{"screen", "[FILE]", "cli.help.screen", runScreen},
 		{"seed synthetic", "[--units 3000] [--records 100000] [--seed 1] [--data DIR]", "cli.help.seed_synthetic", runSeedSynthetic},
 		{"audit verify", "[--head EVENT:HASH]... [--data DIR]", "cli.help.audit_verify", runAuditVerify},

@@ -97,26 +97,8 @@ func runServe(e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
-		if _, err := app.LoadDemoApplications(e.ctx, a.DB); err != nil {
-			return fmt.Errorf("load demo data: %w", err)
-		}
-		if _, err := app.LoadDemoConsultations(e.ctx, a.DB); err != nil {
-			return fmt.Errorf("load demo data: %w", err)
-		}
-		if _, err := app.LoadDemoTasks(e.ctx, a.DB); err != nil {
-			return fmt.Errorf("load demo data: %w", err)
-		}
-		if _, err := app.LoadDemoMessages(e.ctx, a.DB); err != nil {
-			return fmt.Errorf("load demo data: %w", err)
-		}
-		if _, err := app.LoadDemoInterpretations(e.ctx, a.DB); err != nil {
-			return fmt.Errorf("load demo data: %w", err)
-		}
-		if _, err := app.LoadDemoGrassroots(e.ctx, a.DB); err != nil {
-			return fmt.Errorf("load demo data: %w", err)
-		}
-		if _, err := app.LoadDemoRules(e.ctx, a.DB); err != nil {
-			return fmt.Errorf("load demo data: %w", err)
+		if err := app.LoadDemoParts(e.ctx, a.DB); err != nil {
+			return err
 		}
 		if loaded {
 			fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.demo_loaded"))

@@ -13,7 +13,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"gongkai/internal/app"
 	"gongkai/internal/auth"
 	"gongkai/internal/db"
 	"gongkai/internal/db/dbtest"
@@ -43,21 +42,8 @@ func engines(t *testing.T, fn func(t *testing.T, data string)) {
 func reportWorld(t *testing.T, data string) *db.DB {
 	t.Helper()
 	ctx := context.Background()
-	d, err := app.OpenDB(ctx, app.Config{DataDir: data, DatabaseURL: os.Getenv("GONGKAI_DATABASE_URL")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	err = d.InTx(ctx, func(tx *db.Tx) error {
-		for _, n := range []org.NewUnit{
-			{Code: "440100", Name: "广州市人民政府", Kind: org.City},
-			{Code: "440105", Name: "海珠区人民政府", Kind: org.District, ParentCode: "440100"},
-			{Code: "440105-001", Name: "赤岗街道办事处", Kind: org.Street, ParentCode: "440105"},
-		} {
-			if _, err := org.Create(ctx, tx, "test", nil, n); err != nil {
-				return err
-			}
-		}
+	d := cityWorld(t, data)
+	err := d.InTx(ctx, func(tx *db.Tx) error {
 		u, err := org.ByCode(ctx, tx, "440105-001")
 		if err != nil {
 			return err

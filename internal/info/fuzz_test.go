@@ -210,6 +210,8 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte(`{"title":"x","index_no":"i","written_date":"2020-02-30","published_date":"2020-01-01","unit":"440105"}`))
 	f.Add([]byte(`{"title":"x","index_no":"i","written_date":"2020-01-30","published_date":"2020-01-01","unit":"440105","extra":1}`))
 	f.Add([]byte(`{"title":"x","index_no":"i","written_date":"2020-01-30","published_date":"2020-01-01","unit":"440105","validity":"废止"} {"title":1}`))
+	f.Add([]byte(`{"title":"x","index_no":"i","written_date":"2020-01-30","unit":"440105","attribute":"依申请公开","reason":"第十五条"}`))
+	f.Add([]byte(`{"title":"x","index_no":"i","written_date":"2020-01-30","unit":"440105","attribute":"不予公开"}`))
 	f.Add([]byte("\x00\xff"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		err := d.InTx(ctx, func(tx *db.Tx) error {

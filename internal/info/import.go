@@ -32,7 +32,13 @@ type ImportLine struct {
 	FormedDate    string `json:"formed_date"`
 	CatalogItem   string `json:"catalog_item"`
 	Validity      string `json:"validity"`
-	Attachments   []struct {
+	// Attribute is the disclosure attribute (公开属性): 主动公开,
+	// 依申请公开 or 不予公开 (or active, on_request, withheld); empty is
+	// 主动公开. Reason gives the reason and legal basis the other two
+	// need, as in the console.
+	Attribute   string `json:"attribute"`
+	Reason      string `json:"reason"`
+	Attachments []struct {
 		Name string `json:"name"`
 		URL  string `json:"url"`
 	} `json:"attachments"`
@@ -52,7 +58,10 @@ const maxImportLine = 8 << 20
 // Import loads records published elsewhere, as they were: each line is
 // checked first, and the first bad line fails the whole import with its
 // number; nothing is written then. Records are matched by 索引号, so
-// importing the same file again changes nothing.
+// importing the same file again changes nothing. A record that is not
+// 主动公开 was issued but never published: it is kept approved, for the
+// attribute reviews, and never reaches the portal, its feeds, search or
+// sitemaps (they show published records only); it has no published_date.
 func Import(ctx context.Context, tx *db.Tx, actor string, defaultUnit *org.Unit, r io.Reader) (ImportResult, error) {
 	var res ImportResult
 	type parsed struct {
@@ -92,8 +101,6 @@ func Import(ctx context.Context, tx *db.Tx, actor string, defaultUnit *org.Unit,
 			return res, errs.New(errs.Invalid, "import.line_missing", n, "index_no")
 		case !validDate(l.WrittenDate):
 			return res, errs.New(errs.Invalid, "import.line_bad", n, "written_date", l.WrittenDate)
-		case !validDate(l.PublishedDate):
-			return res, errs.New(errs.Invalid, "import.line_bad", n, "published_date", l.PublishedDate)
 		case l.FormedDate != "" && !validDate(l.FormedDate):
 			return res, errs.New(errs.Invalid, "import.line_bad", n, "formed_date", l.FormedDate)
 		}
@@ -106,6 +113,18 @@ func Import(ctx context.Context, tx *db.Tx, actor string, defaultUnit *org.Unit,
 			return res, errs.New(errs.Invalid, "import.line_bad", n, "validity", l.Validity)
 		}
 		l.Validity = v
+		attr, ok := ParseAttribute(l.Attribute)
+		switch {
+		case !ok:
+			return res, errs.New(errs.Invalid, "import.line_bad", n, "attribute", l.Attribute)
+		case NeedsReason(attr) && strings.TrimSpace(l.Reason) == "":
+			return res, errs.New(errs.Invalid, "import.line_missing", n, "reason")
+		case attr != Active && l.PublishedDate != "":
+			return res, errs.New(errs.Invalid, "import.not_published", n)
+		case attr == Active && !validDate(l.PublishedDate):
+			return res, errs.New(errs.Invalid, "import.line_bad", n, "published_date", l.PublishedDate)
+		}
+		l.Attribute = attr
 		code := strings.TrimSpace(l.Unit)
 		var u org.Unit
 		switch {
@@ -126,7 +145,10 @@ func Import(ctx context.Context, tx *db.Tx, actor string, defaultUnit *org.Unit,
 		default:
 			return res, errs.New(errs.Invalid, "import.line_missing", n, "unit")
 		}
-		pub, _ := time.ParseInLocation("2006-01-02", l.PublishedDate, calendar.China)
+		var pub time.Time
+		if attr == Active {
+			pub, _ = time.ParseInLocation("2006-01-02", l.PublishedDate, calendar.China)
+		}
 		all = append(all, parsed{n, l, u, pub})
 	}
 	if err := sc.Err(); err != nil {
@@ -146,8 +168,13 @@ func Import(ctx context.Context, tx *db.Tx, actor string, defaultUnit *org.Unit,
 		}
 		body := BodyFromText(l.BodyText)
 		rec := Record{Unit: p.unit, IndexNo: l.IndexNo, Title: l.Title, DocNumber: strings.TrimSpace(l.DocNumber), Issuer: strings.TrimSpace(l.Issuer),
-			WrittenDate: l.WrittenDate, FormedDate: l.FormedDate, PublishedAt: p.pub.UTC(), Topic: strings.TrimSpace(l.Topic),
-			Attribute: Active, Validity: l.Validity, Body: SanitizeBody(body), Status: Published, CreatedBy: actor, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+			WrittenDate: l.WrittenDate, FormedDate: l.FormedDate, Topic: strings.TrimSpace(l.Topic), Attribute: l.Attribute,
+			Validity: l.Validity, Body: SanitizeBody(body), Status: Published, CreatedBy: actor, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		if l.Attribute == Active {
+			rec.PublishedAt = p.pub.UTC()
+		} else {
+			rec.Status, rec.AttributeReason = Approved, strings.TrimSpace(l.Reason)
+		}
 		if rec.FormedDate == "" {
 			rec.FormedDate = rec.WrittenDate
 		}
@@ -170,8 +197,10 @@ func Import(ctx context.Context, tx *db.Tx, actor string, defaultUnit *org.Unit,
 			}
 			res.Linked++
 		}
-		if err := index(ctx, tx, rec); err != nil {
-			return res, err
+		if rec.Status == Published {
+			if err := index(ctx, tx, rec); err != nil {
+				return res, err
+			}
 		}
 		res.Created++
 	}

@@ -196,14 +196,11 @@ func (in Input) validate() (Input, error) {
 	if in.Attribute == "" {
 		in.Attribute = Active
 	}
-	switch in.Attribute {
-	case Active:
-	case OnRequest, Withheld:
-		if strings.TrimSpace(in.AttributeReason) == "" {
-			m = append(m, errs.InvalidField("attribute_reason", "info.reason_required"))
-		}
-	default:
+	switch {
+	case in.Attribute != Active && !NeedsReason(in.Attribute):
 		m = append(m, errs.InvalidField("attribute", "info.bad_attribute", in.Attribute))
+	case NeedsReason(in.Attribute) && strings.TrimSpace(in.AttributeReason) == "":
+		m = append(m, errs.InvalidField("attribute_reason", "info.reason_required"))
 	}
 	if in.Validity == "" {
 		in.Validity = Valid

@@ -36,6 +36,7 @@ var consoleMenu = []menuItem{
 	{"/admin/tasks", "admin.tasks", "tasks", anyAccount},
 	{"/admin/rules", "admin.rules", "rules", keepsUnitRecords},
 	{"/admin/training", "admin.training", "training", keepsUnitRecords},
+	{"/admin/attributes", "attrs.title", "attributes", mayUseAttrs},
 	{"/admin/messages", "admin.messages", "messages", anyAccount},
 	{"/admin/inspect", "admin.inspect", "inspect", anyAccount},
 	{"/admin/rectification", "inspect.notices", "rectification", anyAccount},

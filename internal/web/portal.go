@@ -27,6 +27,7 @@ var homeEntries = []homeEntry{
 	{"col.nb", "/zwgk/nb/"},
 	{"col.pingyi", "/zwgk/pingyi/"},
 	{"interpret.title", "/zwgk/jd/"},
+	{"attrs.outcomes", "/zwgk/gksxsc/"},
 	{"col.ysqgk", "/ysqgk/"},
 	{"col.hudong", "/hudong/"},
 	{"col.bmfw", "/bmfw/"},

@@ -80,6 +80,7 @@ func (s *Server) routes(mux router) {
 	s.zoneRoutes(mux)
 	s.rulesRoutes(mux)
 	s.trainingRoutes(mux)
+	s.attrsRoutes(mux)
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))
