@@ -363,6 +363,9 @@ var immediately = []string{"即办", "即时办结", "即时办理", "当场办�
 // Empty text, 无 and — are no limit (nil). It reports false for text it
 // cannot read.
 func ParseDays(text string) (*int, bool) {
+	if strings.HasPrefix(strings.TrimSpace(text), "-") {
+		return nil, false
+	}
 	t := tabular.Fold(text)
 	switch t {
 	case "", "无", "不适用":
