@@ -102,7 +102,7 @@ func TestImportGuides(t *testing.T) {
 			g := gs[0] // 生育登记, before 高龄… in byte order
 			want := services.Content{Name: "生育登记", Type: services.PublicService, Basis: "《广东省人口与计划生育条例》", Conditions: "夫妻双方或一方户籍在本街道",
 				Materials: []services.Material{{Name: "居民身份证", Form: services.FormPaper, Copies: 1, Original: true}, {Name: "结婚证", Form: services.FormPaper, Copies: 2}},
-				Steps: []string{"申请", "受理", "审核", "办结"}, LegalDays: days(5), PromisedDays: days(0), Fee: "不收费", Place: "赤岗街道政务服务中心",
+				Steps:     []string{"申请", "受理", "审核", "办结"}, LegalDays: days(5), PromisedDays: days(0), Fee: "不收费", Place: "赤岗街道政务服务中心",
 				Hours: "工作日9:00-18:00", Phone: "020-89012345", ComplaintPhone: "12345", OnlineURL: "https://www.gdzwfw.gov.cn/", Served: "户籍居民",
 				Events: []string{"生育", "婚姻"}}
 			if diff := cmp.Diff(want, g.Content); diff != "" {
@@ -128,7 +128,9 @@ func TestImportRefusesBadRows(t *testing.T) {
 		header := lines[0]
 		// Lines count rows as a spreadsheet shows them: the first data row
 		// is row 2 though a cell of it breaks a line of the file.
-		row := func(s string) string { return header + "\n" + lines[1] + "\n" + lines[2] + "\n" + lines[3] + "\n" + s + "\n" }
+		row := func(s string) string {
+			return header + "\n" + lines[1] + "\n" + lines[2] + "\n" + lines[3] + "\n" + s + "\n"
+		}
 		for _, c := range []struct {
 			name, file, want string
 		}{
