@@ -34,6 +34,8 @@ var checks = map[string]check{
 	// The rule of consultations is in participation.go.
 	ConsultationFeedback: checkConsultationFeedback,
 	MessageOverdue:       checkMessageOverdue,
+	// The rule of service guides is in services.go.
+	ServiceGuideElements: checkServiceGuides,
 }
 
 // inScope is the condition that a record r belongs to a unit under the

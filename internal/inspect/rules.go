@@ -60,6 +60,9 @@ const (
 	// feedback report (征集意见处理情况反馈).
 	ConsultationFeedback = "consultation_feedback"
 	MessageOverdue       = "message_overdue"
+	// ServiceGuideElements: published service guides (办事指南) lacking a
+	// key element.
+	ServiceGuideElements = "service_guide_elements"
 )
 
 // DefaultRules is the rule set an office starts from.
@@ -115,6 +118,10 @@ func DefaultRules() []Rule {
 			Description: "有效留言（未被认定为无效的留言）自收到起3个月内答复；超过3个月未答复的留言逐条列出，每条扣分；同一单位超过3个月未答复的有效留言达到规则参数 fail_at 条的，单项否决，判定不合格（国办秘函〔2019〕19号：互动回应差）。",
 			DescEn:      "Valid messages (those not dismissed as invalid) are answered within 3 months of receipt; each message left unanswered longer is listed and costs points; a unit with as many such messages as the rule's fail_at parameter fails outright (国办秘函〔2019〕19号: poor interaction).",
 			Weight:      10, Deduction: 2, Veto: true, Enabled: true, Params: map[string]float64{"fail_at": 1}},
+		{ID: ServiceGuideElements, Name: "办事指南要素", NameEn: "Service guide elements",
+			Description: "已发布的办事指南载明申请条件、申请材料、办理流程、办理时限（法定或承诺）、收费标准、办理地点和咨询电话；缺少要素的指南逐件列出，写明所缺要素，每件扣分（国办秘函〔2019〕19号：办事指南要素不全）。",
+			DescEn:      "Published service guides state the application conditions, materials, process, time limit (statutory or promised), fees, place and enquiry phone; each guide lacking any is listed with what it lacks and costs points (国办秘函〔2019〕19号: incomplete service guides).",
+			Weight:      5, Deduction: 0.5, Enabled: true},
 		{ID: Privacy, Name: "个人信息保护", NameEn: "Personal data",
 			Description: "已发布信息中没有未遮盖的身份证号、手机号、银行卡号、电子邮箱（经审核人书面决定的除外）。",
 			DescEn:      "Published information holds no unmasked ID, mobile, bank card numbers or e-mail addresses, unless a reviewer decided so in writing.",

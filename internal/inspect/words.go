@@ -33,6 +33,7 @@ var findingKeys = []string{
 	"inspect.f.domain", "inspect.f.column", "inspect.f.application",
 	"inspect.f.consultation", "inspect.f.feedback_by", "inspect.f.feedback_missing",
 	"inspect.f.message", "inspect.f.messages_within.other", "inspect.f.messages_overdue.other",
+	"inspect.f.service_guide", "inspect.f.guide_elements", "inspect.f.guide_missing",
 	// Last: its pattern, two texts around a colon, takes any text with one.
 	"inspect.f.item",
 }
@@ -119,6 +120,8 @@ func Say(text string) (i18n.Text, bool) {
 			} else if k, ok := columnKeys()[s]; ok {
 				args[i] = k
 			} else if l, ok := screen.SummaryText(s); ok {
+				args[i] = l
+			} else if l, ok := elementList(s); ok {
 				args[i] = l
 			}
 		}

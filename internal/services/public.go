@@ -22,14 +22,15 @@ type PublishedGuide struct {
 	Content
 }
 
-// publishedFrom joins each guide's version in force (v) to it (s).
-const publishedFrom = `services s JOIN units u ON u.id = s.unit_id
-	JOIN service_versions v ON v.service_id = s.id AND v.version = s.published_version AND v.status = 'published'`
+// currentVersion picks each guide's version in force.
+const currentVersion = `v.version = s.published_version`
 
-// published returns the published guides matching a condition on s, u and
-// v, by unit and name.
-func published(ctx context.Context, q db.Querier, where string, args ...any) ([]PublishedGuide, error) {
-	rows, err := q.Query(ctx, `SELECT s.id, s.unit_id, v.version, v.at, v.guide FROM `+publishedFrom+`
+// published returns the published guides matching a condition on the
+// guide s and its unit u, by unit and name, each in the version v that
+// version picks.
+func published(ctx context.Context, q db.Querier, version, where string, args ...any) ([]PublishedGuide, error) {
+	rows, err := q.Query(ctx, `SELECT s.id, s.unit_id, v.version, v.at, v.guide FROM services s JOIN units u ON u.id = s.unit_id
+		JOIN service_versions v ON v.service_id = s.id AND `+version+` AND v.status = 'published'
 		WHERE s.published_version > 0 AND `+where+` ORDER BY u.path, u.sort, s.name`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list published services: %w", err)
@@ -64,7 +65,7 @@ func published(ctx context.Context, q db.Querier, where string, args ...any) ([]
 // PublishedByID returns the published version of guide id, or a NotFound
 // error when it has none.
 func PublishedByID(ctx context.Context, q db.Querier, id int64) (PublishedGuide, error) {
-	ps, err := published(ctx, q, `s.id = ?`, id)
+	ps, err := published(ctx, q, currentVersion, `s.id = ?`, id)
 	if err != nil {
 		return PublishedGuide{}, err
 	}
@@ -76,12 +77,21 @@ func PublishedByID(ctx context.Context, q db.Querier, id int64) (PublishedGuide,
 
 // PublishedOf returns unit u's published guides, by name.
 func PublishedOf(ctx context.Context, q db.Querier, u org.Unit) ([]PublishedGuide, error) {
-	return published(ctx, q, `s.unit_id = ?`, u.ID)
+	return published(ctx, q, currentVersion, `s.unit_id = ?`, u.ID)
 }
 
 // PublishedIn returns the published guides of the units in root's subtree.
 func PublishedIn(ctx context.Context, q db.Querier, root org.Unit) ([]PublishedGuide, error) {
-	return published(ctx, q, `u.path LIKE ?`, root.Path+"%")
+	return published(ctx, q, currentVersion, `u.path LIKE ?`, root.Path+"%")
+}
+
+// PublishedAsOf returns the guides of the units in root's subtree that are
+// published now, each in its newest version published before the instant
+// before; a guide first published after it is left out. Inspections of a
+// past day read it.
+func PublishedAsOf(ctx context.Context, q db.Querier, root org.Unit, before time.Time) ([]PublishedGuide, error) {
+	return published(ctx, q, `v.version = (SELECT MAX(v2.version) FROM service_versions v2 WHERE v2.service_id = s.id AND v2.status = 'published' AND v2.at < ?)`,
+		`u.path LIKE ?`, before.UTC(), root.Path+"%")
 }
 
 // PublishedCounts returns how many published guides each unit has, by unit
@@ -123,7 +133,7 @@ func Search(ctx context.Context, q db.Querier, d db.Dialect, text string) ([]Pub
 	if d == db.Postgres {
 		ids = `SELECT service_id FROM service_search WHERE tokens @@ to_tsquery('simple', ?)`
 	}
-	ps, err := published(ctx, q, `s.id IN (`+ids+` LIMIT `+fmt.Sprint(MaxHits)+`)`, expr)
+	ps, err := published(ctx, q, currentVersion, `s.id IN (`+ids+` LIMIT `+fmt.Sprint(MaxHits)+`)`, expr)
 	if err != nil {
 		return nil, err
 	}
