@@ -131,7 +131,7 @@ func demoServices(ctx context.Context, tx *db.Tx, cal *calendar.Calendar) error 
 	seven := 7
 	g, err := services.Create(ctx, tx, editor, chigang, services.Content{Name: "老年人优待证办理", Type: services.PublicService,
 		Basis: "《广东省老年人权益保障条例》", Conditions: "户籍在本街道、年满60周岁的老年人", Steps: []string{"申请", "受理", "制证", "领证"},
-		Materials: []services.Material{{Name: "居民身份证", Form: services.FormPaper, Copies: 1, Original: true}, {Name: "近期免冠证件照片", Form: services.FormPaper, Copies: 1}},
+		Materials:    []services.Material{{Name: "居民身份证", Form: services.FormPaper, Copies: 1, Original: true}, {Name: "近期免冠证件照片", Form: services.FormPaper, Copies: 1}},
 		PromisedDays: &seven, Fee: "不收费", Place: "赤岗街道政务服务中心（广州市海珠区赤岗北路118号）", Phone: "020-89012300", Events: []string{"养老"}})
 	if err != nil {
 		return err
