@@ -61,7 +61,7 @@ func Update(ctx context.Context, tx *db.Tx, a auth.Account, g Guide, c Content) 
 	if err != nil {
 		return Guide{}, err
 	}
-	return g.change(ctx, tx, a, c, "service.edit")
+	return g.change(ctx, tx, a, keepSamples(c, g.Content), "service.edit")
 }
 
 // change makes c the working copy of g as a draft, in the next version

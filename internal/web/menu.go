@@ -32,6 +32,7 @@ var consoleMenu = []menuItem{
 	{"/admin/info", "admin.info", "info", keepsUnitRecords},
 	{"/admin/foi", "admin.foi", "foi", anyAccount},
 	{"/admin/consultations", "admin.consultations", "consultations", keepsUnitRecords},
+	{"/admin/services", "admin.services", "services", keepsUnitRecords},
 	{"/admin/tasks", "admin.tasks", "tasks", anyAccount},
 	{"/admin/messages", "admin.messages", "messages", anyAccount},
 	{"/admin/inspect", "admin.inspect", "inspect", anyAccount},
