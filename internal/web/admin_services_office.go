@@ -367,7 +367,7 @@ func (s *Server) svcCheckPost(w http.ResponseWriter, r *http.Request) error {
 			seq, _ := strconv.Atoi(f.Get("seq"))
 			n := strconv.Itoa(seq)
 			_, err := services.Record(ctx, tx, *a, set, c, seq, services.Sheet{Accurate: f.Get("accurate_"+n) == "yes",
-				Complete: f.Get("complete_"+n) == "yes", Current: f.Get("current_"+n) == "yes", Note: f.Get("note_"+n)})
+				Complete: f.Get("complete_"+n) == "yes", Current: f.Get("current_"+n) == "yes", Note: f.Get("note_" + n)})
 			return err
 		case "circulate":
 			_, err := services.Circulate(ctx, tx, *a, set, c, f.Get("note"))
