@@ -53,7 +53,7 @@ func elementList(s string) (i18n.Text, bool) {
 			return i18n.Text{}, false
 		}
 		if i == len(parts)-1 {
-			t = i18n.Text{Key: "svc.el.one", Args: []any{k}}
+			t = i18n.Text{Key: "svc.el.single", Args: []any{k}}
 		} else {
 			t = i18n.Text{Key: "svc.el.join", Args: []any{k, t}}
 		}
