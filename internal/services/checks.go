@@ -220,13 +220,11 @@ func CheckByID(ctx context.Context, q db.Querier, id int64) (Check, error) {
 	if err := rows.Err(); err != nil {
 		return Check{}, err
 	}
-	units := org.NewMemo(q)
+	us := make([]*org.Unit, len(c.Items))
 	for i := range c.Items {
-		if c.Items[i].Unit, err = units.ByID(ctx, c.Items[i].Unit.ID); err != nil {
-			return Check{}, err
-		}
+		us[i] = &c.Items[i].Unit
 	}
-	return c, nil
+	return c, fillUnits(ctx, q, us)
 }
 
 // Checks returns the spot checks of year (every year when 0), newest
@@ -258,13 +256,11 @@ func checks(ctx context.Context, q db.Querier, where string, args ...any) ([]Che
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	units := org.NewMemo(q)
+	us := make([]*org.Unit, len(out))
 	for i := range out {
-		if out[i].Scope, err = units.ByID(ctx, out[i].Scope.ID); err != nil {
-			return nil, err
-		}
+		us[i] = &out[i].Scope
 	}
-	return out, nil
+	return out, fillUnits(ctx, q, us)
 }
 
 // Record fills in the sheet of sampled guide seq: only the office, and only

@@ -163,13 +163,11 @@ func complaints(ctx context.Context, q db.Querier, where string, args ...any) ([
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	units := org.NewMemo(q)
+	us := make([]*org.Unit, len(out))
 	for i := range out {
-		if out[i].Unit, err = units.ByID(ctx, out[i].Unit.ID); err != nil {
-			return nil, err
-		}
+		us[i] = &out[i].Unit
 	}
-	return out, nil
+	return out, fillUnits(ctx, q, us)
 }
 
 // ComplaintByID returns a complaint, or a NotFound error.

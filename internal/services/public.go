@@ -53,13 +53,11 @@ func published(ctx context.Context, q db.Querier, version, where string, args ..
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	units := org.NewMemo(q)
+	us := make([]*org.Unit, len(out))
 	for i := range out {
-		if out[i].Unit, err = units.ByID(ctx, out[i].Unit.ID); err != nil {
-			return nil, err
-		}
+		us[i] = &out[i].Unit
 	}
-	return out, nil
+	return out, fillUnits(ctx, q, us)
 }
 
 // PublishedByID returns the published version of guide id, or a NotFound

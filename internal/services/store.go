@@ -120,15 +120,11 @@ func scanGuides(ctx context.Context, q db.Querier, rows *sql.Rows) ([]Guide, err
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	units := org.NewMemo(q)
+	us := make([]*org.Unit, len(out))
 	for i := range out {
-		u, err := units.ByID(ctx, out[i].Unit.ID)
-		if err != nil {
-			return nil, err
-		}
-		out[i].Unit = u
+		us[i] = &out[i].Unit
 	}
-	return out, nil
+	return out, fillUnits(ctx, q, us)
 }
 
 // ByID returns the guide with the given id and its working copy. It
@@ -279,4 +275,18 @@ func (c Content) searchText(unitName string) string {
 		parts = append(parts, m.Name)
 	}
 	return strings.Join(parts, "\n")
+}
+
+// fillUnits replaces each unit, known by its ID, with the whole unit,
+// reading each once.
+func fillUnits(ctx context.Context, q db.Querier, units []*org.Unit) error {
+	m := org.NewMemo(q)
+	for _, u := range units {
+		full, err := m.ByID(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		*u = full
+	}
+	return nil
 }
