@@ -30,7 +30,8 @@ type DemoAccount struct {
 	Name            string
 }
 
-// DemoAccounts are the demo logins, one per role.
+// DemoAccounts are the demo logins, one per role, and the office
+// responsible for service disclosure.
 var DemoAccounts = []DemoAccount{
 	{"admin", "gongkai-admin-2026", auth.Admin, "440100", "", "系统管理员"},
 	{"gz-office", "gongkai-city-2026", auth.PublicOfficeCity, "440100", "", "市政务公开办"},
@@ -38,6 +39,8 @@ var DemoAccounts = []DemoAccount{
 	{"chigang-editor", "gongkai-editor-2026", auth.UnitEditor, "440105-001", "", "赤岗街道编辑"},
 	{"chigang-reviewer", "gongkai-reviewer-2026", auth.UnitReviewer, "440105-001", "", "赤岗街道负责人"},
 	{"minzheng-supervisor", "gongkai-domain-2026", auth.DomainSupervisor, "440100-14", "养老服务", "市民政局养老服务处"},
+	// The office responsible for service disclosure (LoadDemoServices).
+	{"zwfw-office", "gongkai-zwfw-2026", auth.UnitReviewer, "440100-04", "", "市政务服务数据管理局"},
 }
 
 // cityDepartments are the city departments the plan names for the pilot

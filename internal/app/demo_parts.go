@@ -12,7 +12,7 @@ import (
 // LoadDemo's and loads once.
 var demoParts = []func(context.Context, *db.DB) (bool, error){
 	LoadDemoApplications, LoadDemoConsultations, LoadDemoTasks, LoadDemoMessages, LoadDemoInterpretations,
-	LoadDemoGrassroots, LoadDemoRules, LoadDemoAttributes,
+	LoadDemoGrassroots, LoadDemoRules, LoadDemoAttributes, LoadDemoServices,
 }
 
 // LoadDemoParts loads every part of the demo set not loaded yet, after
@@ -44,4 +44,3 @@ func loadOnce(ctx context.Context, d *db.DB, key string, load func(context.Conte
 	})
 	return loaded, err
 }
-

@@ -1,23 +1,12 @@
 package catalog
 
 import (
-	"bytes"
-	"encoding/csv"
-	"errors"
-	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/width"
 
 	"gongkai/internal/errs"
-	"gongkai/internal/zipguard"
+	"gongkai/internal/tabular"
 )
 
 // Column is a standard column of the catalog table (国办发〔2019〕54号 layout).
@@ -91,116 +80,30 @@ type Table struct {
 }
 
 // MaxTableBytes bounds an uploaded table.
-const MaxTableBytes = 20 << 20
+const MaxTableBytes = tabular.MaxBytes
 
 // ReadTable reads a catalog table from a CSV or XLSX file, chosen by the
-// content (a ZIP signature is XLSX) and, failing that, by the name. Merged
-// cells (XLSX) and blank cells (CSV) meaning "same as above" are filled in.
-// Errors name the line and the column.
+// content (a ZIP signature is XLSX) and, failing that, by the name
+// (tabular.Read). Merged cells (XLSX) and blank cells (CSV) meaning "same
+// as above" are filled in. Errors name the line and the column.
 func ReadTable(name string, r io.Reader) (*Table, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxTableBytes+1))
+	f, err := tabular.Read(name, r)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	if len(b) > MaxTableBytes {
-		return nil, errs.New(errs.Invalid, "table.too_large", MaxTableBytes>>20)
-	}
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, errs.New(errs.Invalid, "table.empty")
-	}
-	if bytes.HasPrefix(b, []byte("PK\x03\x04")) {
-		return readXLSX(b)
-	}
-	if ext := strings.ToLower(filepath.Ext(name)); ext == ".xlsx" || ext == ".xls" {
-		return nil, errs.New(errs.Invalid, "table.bad_xlsx")
-	}
-	return readCSV(b)
-}
-
-func readCSV(b []byte) (*Table, error) {
-	enc := "utf-8"
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(b) {
-		d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
-		if err != nil || !utf8.Valid(d) || bytes.ContainsRune(d, utf8.RuneError) {
-			return nil, errs.New(errs.Invalid, "table.bad_encoding")
-		}
-		b, enc = d, "gbk"
-	}
-	if bytes.IndexByte(b, 0) >= 0 {
-		return nil, errs.New(errs.Invalid, "table.binary")
-	}
-	cr := csv.NewReader(bytes.NewReader(b))
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	var records [][]string
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, errs.New(errs.Invalid, "table.bad_csv", pe.Line, pe.Err.Error())
-			}
-			return nil, errs.New(errs.Invalid, "table.bad_csv", 0, err.Error())
-		}
-		records = append(records, rec)
-	}
-	t := &Table{Encoding: enc}
-	if err := t.addSheet("", records, true); err != nil {
 		return nil, err
 	}
-	return t, nil
-}
-
-func readXLSX(b []byte) (*Table, error) {
-	if err := zipguard.Check(bytes.NewReader(b), int64(len(b))); err != nil {
-		if e := errs.As(err); e != nil {
-			return nil, e
+	t := &Table{Encoding: f.Encoding}
+	if f.Encoding != tabular.XLSX {
+		if err := t.addSheet("", f.Sheets[0].Rows, true); err != nil {
+			return nil, err
 		}
-		return nil, errs.New(errs.Invalid, "table.bad_xlsx")
+		return t, nil
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, errs.New(errs.Invalid, "table.bad_xlsx")
-	}
-	defer f.Close()
-	t := &Table{Encoding: "xlsx"}
 	var firstErr error
-	for _, sheet := range f.GetSheetList() {
-		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: false})
-		if err != nil {
-			return nil, errs.New(errs.Invalid, "table.bad_xlsx")
-		}
-		merged, err := f.GetMergeCells(sheet)
-		if err != nil {
-			return nil, errs.New(errs.Invalid, "table.bad_xlsx")
-		}
-		for _, m := range merged {
-			c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-			c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-			if err1 != nil || err2 != nil {
-				continue
-			}
-			v := m.GetCellValue()
-			for r := r1; r <= r2; r++ {
-				for c := c1; c <= c2; c++ {
-					for len(rows) < r {
-						rows = append(rows, nil)
-					}
-					for len(rows[r-1]) < c {
-						rows[r-1] = append(rows[r-1], "")
-					}
-					rows[r-1][c-1] = v
-				}
-			}
-		}
-		if blank(rows) {
+	for _, s := range f.Sheets {
+		if tabular.Blank(s.Rows) {
 			continue
 		}
-		if err := t.addSheet(sheet, rows, false); err != nil {
+		if err := t.addSheet(s.Name, s.Rows, false); err != nil {
 			// A workbook may hold notes or a cover sheet: skip sheets
 			// without a catalog header as long as one sheet has one.
 			if firstErr == nil {
@@ -218,33 +121,8 @@ func readXLSX(b []byte) (*Table, error) {
 	return t, nil
 }
 
-func blank(rows [][]string) bool {
-	for _, r := range rows {
-		for _, c := range r {
-			if strings.TrimSpace(c) != "" {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // normHeader folds a header cell to the form columnNames uses.
-func normHeader(s string) string { return fold(s) }
-
-// fold narrows full-width characters and drops whitespace, punctuation and
-// symbols, so that texts typed in different habits compare equal.
-func fold(s string) string {
-	s = width.Narrow.String(s)
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func normHeader(s string) string { return tabular.Fold(s) }
 
 // colSpec says what one column of a sheet holds.
 type colSpec struct {
@@ -430,18 +308,10 @@ func ticked(v string) bool {
 	return false
 }
 
-func cell(rec []string, i int) string {
-	if i < len(rec) {
-		return rec[i]
-	}
-	return ""
-}
+func cell(rec []string, i int) string { return tabular.Cell(rec, i) }
 
-func blankRow(rec []string) bool {
-	for _, c := range rec {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
-}
+func blankRow(rec []string) bool { return tabular.BlankRow(rec) }
+
+// fold is tabular.Fold: headers, domain names and time limits compare
+// folded.
+func fold(s string) string { return tabular.Fold(s) }

@@ -66,6 +66,7 @@ func init() {
 		{"import catalog", "--unit CODE [--domain NAME] [--publish] FILE [--data DIR]", "cli.help.import_catalog", runImportCatalog},
 		{"import info", "[--unit CODE] FILE.jsonl [--data DIR]", "cli.help.import_info", runImportInfo},
 		{"import foi", "FILE.csv [--data DIR]", "cli.help.import_foi", runImportFOI},
+		{"import services", "--unit CODE [--publish] FILE [--data DIR]", "cli.help.import_services", runImportServices},
 		{"foi due", "[--scope CODE] [--json] [--data DIR]", "cli.help.foi_due", runFOIDue},
 		{"inspect run", "[--scope CODE] [--as-of YYYY-MM-DD] [--json] [--data DIR]", "cli.help.inspect_run", runInspectRun},
 		{"report annual", "--unit CODE --year YYYY [--format json|html|xlsx] [--out FILE] [--publish] [--data DIR]", "cli.help.report_annual", runReportAnnual},

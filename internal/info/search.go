@@ -197,37 +197,21 @@ func Search(ctx context.Context, q db.Querier, d db.Dialect, s Query) (int, []Hi
 	exact := strings.TrimSpace(s.Q)
 	var from, match, rank, newest, matchFrom string
 	var args []any
+	expr, _ := MatchExpression(d, s.Q)
 	if d == db.Postgres {
-		var parts []string
-		for _, t := range terms {
-			if t.prefix {
-				parts = append(parts, t.token+":*")
-			} else {
-				parts = append(parts, t.token)
-			}
-		}
 		from = `info_search s JOIN info_records r ON r.id = s.record_id`
 		match = `s.tokens @@ to_tsquery('simple', ?)`
 		rank = `ts_rank(s.tokens, to_tsquery('simple', ?)) DESC`
 		newest = `s.record_id DESC`
 		matchFrom = `info_search s`
-		args = append(args, strings.Join(parts, " & "))
 	} else {
-		var parts []string
-		for _, t := range terms {
-			p := `"` + t.token + `"`
-			if t.prefix {
-				p += "*"
-			}
-			parts = append(parts, p)
-		}
 		from = `info_fts JOIN info_records r ON r.id = info_fts.rowid`
 		match = `info_fts MATCH ?`
 		rank = `bm25(info_fts)`
 		newest = `info_fts.rowid DESC`
 		matchFrom = `info_fts`
-		args = append(args, strings.Join(parts, " "))
 	}
+	args = append(args, expr)
 	where := []string{match, `r.status = 'published'`}
 	if s.Unit != nil {
 		where = append(where, `r.unit_id IN (SELECT id FROM units WHERE path LIKE ?)`)
@@ -421,4 +405,39 @@ func replaceFold(s, term string) string {
 		}
 		s, lower = s[i+len(term):], lower[i+len(term):]
 	}
+}
+
+// UniqueTokens keeps the first occurrence of each token, for other
+// capabilities that index their text with Tokens (service guides).
+func UniqueTokens(ts []string) []string { return uniqueTokens(ts) }
+
+// MatchExpression turns a user's query into the match expression of
+// dialect d's index over Tokens: an FTS5 MATCH string for SQLite, a
+// to_tsquery('simple', …) string for PostgreSQL; every term must match. It
+// reports false for a query without a searchable term, which finds nothing.
+// Other capabilities that index with Tokens search with it, so that their
+// queries read as the records' search reads them.
+func MatchExpression(d db.Dialect, q string) (string, bool) {
+	terms := queryTerms(q)
+	if len(terms) == 0 {
+		return "", false
+	}
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		if d == db.Postgres {
+			parts[i] = t.token
+			if t.prefix {
+				parts[i] += ":*"
+			}
+			continue
+		}
+		parts[i] = `"` + t.token + `"`
+		if t.prefix {
+			parts[i] += "*"
+		}
+	}
+	if d == db.Postgres {
+		return strings.Join(parts, " & "), true
+	}
+	return strings.Join(parts, " "), true
 }

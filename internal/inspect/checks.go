@@ -38,6 +38,8 @@ var checks = map[string]check{
 	InterpretationSync: checkInterpretationSync,
 	// The rule of village affairs is in village.go.
 	VillageConsistency: checkVillageConsistency,
+	// The rule of service guides is in services.go.
+	ServiceGuideElements: checkServiceGuides,
 }
 
 // inScope is the condition that a record r belongs to a unit under the

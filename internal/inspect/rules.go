@@ -67,6 +67,9 @@ const (
 	// shared with its town says other than the town's information (村（居）
 	// 务公开 and 政务公开 of the same item agree, plan item 十九).
 	VillageConsistency = "village_consistency"
+	// ServiceGuideElements: published service guides (办事指南) lacking a
+	// key element.
+	ServiceGuideElements = "service_guide_elements"
 )
 
 // DefaultRules is the rule set an office starts from.
@@ -130,6 +133,10 @@ func DefaultRules() []Rule {
 			Description: "村（居）务公开清单中与镇（街道）目录共有的村级事项，公开内容与镇（街道）已发布的信息一致（穗府办函〔2020〕53号第十九项：相同事项的公开内容对应一致）；内容不一致或镇（街道）尚未发布的，逐项列出。只适用于村（居），村（居）不参加其他规则。",
 			DescEn:      "Items a village's or community's list shares with its town's catalog (村级 items) say the same as the information the town published (plan item 19: the same item is disclosed alike); each item that says otherwise, or that the town has not published, is listed. Applies to villages and communities only, which no other rule inspects.",
 			Weight:      10, Deduction: 2, Enabled: true},
+		{ID: ServiceGuideElements, Name: "办事指南要素", NameEn: "Service guide elements",
+			Description: "已发布的办事指南载明申请条件、申请材料、办理流程、办理时限（法定或承诺）、收费标准、办理地点和咨询电话；缺少要素的指南逐件列出，写明所缺要素，每件扣分（国办秘函〔2019〕19号：办事指南要素不全）。",
+			DescEn:      "Published service guides state the application conditions, materials, process, time limit (statutory or promised), fees, place and enquiry phone; each guide lacking any is listed with what it lacks and costs points (国办秘函〔2019〕19号: incomplete service guides).",
+			Weight:      5, Deduction: 0.5, Enabled: true},
 		{ID: Privacy, Name: "个人信息保护", NameEn: "Personal data",
 			Description: "已发布信息中没有未遮盖的身份证号、手机号、银行卡号、电子邮箱（经审核人书面决定的除外）。",
 			DescEn:      "Published information holds no unmasked ID, mobile, bank card numbers or e-mail addresses, unless a reviewer decided so in writing.",

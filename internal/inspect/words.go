@@ -35,6 +35,7 @@ var findingKeys = []string{
 	"inspect.f.message", "inspect.f.messages_within.other", "inspect.f.messages_overdue.other",
 	"inspect.f.policy", "inspect.f.interpret_by", "inspect.f.interpret_missing", "inspect.f.interpret_late",
 	"inspect.f.village_same_as", "inspect.f.village_same", "inspect.f.village_differs", "inspect.f.town_unpublished",
+	"inspect.f.service_guide", "inspect.f.guide_elements", "inspect.f.guide_missing",
 	// Last: its pattern, two texts around a colon, takes any text with one.
 	"inspect.f.item",
 }
@@ -122,6 +123,8 @@ func Say(text string) (i18n.Text, bool) {
 			} else if k, ok := columnKeys()[s]; ok {
 				args[i] = k
 			} else if l, ok := screen.SummaryText(s); ok {
+				args[i] = l
+			} else if l, ok := elementList(s); ok {
 				args[i] = l
 			}
 		}

@@ -33,6 +33,7 @@ var consoleMenu = []menuItem{
 	{"/admin/foi", "admin.foi", "foi", anyAccount},
 	{"/admin/consultations", "admin.consultations", "consultations", keepsUnitRecords},
 	{"/admin/interpretations", "admin.interpretations", "interpretations", keepsUnitRecords},
+	{"/admin/services", "admin.services", "services", keepsUnitRecords},
 	{"/admin/tasks", "admin.tasks", "tasks", anyAccount},
 	{"/admin/rules", "admin.rules", "rules", keepsUnitRecords},
 	{"/admin/training", "admin.training", "training", keepsUnitRecords},

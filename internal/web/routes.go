@@ -62,7 +62,6 @@ func (s *Server) routes(mux router) {
 	mux.Handle("POST /hudong/cx/{$}", s.h(s.msgQuery))
 	mux.Handle("GET /hudong/cx/{no}/{$}", s.h(s.msgStatus))
 	mux.Handle("POST /hudong/cx/{no}/rate", s.h(s.msgRate))
-	mux.Handle("GET /bmfw/{$}", s.h(s.section("bmfw")))
 	mux.Handle("GET /search", s.h(s.search))
 	mux.Handle("GET /feeds/", s.h(s.feed))
 	mux.Handle("GET /robots.txt", s.h(s.robots))
@@ -81,6 +80,7 @@ func (s *Server) routes(mux router) {
 	s.rulesRoutes(mux)
 	s.trainingRoutes(mux)
 	s.attrsRoutes(mux)
+	s.servicesRoutes(mux)
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))
