@@ -356,7 +356,9 @@ func TestDigest(t *testing.T) {
 			}
 			msgs := p.wait(2)
 			d := msgs[1]
-			if d.To[0] != reader || d.Subject != "【政务公开】每日信息摘要（2026-06-16，3条）" {
+			// The day's digest, asked for when the app started, may run
+			// only after the records came (a loaded machine) and take them.
+			if d.To[0] != reader || d.Subject != "【政务公开】每日信息摘要（2026-06-16，3条）" && d.Subject != "【政务公开】每日信息摘要（2026-06-15，3条）" {
 				t.Errorf("digest to %v: %q", d.To, d.Subject)
 			}
 			for _, title := range titles {
