@@ -193,7 +193,7 @@ func Instruct(ctx context.Context, tx *db.Tx, a auth.Account, id int64, in Instr
 
 // ResponseInput is a unit's response to its part.
 type ResponseInput struct {
-	Action   string // what was done
+	Handling string // what was done (处置情况)
 	Response string // the response to the public
 	Link     string // where it was published: this site's path or an http(s) address; optional
 }
@@ -239,7 +239,7 @@ func Respond(ctx context.Context, tx *db.Tx, a auth.Account, id, partID int64, i
 		return Item{}, errs.New(errs.Conflict, "opinion.closed")
 	}
 	var m errs.Multi
-	action := field(&m, "action", in.Action, maxText, true)
+	handling := field(&m, "handling", in.Handling, maxText, true)
 	response := field(&m, "response", in.Response, maxResponse, true)
 	link, lerr := checkLink(in.Link)
 	if lerr != nil {
@@ -252,8 +252,8 @@ func Respond(ctx context.Context, tx *db.Tx, a auth.Account, id, partID int64, i
 	if on == "" {
 		on = today(tx.Now()).String()
 	}
-	if _, err := tx.Exec(ctx, `UPDATE opinion_assignments SET state = ?, action = ?, response = ?, link = ?, responded_date = ?, responded_by = ?, updated_at = ?
-		WHERE id = ?`, partResponded, action, response, link, on, a.Login, tx.Now(), p.ID); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE opinion_assignments SET state = ?, handling = ?, response = ?, link = ?, responded_date = ?, responded_by = ?, updated_at = ?
+		WHERE id = ?`, partResponded, handling, response, link, on, a.Login, tx.Now(), p.ID); err != nil {
 		return Item{}, err
 	}
 	if err := settle(ctx, tx, it.ID); err != nil {

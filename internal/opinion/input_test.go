@@ -30,10 +30,14 @@ func TestBadInput(t *testing.T) {
 			return func(ctx context.Context, tx *db.Tx) (opinion.Item, error) { return opinion.Register(ctx, tx, w.hz, in) }
 		}
 		respond := func(in opinion.ResponseInput) func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
-			return func(ctx context.Context, tx *db.Tx) (opinion.Item, error) { return opinion.Respond(ctx, tx, w.cgEd, it.ID, part, in) }
+			return func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
+				return opinion.Respond(ctx, tx, w.cgEd, it.ID, part, in)
+			}
 		}
 		instruct := func(in opinion.InstructionInput) func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
-			return func(ctx context.Context, tx *db.Tx) (opinion.Item, error) { return opinion.Instruct(ctx, tx, w.hz, it.ID, in) }
+			return func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
+				return opinion.Instruct(ctx, tx, w.hz, it.ID, in)
+			}
 		}
 		assign := func(due string, units ...string) func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
 			return func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
@@ -44,7 +48,7 @@ func TestBadInput(t *testing.T) {
 		for i := range many {
 			many[i] = "440105-" + strings.Repeat("9", i+1)
 		}
-		good := opinion.ResponseInput{Action: "已处置", Response: "已回应"}
+		good := opinion.ResponseInput{Handling: "已处置", Response: "已回应"}
 		for _, c := range []struct {
 			what   string
 			fields []string
@@ -73,11 +77,11 @@ func TestBadInput(t *testing.T) {
 			{"instruction before found", []string{"day"}, instruct(opinion.InstructionInput{Leader: "区长", Day: "2026-09-29", Text: "请办理"})},
 			{"instruction tomorrow", []string{"day"}, instruct(opinion.InstructionInput{Leader: "区长", Day: "2026-10-01", Text: "请办理"})},
 			{"long leader", []string{"leader"}, instruct(opinion.InstructionInput{Leader: strings.Repeat("领", 51), Day: "2026-09-30", Text: "请办理"})},
-			{"response empty", []string{"action", "response"}, respond(opinion.ResponseInput{})},
-			{"long response", []string{"response"}, respond(opinion.ResponseInput{Action: "已处置", Response: strings.Repeat("回", 5001)})},
-			{"javascript link", []string{"link"}, respond(opinion.ResponseInput{Action: good.Action, Response: good.Response, Link: "javascript:alert(1)"})},
-			{"protocol-relative link", []string{"link"}, respond(opinion.ResponseInput{Action: good.Action, Response: good.Response, Link: "//evil.example/x"})},
-			{"link with spaces", []string{"link"}, respond(opinion.ResponseInput{Action: good.Action, Response: good.Response, Link: "https://a.example/ b"})},
+			{"response empty", []string{"handling", "response"}, respond(opinion.ResponseInput{})},
+			{"long response", []string{"response"}, respond(opinion.ResponseInput{Handling: "已处置", Response: strings.Repeat("回", 5001)})},
+			{"javascript link", []string{"link"}, respond(opinion.ResponseInput{Handling: good.Handling, Response: good.Response, Link: "javascript:alert(1)"})},
+			{"protocol-relative link", []string{"link"}, respond(opinion.ResponseInput{Handling: good.Handling, Response: good.Response, Link: "//evil.example/x"})},
+			{"link with spaces", []string{"link"}, respond(opinion.ResponseInput{Handling: good.Handling, Response: good.Response, Link: "https://a.example/ b"})},
 			{"close without conclusion", []string{"conclusion"}, func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
 				return opinion.Close(ctx, tx, w.hz, it.ID, "  ")
 			}},
@@ -107,7 +111,7 @@ func TestBadInput(t *testing.T) {
 		}
 		// A site path and an https address are links.
 		for _, link := range []string{"/zwgk/info/1/", "https://www.haizhu.gov.cn/a.html"} {
-			if _, err := w.try(respond(opinion.ResponseInput{Action: good.Action, Response: good.Response, Link: link})); err != nil {
+			if _, err := w.try(respond(opinion.ResponseInput{Handling: good.Handling, Response: good.Response, Link: link})); err != nil {
 				t.Errorf("link %s: %v", link, err)
 			}
 		}

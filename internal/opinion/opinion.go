@@ -117,7 +117,7 @@ type Assignment struct {
 	AssignedBy string
 	// Responded is set once the unit recorded its response.
 	Responded   bool
-	Action      string // what was done (处置情况)
+	Handling    string // what was done (处置情况)
 	Response    string // the response to the public (回应内容)
 	Link        string // where the response was published
 	RespondedOn string // the day of the first response

@@ -116,7 +116,7 @@ func (w *world) assign(a auth.Account, id int64, due string, units ...string) (o
 
 func (w *world) respond(a auth.Account, id, part int64) (opinion.Item, error) {
 	return w.try(func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
-		return opinion.Respond(ctx, tx, a, id, part, opinion.ResponseInput{Action: "已联系供水企业抢修，当日恢复供水。",
+		return opinion.Respond(ctx, tx, a, id, part, opinion.ResponseInput{Handling: "已联系供水企业抢修，当日恢复供水。",
 			Response: "经核查，该小区因管网爆裂停水，已于当日抢修完毕恢复供水。", Link: "https://www.haizhu.gov.cn/hdjl/yqhy/1.html"})
 	})
 }
@@ -336,13 +336,13 @@ func TestScope(t *testing.T) {
 			fn   func(ctx context.Context, tx *db.Tx) (opinion.Item, error)
 		}{
 			{"赤岗 answers for 新港", errs.NotFound, func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
-				return opinion.Respond(ctx, tx, w.cgEd, it.ID, xg.ID, opinion.ResponseInput{Action: "越界", Response: "越界"})
+				return opinion.Respond(ctx, tx, w.cgEd, it.ID, xg.ID, opinion.ResponseInput{Handling: "越界", Response: "越界"})
 			}},
 			{"北京 answers", errs.NotFound, func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
-				return opinion.Respond(ctx, tx, w.bjEd, it.ID, cg.ID, opinion.ResponseInput{Action: "越界", Response: "越界"})
+				return opinion.Respond(ctx, tx, w.bjEd, it.ID, cg.ID, opinion.ResponseInput{Handling: "越界", Response: "越界"})
 			}},
 			{"the office answers for 赤岗", errs.Forbidden, func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
-				return opinion.Respond(ctx, tx, w.hz, it.ID, cg.ID, opinion.ResponseInput{Action: "越界", Response: "越界"})
+				return opinion.Respond(ctx, tx, w.hz, it.ID, cg.ID, opinion.ResponseInput{Handling: "越界", Response: "越界"})
 			}},
 			{"赤岗 assigns", errs.Forbidden, func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
 				return opinion.Assign(ctx, tx, w.cal, w.cgEd, it.ID, opinion.AssignInput{Units: []string{"440105-001-01"}})

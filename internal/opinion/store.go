@@ -29,7 +29,7 @@ func scanItem(s interface{ Scan(...any) error }) (Item, error) {
 	return it, err
 }
 
-const partCols = `a.id, a.item_id, a.unit_id, a.assigned_date, a.due_date, a.days, a.assigned_by, a.state, a.action, a.response, a.link,
+const partCols = `a.id, a.item_id, a.unit_id, a.assigned_date, a.due_date, a.days, a.assigned_by, a.state, a.handling, a.response, a.link,
 	a.responded_date, a.responded_by, a.updated_at`
 
 // Part states as stored.
@@ -42,7 +42,7 @@ const (
 func scanPart(s interface{ Scan(...any) error }, more ...any) (Assignment, error) {
 	var as Assignment
 	var assigned, due, state string
-	err := s.Scan(append([]any{&as.ID, &as.ItemID, &as.Unit.ID, &assigned, &due, &as.Days, &as.AssignedBy, &state, &as.Action, &as.Response, &as.Link,
+	err := s.Scan(append([]any{&as.ID, &as.ItemID, &as.Unit.ID, &assigned, &due, &as.Days, &as.AssignedBy, &state, &as.Handling, &as.Response, &as.Link,
 		&as.RespondedOn, &as.RespondedBy, &as.UpdatedAt}, more...)...)
 	if err != nil {
 		return as, err

@@ -70,6 +70,18 @@ type LinePart struct {
 	OnTime *bool `json:"on_time"`
 }
 
+// Verdict is "on_time" or "late" for a part responded or past its due
+// date, and "" for one open and not yet due.
+func (p LinePart) Verdict() string {
+	switch {
+	case p.OnTime == nil:
+		return ""
+	case *p.OnTime:
+		return "on_time"
+	}
+	return "late"
+}
+
 // Rate is OnTimeRate as a percentage to one decimal, and false when there
 // is none.
 func (s Summary) Rate() (string, bool) {

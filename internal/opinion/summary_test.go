@@ -26,7 +26,9 @@ func summaryWorld(t *testing.T, d *db.DB) *world {
 	w.register(w.yx, opinion.Major)
 	w.on("2026-10-09")
 	major := opinion.Input{Title: "网传某路段封闭施工无公告", Source: opinion.Hotline, Level: opinion.Major, Summary: "市民来电反映施工封路无公告。", Found: "2026-10-09T07:40"}
-	it := w.must(func(ctx context.Context, tx *db.Tx) (opinion.Item, error) { return opinion.Register(ctx, tx, w.hz, major) })
+	it := w.must(func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
+		return opinion.Register(ctx, tx, w.hz, major)
+	})
 	it, err := w.assign(w.hz, it.ID, "", "440105-001", "440105-002") // due 2026-10-10
 	if err != nil {
 		t.Fatal(err)
@@ -39,10 +41,14 @@ func summaryWorld(t *testing.T, d *db.DB) *world {
 	if _, err := w.respond(w.xgEd, it.ID, partFor(t, it, "440105-002").ID); err != nil {
 		t.Fatal(err)
 	}
-	w.must(func(ctx context.Context, tx *db.Tx) (opinion.Item, error) { return opinion.Close(ctx, tx, w.hz, it.ID, "已办结。") })
+	w.must(func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
+		return opinion.Close(ctx, tx, w.hz, it.ID, "已办结。")
+	})
 	general := major
 	general.Title, general.Source, general.Level, general.Found = "小区垃圾清运不及时", opinion.Netizen, opinion.General, "2026-10-12T08:15"
-	it = w.must(func(ctx context.Context, tx *db.Tx) (opinion.Item, error) { return opinion.Register(ctx, tx, w.hz, general) })
+	it = w.must(func(ctx context.Context, tx *db.Tx) (opinion.Item, error) {
+		return opinion.Register(ctx, tx, w.hz, general)
+	})
 	if _, err := w.assign(w.hz, it.ID, "2026-10-30", "440105-001"); err != nil {
 		t.Fatal(err)
 	}

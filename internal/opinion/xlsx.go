@@ -80,10 +80,10 @@ func WriteXLSX(w io.Writer, s Summary, lang i18n.Lang) error {
 		var units, dues, on, ok []string
 		for _, p := range l.Parts {
 			units, dues, on = append(units, p.Unit), append(dues, p.Due), append(on, p.Responded)
-			switch {
-			case p.OnTime == nil:
+			switch p.Verdict() {
+			case "":
 				ok = append(ok, tr("opinion.summary.pending"))
-			case *p.OnTime:
+			case "on_time":
 				ok = append(ok, tr("opinion.yes"))
 			default:
 				ok = append(ok, tr("opinion.no"))

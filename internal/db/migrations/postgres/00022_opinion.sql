@@ -41,7 +41,7 @@ CREATE TABLE opinion_assignments (
     days           INTEGER NOT NULL DEFAULT 0,
     assigned_by    TEXT NOT NULL,
     state          TEXT NOT NULL,
-    action         TEXT NOT NULL DEFAULT '',
+    handling       TEXT NOT NULL DEFAULT '',
     response       TEXT NOT NULL DEFAULT '',
     link           TEXT NOT NULL DEFAULT '',
     responded_date TEXT NOT NULL DEFAULT '',
