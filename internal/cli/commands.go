@@ -100,6 +100,9 @@ func runServe(e *env, args []string) error {
 		if err := app.LoadDemoParts(e.ctx, a.DB); err != nil {
 			return err
 		}
+		if _, err := app.LoadDemoOpinion(e.ctx, a.DB); err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
 		if loaded {
 			fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.demo_loaded"))
 		} else {
