@@ -25,7 +25,6 @@ import (
 	"gongkai/internal/info"
 	"gongkai/internal/jobs"
 	"gongkai/internal/mail"
-	"gongkai/internal/opinion"
 	"gongkai/internal/push"
 	"gongkai/internal/task"
 	"gongkai/internal/web"
@@ -201,13 +200,11 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	// Task and public-opinion reminders are queued on the outbox while it
-	// sends e-mail.
+	// Task reminders are queued on the outbox while it sends e-mail.
 	taskMail := func() bool { return a.push.Enabled(push.Email) }
 	runner, err := jobs.New(a.DB, jobs.Config{Log: a.cfg.Log, Calendar: a.Calendar, Mail: a.push, Site: a.siteURL,
 		PollInterval: a.cfg.JobPoll, RescueAfter: a.cfg.JobRescueAfter,
-		Register: []func(*river.Workers) []*river.PeriodicJob{a.push.Register, task.Jobs(a.DB, taskMail, a.siteURL, a.cfg.Log),
-			opinion.Jobs(a.DB, taskMail, a.siteURL, a.cfg.Log)}})
+		Register: []func(*river.Workers) []*river.PeriodicJob{a.push.Register, task.Jobs(a.DB, taskMail, a.siteURL, a.cfg.Log)}})
 	if err != nil {
 		srv.Close()
 		return err

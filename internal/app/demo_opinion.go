@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"gongkai/internal/auth"
@@ -18,20 +17,7 @@ import (
 // days overdue and urged — and one of 赤岗's closed and published. It reports
 // whether it loaded anything.
 func LoadDemoOpinion(ctx context.Context, d *db.DB) (bool, error) {
-	loaded := false
-	err := d.InTx(ctx, func(tx *db.Tx) error {
-		var v string
-		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'demo_opinion'").Scan(&v); err == nil {
-			return nil
-		}
-		if err := demoOpinion(ctx, tx); err != nil {
-			return fmt.Errorf("demo opinion: %w", err)
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo_opinion', ?)", demoVersion)
-		loaded = err == nil
-		return err
-	})
-	return loaded, err
+	return loadOnce(ctx, d, "demo_opinion", "demo opinion", demoOpinion)
 }
 
 func demoOpinion(ctx context.Context, tx *db.Tx) error {

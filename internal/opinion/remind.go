@@ -3,12 +3,7 @@ package opinion
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
-	"time"
-
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/db"
@@ -112,39 +107,4 @@ func reminderText(p Assignment, title, level, kind, site string) (subject, body 
 	subject = tr("opinion.reminder.subject_"+kind, title, p.Due.String())
 	body = tr("opinion.urge.body", p.Unit.Name, title, tr("opinion.level."+level), p.Due.String(), strings.TrimRight(site, "/")+itemPath(p.ItemID))
 	return subject, body
-}
-
-// KindReminders is the River kind of the daily reminder job.
-const KindReminders = "opinion_reminders"
-
-// RemindArgs is the reminder work of one China day.
-type RemindArgs struct {
-	Day string `json:"day"` // YYYY-MM-DD
-}
-
-func (RemindArgs) Kind() string { return KindReminders }
-
-// Jobs returns the registration of the daily reminder job, for
-// jobs.Config.Register, as task reminders are registered: asked for every
-// few minutes, done once a day (its day is its unique key over every
-// state River keeps), so that a process down at midnight does the day's
-// work when it comes back. mail reports whether mail is on.
-func Jobs(d *db.DB, mail func() bool, site func() string, log *slog.Logger) func(*river.Workers) []*river.PeriodicJob {
-	return func(w *river.Workers) []*river.PeriodicJob {
-		river.AddWorker(w, river.WorkFunc(func(ctx context.Context, j *river.Job[RemindArgs]) error {
-			day, err := calendar.ParseDate(j.Args.Day)
-			if err != nil {
-				return river.JobCancel(err)
-			}
-			rs, err := Remind(ctx, d, mail(), site(), day)
-			if len(rs) > 0 {
-				log.Info("opinion reminders", "day", j.Args.Day, "n", len(rs))
-			}
-			return err
-		}))
-		once := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: rivertype.JobStates()}}
-		return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(5*time.Minute), func() (river.JobArgs, *river.InsertOpts) {
-			return RemindArgs{Day: calendar.DateOf(d.Now().In(calendar.China)).String()}, once
-		}, &river.PeriodicJobOpts{RunOnStart: true})}
-	}
 }
