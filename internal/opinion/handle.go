@@ -31,23 +31,30 @@ func ByID(ctx context.Context, q db.Querier, a auth.Account, id int64) (Item, er
 	return it.For(a), nil
 }
 
-// managed reads item id again inside tx for a step only an office that
-// manages it may take on an open item: NotFound for an item a may not see,
-// Forbidden for one a sees without managing, Conflict once it is closed.
-func managed(ctx context.Context, tx *db.Tx, a auth.Account, id int64) (Item, error) {
+// office reads item id again inside tx for a step only an office that
+// manages it may take: NotFound for an item a may not see, Forbidden for
+// one a sees without managing.
+func office(ctx context.Context, tx *db.Tx, a auth.Account, id int64) (Item, error) {
 	it, err := Load(ctx, tx, id)
-	if err != nil {
-		return Item{}, err
-	}
 	switch {
+	case err != nil:
+		return Item{}, err
 	case !Sees(a, it):
 		return Item{}, errNotFound()
 	case !Manages(a, it):
 		return Item{}, errs.New(errs.Forbidden, "opinion.office_only")
-	case it.State == Closed:
-		return Item{}, errs.New(errs.Conflict, "opinion.closed")
 	}
 	return it, nil
+}
+
+// managed is office for a step on an open item: Conflict once it is
+// closed.
+func managed(ctx context.Context, tx *db.Tx, a auth.Account, id int64) (Item, error) {
+	it, err := office(ctx, tx, a, id)
+	if err == nil && it.State == Closed {
+		return Item{}, errs.New(errs.Conflict, "opinion.closed")
+	}
+	return it, err
 }
 
 // DefaultDue returns the due date of a part of an item of level given on
@@ -298,15 +305,11 @@ func Close(ctx context.Context, tx *db.Tx, a auth.Account, id int64, conclusion 
 // (publish false) takes it off. Unlike the other steps it may be taken on
 // a closed item.
 func Publish(ctx context.Context, tx *db.Tx, a auth.Account, id int64, publish bool) (Item, error) {
-	it, err := Load(ctx, tx, id)
+	it, err := office(ctx, tx, a, id)
 	if err != nil {
 		return Item{}, err
 	}
 	switch {
-	case !Sees(a, it):
-		return Item{}, errNotFound()
-	case !Manages(a, it):
-		return Item{}, errs.New(errs.Forbidden, "opinion.office_only")
 	case it.Published == publish && publish:
 		return Item{}, errs.New(errs.Conflict, "opinion.already_published")
 	case it.Published == publish:

@@ -15,12 +15,11 @@ package opinion
 
 import (
 	"slices"
-	"strings"
 	"time"
-	"unicode"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
+	"gongkai/internal/foi"
 	"gongkai/internal/org"
 )
 
@@ -252,17 +251,9 @@ func ValidSource(s string) bool { return slices.Contains(Sources, s) }
 func ValidLevel(s string) bool  { return slices.Contains(Levels, s) }
 func ValidState(s string) bool  { return slices.Contains(States, s) }
 
-// clean trims s and drops control characters other than newlines and tabs.
-func clean(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			return -1
-		}
-		return r
-	}, s))
-}
-
-// oneLine is clean without line breaks.
-func oneLine(s string) string { return strings.Join(strings.Fields(clean(s)), " ") }
+// clean and oneLine clean what staff type by the rules of every form
+// (foi.Clean, foi.OneLine).
+func clean(s string) string   { return foi.Clean(s) }
+func oneLine(s string) string { return foi.OneLine(s) }
 
 func today(now time.Time) calendar.Date { return calendar.DateOf(now.In(calendar.China)) }
