@@ -7,14 +7,17 @@ import (
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
 	"gongkai/internal/db"
+	"gongkai/internal/info"
 	"gongkai/internal/opinion"
+	"gongkai/internal/org"
 )
 
 // LoadDemoOpinion loads the demo's public-opinion items of 海珠区, once,
 // after LoadDemo, dated from the day it loads: one in hand — a rumour
 // about the subsidy for lifts in old housing, given to 赤岗 and 新港, with
 // a leader's instruction; 赤岗 responded in time, 新港 is three working
-// days overdue and urged — and one of 赤岗's closed and published. It reports
+// days overdue and urged — and one of 赤岗's closed and published, after
+// the district's rules for it in its 制度 column. It reports
 // whether it loaded anything.
 func LoadDemoOpinion(ctx context.Context, d *db.DB) (bool, error) {
 	return loadOnce(ctx, d, "demo_opinion", "demo opinion", demoOpinion)
@@ -27,6 +30,13 @@ func demoOpinion(ctx context.Context, tx *db.Tx) error {
 	}
 	editor, err := auth.ByLogin(ctx, tx, "chigang-editor")
 	if err != nil {
+		return err
+	}
+	district, err := org.ByCode(ctx, tx, "440105")
+	if err != nil {
+		return err
+	}
+	if err := demoOpinionRules(ctx, tx, office, district); err != nil {
 		return err
 	}
 	cal := calendar.Default().AssumeWeekends()
@@ -122,4 +132,27 @@ func demoOpinion(ctx context.Context, tx *db.Tx) error {
 		}
 	}
 	return nil
+}
+
+// demoOpinionRules publishes 海珠区's rules for public-opinion response in
+// its 制度 column, where the plan wants each unit's rules.
+func demoOpinionRules(ctx context.Context, tx *db.Tx, office auth.Account, district org.Unit) error {
+	r, err := info.Create(ctx, tx, office, district, info.Input{Title: "海珠区政务舆情回应工作办法", DocNumber: "海府办函〔2026〕8号",
+		WrittenDate: "2026-03-02", Genre: "办法", Column: info.ColumnRules,
+		Body: "<p>一、本办法适用于本区各部门、各街道对涉及政策实施、重大项目推进和民生事项的政务舆情的登记、交办、回应、督办和公开。</p>" +
+			"<p>二、舆情事项分为一般、较大、重大三级，由区政务公开办登记后交有关单位办理，回应期限分别为5个、3个、1个工作日，遇法定节假日顺延；区政务公开办可视情况另定期限。</p>" +
+			"<p>三、区领导对舆情事项的批示由区政务公开办交办督办；逾期未回应的，区政务公开办向承办单位发出督办通知。</p>" +
+			"<p>四、承办单位应在期限内核实情况、回应关切，并在系统中填报处置情况、回应内容和发布链接。办理情况按照《广州市人民政府办公厅关于政务舆情回应会议公开及公开内容扩展工作的通知》（穗府办函〔2018〕169号）在区政府门户网站公开。</p>" +
+			"<p>五、区政务公开办每月汇总各单位办理情况呈区领导；每年舆情回应工作情况纳入年度政务公开自查报告，于次年1月5日前报送市政务公开办。</p>"})
+	if err != nil {
+		return err
+	}
+	if r, err = info.Submit(ctx, tx, office, r); err != nil {
+		return err
+	}
+	if r, err = info.Approve(ctx, tx, office, r); err != nil {
+		return err
+	}
+	_, err = info.Publish(ctx, tx, office, r)
+	return err
 }

@@ -58,6 +58,10 @@ func TestDemoOpinion(t *testing.T) {
 		if err != nil || len(due) != 1 || due[0].Part.Unit.Code != "440105-002" || due[0].Urgency.Late() < 2 || due[0].Urgency.Late() > 3 {
 			t.Errorf("urgent %+v %v", due, err)
 		}
+		var rules string
+		if err := d.QueryRow(ctx, `SELECT r.title FROM info_records r JOIN units u ON u.id = r.unit_id WHERE u.code = '440105' AND r.column_code = 'zd' AND r.status = 'published'`).Scan(&rules); err != nil || rules != "海珠区政务舆情回应工作办法" {
+			t.Errorf("rules in 海珠区's 制度 column: %q %v", rules, err)
+		}
 		pub, n, err := opinion.PublishedList(ctx, d, opinion.PublicFilter{})
 		if err != nil || n != 1 || pub[0].ID != closed.ID || len(pub[0].Responses) != 1 {
 			t.Errorf("published %+v %d %v", pub, n, err)
