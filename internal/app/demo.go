@@ -280,3 +280,24 @@ func demoInfo(ctx context.Context, tx *db.Tx, a auth.Account, u org.Unit, dom ca
 	}
 	return nil
 }
+
+// loadOnce runs load in one transaction unless the settings table records
+// key, and records it: each part of the demo loads once, and running the
+// demo again changes nothing. It reports whether it loaded anything; an
+// error of load comes back prefixed with what.
+func loadOnce(ctx context.Context, d *db.DB, key, what string, load func(ctx context.Context, tx *db.Tx) error) (bool, error) {
+	loaded := false
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		var v string
+		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v); err == nil {
+			return nil
+		}
+		if err := load(ctx, tx); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?)", key, demoVersion)
+		loaded = err == nil
+		return err
+	})
+	return loaded, err
+}

@@ -50,7 +50,7 @@ var demoAttrDocs = []map[string]string{
 // check of 2026, two documents a unit, with 赤岗's answered (one marked
 // without its attribute). It reports whether it loaded anything.
 func LoadDemoAttributes(ctx context.Context, d *db.DB) (bool, error) {
-	return loadOnce(ctx, d, "demo_attrs", demoAttributes)
+	return loadOnce(ctx, d, "demo_attrs", "demo attribute reviews", demoAttributes)
 }
 
 func demoAttributes(ctx context.Context, tx *db.Tx) error {

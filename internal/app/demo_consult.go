@@ -17,20 +17,7 @@ import (
 // the final policy. Their dates count from the day they load. It reports
 // whether it loaded anything.
 func LoadDemoConsultations(ctx context.Context, d *db.DB) (bool, error) {
-	loaded := false
-	err := d.InTx(ctx, func(tx *db.Tx) error {
-		var v string
-		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'demo_consult'").Scan(&v); err == nil {
-			return nil
-		}
-		if err := demoConsultations(ctx, tx); err != nil {
-			return fmt.Errorf("demo consultations: %w", err)
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo_consult', ?)", demoVersion)
-		loaded = err == nil
-		return err
-	})
-	return loaded, err
+	return loadOnce(ctx, d, "demo_consult", "demo consultations", demoConsultations)
 }
 
 var demoOpenComments = []participation.CommentInput{

@@ -42,20 +42,7 @@ var demoApplications = []demoApplication{
 // console shows work in progress; tests that count applications load the
 // demo without them. It reports whether it loaded anything.
 func LoadDemoApplications(ctx context.Context, d *db.DB) (bool, error) {
-	loaded := false
-	err := d.InTx(ctx, func(tx *db.Tx) error {
-		var v string
-		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'demo_foi'").Scan(&v); err == nil {
-			return nil
-		}
-		if err := demoFOI(ctx, tx); err != nil {
-			return fmt.Errorf("demo applications: %w", err)
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo_foi', ?)", demoVersion)
-		loaded = err == nil
-		return err
-	})
-	return loaded, err
+	return loadOnce(ctx, d, "demo_foi", "demo applications", demoFOI)
 }
 
 // demoFOI loads applications to 赤岗: six answered on time over the year

@@ -21,7 +21,7 @@ import (
 // and one policy returned for re-interpretation. It reports whether it
 // loaded anything.
 func LoadDemoInterpretations(ctx context.Context, d *db.DB) (bool, error) {
-	return loadOnce(ctx, d, "demo_interpret", demoInterpretations)
+	return loadOnce(ctx, d, "demo_interpret", "demo interpretations", demoInterpretations)
 }
 
 // demoPolicy is a policy of the demo with its interpretations.

@@ -46,20 +46,7 @@ var demoMessages = []demoMessage{
 // tests that count messages or findings load the demo without them. It
 // reports whether it loaded anything.
 func LoadDemoMessages(ctx context.Context, d *db.DB) (bool, error) {
-	loaded := false
-	err := d.InTx(ctx, func(tx *db.Tx) error {
-		var v string
-		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'demo_messages'").Scan(&v); err == nil {
-			return nil
-		}
-		if err := demoMessagesLoad(ctx, tx); err != nil {
-			return fmt.Errorf("demo messages: %w", err)
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo_messages', ?)", demoVersion)
-		loaded = err == nil
-		return err
-	})
-	return loaded, err
+	return loadOnce(ctx, d, "demo_messages", "demo messages", demoMessagesLoad)
 }
 
 func demoMessagesLoad(ctx context.Context, tx *db.Tx) error {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
@@ -16,20 +15,7 @@ import (
 // (reported and accepted), one is reported and waits for the office, and
 // some are overdue. It reports whether it loaded anything.
 func LoadDemoTasks(ctx context.Context, d *db.DB) (bool, error) {
-	loaded := false
-	err := d.InTx(ctx, func(tx *db.Tx) error {
-		var v string
-		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'demo_tasks'").Scan(&v); err == nil {
-			return nil
-		}
-		if err := demoTasks(ctx, tx); err != nil {
-			return fmt.Errorf("demo tasks: %w", err)
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo_tasks', ?)", demoVersion)
-		loaded = err == nil
-		return err
-	})
-	return loaded, err
+	return loadOnce(ctx, d, "demo_tasks", "demo tasks", demoTasks)
 }
 
 func demoTasks(ctx context.Context, tx *db.Tx) error {

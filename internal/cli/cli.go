@@ -73,6 +73,7 @@ func init() {
 		{"task list", "[--json]", "cli.help.task_list", runTaskList},
 		{"training list", "--scope CODE --year YYYY [--json] [--data DIR]", "cli.help.training_list", runTrainingList},
 		{"review attributes", "--unit CODE --year YYYY [--json] [--data DIR]", "cli.help.review_attributes", runReviewAttributes},
+		{"opinion summary", "--scope CODE --month YYYY-MM [--format json|xlsx] [--out FILE] [--data DIR]", "cli.help.opinion_summary", runOpinionSummary},
 		{"screen", "[FILE]", "cli.help.screen", runScreen},
 		{"seed synthetic", "[--units 3000] [--records 100000] [--seed 1] [--data DIR]", "cli.help.seed_synthetic", runSeedSynthetic},
 		{"audit verify", "[--head EVENT:HASH]... [--data DIR]", "cli.help.audit_verify", runAuditVerify},

@@ -16,6 +16,7 @@ import (
 	"gongkai/internal/i18n"
 	"gongkai/internal/inspect"
 	"gongkai/internal/message"
+	"gongkai/internal/opinion"
 	"gongkai/internal/org"
 )
 
@@ -195,6 +196,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data["Messages"], data["MessagesMore"] = msgs[:min(len(msgs), dashFOI)], max(len(msgs)-dashFOI, 0)
+	// Public-opinion parts due soon or overdue that the account sees.
+	ops, err := opinion.Urgent(ctx, s.db, s.cfg.Calendar(), *a, s.today())
+	if err != nil {
+		return err
+	}
+	data["Opinion"], data["OpinionMore"] = ops[:min(len(ops), dashFOI)], max(len(ops)-dashFOI, 0)
 	if a.Role == auth.UnitEditor || a.Role == auth.UnitReviewer {
 		// Information asked for repeatedly, flagged to the unit (依申请转主动).
 		cs, err := foi.Candidates(ctx, s.db, a.Unit, s.today())

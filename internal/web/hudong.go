@@ -11,14 +11,15 @@ import (
 	"gongkai/internal/i18n"
 	"gongkai/internal/info"
 	"gongkai/internal/interpret"
+	"gongkai/internal/opinion"
 	"gongkai/internal/participation"
 	"gongkai/internal/throttle"
 )
 
 // The 互动交流 column: the unified interaction entry (/hudong/) and
-// consultations on drafts (/hudong/yjzj/). Messages and the latest
-// interpretations are on the entry; public-opinion responses join it as
-// they are built.
+// consultations on drafts (/hudong/yjzj/). Messages, the latest
+// interpretations and the latest published responses to public opinion
+// are on the entry.
 
 // commentPerIP limits the comments one address sends, as anonymous
 // applications are limited.
@@ -63,10 +64,13 @@ func (s *Server) hudong(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	responses, _, err := opinion.PublishedList(ctx, s.db, opinion.PublicFilter{Limit: 5})
+	if err != nil {
+		return err
+	}
 	p := s.newPage(r, "col.hudong")
 	p.Section = "hudong"
-	p.Data = map[string]any{"Open": s.consultRows(open), "Closed": s.consultRows(closed), "Interpretations": interps,
-		"Coming": []string{"hudong.opinion"}}
+	p.Data = map[string]any{"Open": s.consultRows(open), "Closed": s.consultRows(closed), "Interpretations": interps, "Opinion": responses}
 	s.render(w, r, http.StatusOK, "hudong", p)
 	return nil
 }

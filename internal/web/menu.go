@@ -39,6 +39,7 @@ var consoleMenu = []menuItem{
 	{"/admin/training", "admin.training", "training", keepsUnitRecords},
 	{"/admin/attributes", "attrs.title", "attributes", mayUseAttrs},
 	{"/admin/messages", "admin.messages", "messages", anyAccount},
+	{"/admin/opinion", "admin.opinion", "opinion", mayOpinion},
 	{"/admin/inspect", "admin.inspect", "inspect", anyAccount},
 	{"/admin/rectification", "inspect.notices", "rectification", anyAccount},
 	{"/admin/reports", "admin.reports", "reports", mayFileReports},

@@ -15,7 +15,7 @@ var consolePages = []string{
 	"/admin/", "/admin/password", "/admin/units", "/admin/accounts", "/admin/calendar", "/admin/audit", "/admin/jobs",
 	"/admin/catalogs", "/admin/guidelines", "/admin/info", "/admin/foi", "/admin/foi/proactive",
 	"/admin/inspect", "/admin/inspect/rules", "/admin/rectification", "/admin/reports", "/admin/domain",
-	"/admin/consultations", "/admin/rules", "/admin/training", "/admin/services",
+	"/admin/consultations", "/admin/rules", "/admin/training", "/admin/services", "/admin/opinion",
 }
 
 // TestMenuMatchesPermissions signs in as each demo role and checks that every

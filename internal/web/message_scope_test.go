@@ -21,20 +21,7 @@ func TestScopeOfMessages(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		at(d, "2026-09-28")
-		w := &scopeWorld{env: e, clients: map[string]*client{}}
-		for _, n := range []auth.NewAccount{
-			{Login: "yuexiu-office", Role: auth.PublicOfficeDistrict, UnitCode: "440104"},
-			{Login: "bj-editor", Role: auth.UnitEditor, UnitCode: "440104-001"},
-			{Login: "bj-reviewer", Role: auth.UnitReviewer, UnitCode: "440104-001"},
-			{Login: "xg-editor", Role: auth.UnitEditor, UnitCode: "440105-002"},
-			{Login: "xg-reviewer", Role: auth.UnitReviewer, UnitCode: "440105-002"},
-		} {
-			addAccount(t, e, n)
-			w.clients[n.Login] = e.as(n.Login, n.Login+"-pw-2026")
-		}
-		for _, role := range auth.Roles {
-			w.clients[string(role)] = e.asDemo(role)
-		}
+		w := outsiderWorld(t, e)
 		res := e.client().postForm("/hudong/ly/", messageForm())
 		no := text(t, res.Body, "#tracking-no")
 		editor := w.clients[string(auth.UnitEditor)]

@@ -81,6 +81,7 @@ func (s *Server) routes(mux router) {
 	s.trainingRoutes(mux)
 	s.attrsRoutes(mux)
 	s.servicesRoutes(mux)
+	s.opinionRoutes(mux)
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))

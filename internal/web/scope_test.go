@@ -114,22 +114,7 @@ func newScopeWorld(t *testing.T, d *db.DB) *scopeWorld {
 	e := newEnv(t, d)
 	// Monday 23 November 2026.
 	d.SetClock(func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, calendar.China) })
-	for _, n := range []auth.NewAccount{
-		{Login: "yuexiu-office", Role: auth.PublicOfficeDistrict, UnitCode: "440104"},
-		{Login: "bj-editor", Role: auth.UnitEditor, UnitCode: "440104-001"},
-		{Login: "bj-reviewer", Role: auth.UnitReviewer, UnitCode: "440104-001"},
-		{Login: "xg-editor", Role: auth.UnitEditor, UnitCode: "440105-002"},
-		{Login: "xg-reviewer", Role: auth.UnitReviewer, UnitCode: "440105-002"},
-	} {
-		addAccount(t, e, n)
-	}
-	w := &scopeWorld{env: e, clients: map[string]*client{}}
-	for _, login := range []string{"yuexiu-office", "bj-editor", "bj-reviewer", "xg-editor", "xg-reviewer"} {
-		w.clients[login] = e.as(login, login+"-pw-2026")
-	}
-	for _, role := range auth.Roles {
-		w.clients[string(role)] = e.asDemo(role)
-	}
+	w := outsiderWorld(t, e)
 	editor, reviewer, district := w.clients[string(auth.UnitEditor)], w.clients[string(auth.UnitReviewer)], w.clients[string(auth.PublicOfficeDistrict)]
 
 	res := editor.postForm("/admin/info", recordForm)
@@ -166,6 +151,29 @@ func newScopeWorld(t *testing.T, d *db.DB) *scopeWorld {
 	w.finding = attr(t, editor.get(w.notice).Body, "ol.findings form", "action")
 	if w.run == "" || w.finding == "" {
 		t.Fatalf("run %q, finding %q", w.run, w.finding)
+	}
+	return w
+}
+
+// outsiderWorld signs in, on e, one client for each demo role and one for
+// each account outside 赤岗街道 that outsiders names, made first.
+func outsiderWorld(t *testing.T, e *env) *scopeWorld {
+	t.Helper()
+	for _, n := range []auth.NewAccount{
+		{Login: "yuexiu-office", Role: auth.PublicOfficeDistrict, UnitCode: "440104"},
+		{Login: "bj-editor", Role: auth.UnitEditor, UnitCode: "440104-001"},
+		{Login: "bj-reviewer", Role: auth.UnitReviewer, UnitCode: "440104-001"},
+		{Login: "xg-editor", Role: auth.UnitEditor, UnitCode: "440105-002"},
+		{Login: "xg-reviewer", Role: auth.UnitReviewer, UnitCode: "440105-002"},
+	} {
+		addAccount(t, e, n)
+	}
+	w := &scopeWorld{env: e, clients: map[string]*client{}}
+	for _, login := range []string{"yuexiu-office", "bj-editor", "bj-reviewer", "xg-editor", "xg-reviewer"} {
+		w.clients[login] = e.as(login, login+"-pw-2026")
+	}
+	for _, role := range auth.Roles {
+		w.clients[string(role)] = e.asDemo(role)
 	}
 	return w
 }
