@@ -39,7 +39,7 @@ type Inspection struct {
 
 // Map returns the figures by key.
 func (f Inspection) Map() map[string]any {
-	m := map[string]any{"runs": f.Runs, "findings": f.Findings, "notices": f.Notices,
+	m := map[string]any{"runs": f.Runs, "findings": f.Findings, "rectification_notices": f.Notices,
 		"notice_findings": f.NoticeFindings, "rectified": f.Rectified, "overdue_notices": f.OverdueNotices, "failing_rules": slices.Clone(f.Rules)}
 	if f.Runs > 0 {
 		m["mean_score"], m["last_score"], m["passed"] = f.Mean, f.Last, f.Passed

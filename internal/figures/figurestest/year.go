@@ -63,7 +63,7 @@ var Want = struct {
 func (w *World) Year2026() {
 	w.T.Helper()
 	w.catalogs()
-	w.record("2025-11-04", "R5 长者饭堂开放时间", "长者饭堂", "")
+	w.Record("2025-11-04", "R5 长者饭堂开放时间", "长者饭堂", "")
 	w.applications()
 	w.push()
 	w.inspectAt("2025-12-01")
@@ -73,9 +73,9 @@ func (w *World) Year2026() {
 		{"2026-06-01", "R3 护理补贴标准", "护理补贴", ""},
 		{"2026-06-10", "R4 政府信息公开指南", "", info.ColumnGuide},
 	} {
-		w.record(r.day, r.title, r.item, r.column)
+		w.Record(r.day, r.title, r.item, r.column)
 	}
-	r6 := w.record("2026-07-01", "R6 服务项目清单", "服务项目", "")
+	r6 := w.Record("2026-07-01", "R6 服务项目清单", "服务项目", "")
 	w.On("2026-08-03", func(ctx context.Context, tx *db.Tx) error {
 		_, err := info.Withdraw(ctx, tx, w.Reviewer, r6, "内容有误，撤回更正")
 		return err
@@ -89,7 +89,7 @@ func (w *World) Year2026() {
 		w.Notice = n.ID
 		return err
 	})
-	w.record("2026-12-08", "R7 服务项目清单（更正）", "服务项目", "")
+	w.Record("2026-12-08", "R7 服务项目清单（更正）", "服务项目", "")
 	w.At("2026-12-09")
 	n, err := inspect.Recheck(context.Background(), w.D, w.Cal, w.Office, w.Notice)
 	if err != nil {
@@ -130,9 +130,9 @@ func (w *World) catalogs() {
 	})
 }
 
-// record publishes a record of 赤岗 on day, loaded against item (none if
+// Record publishes a record of 赤岗 on day, loaded against item (none if
 // empty), in column (the statutory content if empty).
-func (w *World) record(day, title, item, column string) info.Record {
+func (w *World) Record(day, title, item, column string) info.Record {
 	w.T.Helper()
 	var r info.Record
 	w.On(day, func(ctx context.Context, tx *db.Tx) error {
