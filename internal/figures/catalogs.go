@@ -38,6 +38,17 @@ func (c Catalogs) Map() map[string]any {
 		"items_loaded": c.Loaded, "items_unloaded": c.Unloaded(), "loaded_percent": Percent(c.Loaded, c.Items), "limits_unparsed": c.Unparsed}
 }
 
+// KeepsCatalogs reports whether units of kind k must publish catalogs:
+// the base-level governments, their departments, towns and streets
+// (区、镇（街道）, plan item 一).
+func KeepsCatalogs(k org.Kind) bool {
+	switch k {
+	case org.District, org.DistrictDepartment, org.Town, org.Street:
+		return true
+	}
+	return false
+}
+
 // CatalogsOf counts unit u's catalogs for period p.
 func CatalogsOf(ctx context.Context, q db.Querier, u org.Unit, p Period) (Catalogs, error) {
 	var c Catalogs

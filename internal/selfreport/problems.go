@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"gongkai/internal/figures"
 	"gongkai/internal/inspect"
 	"gongkai/internal/org"
 )
@@ -36,16 +37,6 @@ func Strings(figs map[string]any, key string) []string {
 		return out
 	}
 	return nil
-}
-
-// keepsCatalogs reports whether units of kind k must publish catalogs:
-// the base-level governments and departments of the plan.
-func keepsCatalogs(k org.Kind) bool {
-	switch k {
-	case org.District, org.DistrictDepartment, org.Town, org.Street:
-		return true
-	}
-	return false
 }
 
 // problem is one problem the figures show, by kind, said in Chinese.
@@ -81,7 +72,7 @@ func problems(u org.Unit, sections []Section) (map[string]any, string) {
 		add("tasks_late", "任务清单中%.0f项逾期完成", n)
 	}
 	c := figs[Catalogs]
-	if _, counted := c["catalogs_published"]; counted && keepsCatalogs(u.Kind) && Num(c, "catalogs_published") == 0 {
+	if _, counted := c["catalogs_published"]; counted && figures.KeepsCatalogs(u.Kind) && Num(c, "catalogs_published") == 0 {
 		add("no_catalog", "尚未发布政务公开事项标准目录")
 	}
 	if n := Num(c, "items_unloaded"); n > 0 {
