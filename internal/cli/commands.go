@@ -109,6 +109,9 @@ func runServe(e *env, args []string) error {
 		if _, err := app.LoadDemoMessages(e.ctx, a.DB); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
+		if _, err := app.LoadDemoReports(e.ctx, a.DB); err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
 		if loaded {
 			fmt.Fprintln(e.stdout, i18n.T(e.lang, "cli.demo_loaded"))
 		} else {

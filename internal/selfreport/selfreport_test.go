@@ -3,6 +3,8 @@ package selfreport_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"os"
@@ -396,6 +398,12 @@ func TestHTMLInEnglish(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := b.String()
+	// The policy the page is served with allows its style by its hash.
+	style := page[strings.Index(page, "<style>")+len("<style>") : strings.Index(page, "</style>")]
+	sum := sha256.Sum256([]byte(style))
+	if !strings.Contains(selfreport.PrintCSP(), "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") {
+		t.Errorf("the policy %q does not allow the page's style", selfreport.PrintCSP())
+	}
 	for _, want := range []string{`<html lang="en">`, "<h2>1. Catalogs and information loaded</h2>", "<th scope=\"row\">Share of items loaded</th><td>80%</td>",
 		`<p lang="zh-CN">本单位已编制`} {
 		if !strings.Contains(page, want) {

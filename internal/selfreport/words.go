@@ -14,7 +14,7 @@ import (
 // figureOrder is the order figures are shown in, section by section; a
 // figure not listed (one a source added later) follows, by key.
 var figureOrder = []string{
-	"catalogs_kept", "catalogs_published", "domains", "items", "items_loaded", "items_unloaded", "loaded_percent", "limits_unparsed",
+	"units", "catalogs_kept", "catalogs_published", "domains", "items", "items_loaded", "items_unloaded", "loaded_percent", "catalogs_unpublished", "limits_unparsed",
 	"published", "column_fdzdgknr", "column_zn", "column_zd", "column_nb", "loaded", "withdrawn",
 	"consultations", "comments", "consultations_closed", "feedback_published", "feedback_missing",
 	"messages_received", "messages_invalid", "messages_answered", "messages_on_time", "messages_late", "messages_overdue", "messages_pending",
@@ -23,6 +23,7 @@ var figureOrder = []string{
 	"received", "carried_over", "replied", "replied_on_time", "replied_late", "overdue", "carried_forward", "reviews", "suits", "lost",
 	"runs", "mean_score", "last_score", "passed", "findings", "failing_rules", "rectification_notices", "notice_findings", "rectified", "overdue_notices",
 	"tasks_assigned", "tasks_accepted", "tasks_on_time", "tasks_late", "tasks_reported", "tasks_overdue", "tasks_open",
+	"units_with_findings", "grade_a", "grade_b", "grade_c", "grade_d",
 	"problems", "kinds",
 }
 

@@ -2,7 +2,9 @@ package selfreport
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -83,6 +85,29 @@ func WriteJSON(w io.Writer, r Report) error {
 //go:embed selfreport.html
 var pageHTML string
 
+// printCSS lays the page out for A4; PrintCSP allows it by its hash, the
+// site's policy allowing no inline style.
+const printCSS = `body { margin: 0 auto; max-width: 60rem; padding: 1rem; color: #111; background: #fff; line-height: 1.75; font-family: "FangSong", "STFangsong", "Songti SC", "SimSun", "Noto Serif CJK SC", serif; }
+h1 { font-size: 1.6rem; text-align: center; margin: 1rem 0 2rem; }
+h2 { font-size: 1.2rem; margin: 2rem 0 .75rem; }
+p { margin: .5rem 0; text-indent: 2em; }
+table { width: 100%; margin: 1rem 0; border-collapse: collapse; font-size: .95rem; }
+caption { padding: .25rem 0; font-weight: 700; text-align: left; }
+th, td { border: 1px solid #000; padding: .3rem .4rem; text-align: left; vertical-align: top; }
+td { width: 40%; }
+.signature { text-align: right; text-indent: 0; margin-top: 2rem; }
+:focus { outline: 3px solid #f0a500; }
+@page { size: A4; margin: 2cm 1.8cm; }
+@media print { body { max-width: none; padding: 0; font-size: 12pt; } table, tr, caption { break-inside: avoid; } h2 { break-after: avoid; } }
+`
+
+// PrintCSP is the Content-Security-Policy of the page WriteHTML writes:
+// nothing but its own style.
+func PrintCSP() string {
+	sum := sha256.Sum256([]byte(printCSS))
+	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; frame-ancestors 'none'; form-action 'none'"
+}
+
 var page = template.Must(template.New("page").Parse(pageHTML))
 
 // htmlSection is a section as the page draws it.
@@ -114,10 +139,11 @@ func WriteHTML(w io.Writer, r Report, lang i18n.Lang) error {
 	}
 	return page.Execute(w, struct {
 		Lang                 i18n.Lang
+		CSS                  template.CSS
 		Title, Unit, Figures string
 		Value                string
 		Sections             []htmlSection
-	}{lang, Title(lang, r.Unit, r.Year), r.Unit.Name, i18n.T(lang, "selfreport.figure"), i18n.T(lang, "selfreport.value"), ss})
+	}{lang, template.CSS(printCSS), Title(lang, r.Unit, r.Year), r.Unit.Name, i18n.T(lang, "selfreport.figure"), i18n.T(lang, "selfreport.value"), ss})
 }
 
 // WriteDOCX writes report r as an official document: the title, each

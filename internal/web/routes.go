@@ -74,6 +74,9 @@ func (s *Server) routes(mux router) {
 	s.qrRoutes(mux)
 	s.consultRoutes(mux)
 	s.taskRoutes(mux)
+	s.selfReportRoutes(mux)
+	s.assessRoutes(mux)
+	s.domainReportRoutes(mux)
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))
