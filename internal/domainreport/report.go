@@ -125,7 +125,9 @@ func Title(lang i18n.Lang, d catalog.Domain, year int) string {
 }
 
 // SectionTitle is the title of section key in lang.
-func SectionTitle(lang i18n.Lang, key string) string { return i18n.T(lang, "domainreport.section."+key) }
+func SectionTitle(lang i18n.Lang, key string) string {
+	return i18n.T(lang, "domainreport.section."+key)
+}
 
 // rows counts each unit with a catalog in domain d under root, for year.
 func rows(ctx context.Context, q db.Querier, d catalog.Domain, root org.Unit, p figures.Period) ([]Row, error) {
