@@ -95,8 +95,7 @@ func (s *Server) assessPage(w http.ResponseWriter, r *http.Request) error {
 		if !selfreport.Files(a.Unit) {
 			return errs.New(errs.NotFound, "unit.not_found", a.Unit.Code)
 		}
-		http.Redirect(w, r, assessUnitURL(a.Unit, year), http.StatusSeeOther)
-		return nil
+		return s.assessUnitRender(w, r, a, a.Unit, year)
 	}
 	scope, err := s.assessScope(ctx, r, a)
 	if err != nil {
@@ -167,10 +166,16 @@ func (s *Server) assessUnitPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errs.New(errs.NotFound, "unit.not_found", code)
 	}
-	scheme, err := assess.SchemeFor(ctx, s.db, year)
-	if errs.KindOf(err) == errs.Invalid {
+	if _, err := assess.SchemeFor(ctx, s.db, year); errs.KindOf(err) == errs.Invalid {
 		return errs.New(errs.NotFound, "unit.not_found", code)
 	}
+	return s.assessUnitRender(w, r, a, u, year)
+}
+
+// assessUnitRender shows unit u's breakdown for year.
+func (s *Server) assessUnitRender(w http.ResponseWriter, r *http.Request, a *auth.Account, u org.Unit, year int) error {
+	ctx := r.Context()
+	scheme, err := assess.SchemeFor(ctx, s.db, year)
 	if err != nil {
 		return err
 	}

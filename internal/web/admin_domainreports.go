@@ -24,8 +24,8 @@ func (s *Server) domainReportRoutes(mux router) {
 	mux.Handle("POST /admin/domainreports/lead", s.h(s.domainReportLead))
 	mux.Handle("GET /admin/domainreports/{domain}/{year}/{$}", s.h(s.domainReportPage))
 	mux.Handle("POST /admin/domainreports/{domain}/{year}/{$}", s.h(s.domainReportPost))
-	mux.Handle("GET /zwgk/bzh/ly/{domain}/{$}", s.h(s.bzhDomain))
-	mux.Handle("GET /zwgk/bzh/ly/{domain}/{year}/{$}", s.h(s.bzhDomainReport))
+	mux.Handle("GET /zwgk/ly/{domain}/{$}", s.h(s.bzhDomain))
+	mux.Handle("GET /zwgk/ly/{domain}/{year}/{$}", s.h(s.bzhDomainReport))
 }
 
 // domainReportAccount returns the signed-in account if it may open the
@@ -289,7 +289,7 @@ func (s *Server) domainReportPost(w http.ResponseWriter, r *http.Request) error 
 	return s.domainReportRender(w, r, a, p, d, lead, year, statusOf(k))
 }
 
-func bzhDomainURL(d catalog.Domain) string { return "/zwgk/bzh/ly/" + url.PathEscape(d.Code) + "/" }
+func bzhDomainURL(d catalog.Domain) string { return "/zwgk/ly/" + url.PathEscape(d.Code) + "/" }
 
 // bzhDomain is a domain's page in the standardization column: its lead
 // department and its published supervision reports.
