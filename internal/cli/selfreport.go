@@ -83,11 +83,17 @@ func runReportSelf(e *env, args []string) error {
 	if err := selfreport.Write(&b, r, *format, e.lang); err != nil {
 		return err
 	}
-	if *out == "" {
-		_, err = e.stdout.Write(b.Bytes())
+	return e.writeOut(*out, b.Bytes())
+}
+
+// writeOut writes a command's output to the file path, or to standard
+// output when path is empty.
+func (e *env) writeOut(path string, b []byte) error {
+	if path == "" {
+		_, err := e.stdout.Write(b)
 		return err
 	}
-	return os.WriteFile(*out, b.Bytes(), 0o644)
+	return os.WriteFile(path, b, 0o644)
 }
 
 // runAssess scores the units under a scope for a year: gongkai assess

@@ -13,6 +13,7 @@ import (
 	"gongkai/internal/i18n"
 	"gongkai/internal/inspect"
 	"gongkai/internal/org"
+	"gongkai/internal/selfreport"
 )
 
 // The section keys.
@@ -74,17 +75,9 @@ type Row struct {
 	Grade    string `json:"grade"`
 }
 
-// Section is a part of the report: its figures and text.
-type Section struct {
-	Key     string         `json:"key"`
-	Title   string         `json:"title"`
-	Figures map[string]any `json:"figures"`
-	Text    string         `json:"text"`
-	// Draft is the text written from the figures; Edited says the lead
-	// department wrote Text instead.
-	Draft  string `json:"draft"`
-	Edited bool   `json:"edited"`
-}
+// Section is a part of the report: its figures and text, as the
+// self-inspection report's (Connected unused).
+type Section = selfreport.Section
 
 // Report is the report of Domain for Year by its Lead department.
 type Report struct {

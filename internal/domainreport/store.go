@@ -6,17 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"gongkai/internal/audit"
 	"gongkai/internal/auth"
-	"gongkai/internal/calendar"
 	"gongkai/internal/catalog"
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
 	"gongkai/internal/figures"
-	"gongkai/internal/foi"
+	"gongkai/internal/selfreport"
 )
 
 // MaxText bounds a section's text, in characters.
@@ -25,17 +23,9 @@ const MaxText = 5000
 // TextField is the form field of section key's text.
 func TextField(key string) string { return "text_" + key }
 
-// FirstYear is the first year of reports: the plan's.
-const FirstYear = 2020
-
-// ValidYear checks that year is one a report can be made for: from
-// FirstYear to the current year in China.
-func ValidYear(q db.Querier, year int) error {
-	if last := figures.Now(q).In(calendar.China).Year(); year < FirstYear || year > last {
-		return errs.InvalidField("year", "domainreport.year_invalid", FirstYear, last)
-	}
-	return nil
-}
+// ValidYear checks that year is one a report can be made for
+// (figures.ValidYear).
+func ValidYear(q db.Querier, year int) error { return figures.ValidYear(q, year) }
 
 func key(d catalog.Domain, year int) string { return fmt.Sprintf("%s/%d", d.Code, year) }
 
@@ -114,7 +104,7 @@ func SaveTexts(ctx context.Context, tx *db.Tx, a auth.Account, d catalog.Domain,
 	}
 	var m errs.Multi
 	for _, k := range Keys {
-		t := strings.TrimSpace(foi.Clean(strings.ReplaceAll(texts[k], "\r\n", "\n")))
+		t := selfreport.CleanText(texts[k])
 		if utf8.RuneCountInString(t) > MaxText {
 			m = append(m, errs.InvalidField(TextField(k), "domainreport.text_too_long", errs.Msg("domainreport.section."+k), MaxText))
 		}

@@ -19,6 +19,7 @@ import (
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/db"
+	"gongkai/internal/errs"
 )
 
 // Period is a calendar year in China as the figures count it.
@@ -65,6 +66,19 @@ func Now(q db.Querier) time.Time {
 
 // PeriodOf returns year as seen from q's clock.
 func PeriodOf(q db.Querier, year int) Period { return Of(year, Now(q)) }
+
+// FirstYear is the first year reports are made for: the plan's
+// (穗府办函〔2020〕53号).
+const FirstYear = 2020
+
+// ValidYear checks that year is one a report of a year's figures can be
+// made for: from FirstYear to the current year in China, on q's clock.
+func ValidYear(q db.Querier, year int) error {
+	if last := Now(q).In(calendar.China).Year(); year < FirstYear || year > last {
+		return errs.InvalidField("year", "figures.year_invalid", FirstYear, last)
+	}
+	return nil
+}
 
 // Percent returns n of total as a percentage with one decimal; 0 when
 // total is 0.

@@ -54,17 +54,20 @@ type SectionSource func(ctx context.Context, q db.Querier, u org.Unit, year int)
 type Sources map[string]SectionSource
 
 // Section is one section of a report.
+//
+// A submitted report keeps its sections as this JSON; the report's own
+// JSON (MarshalJSON) gives the first four fields only.
 type Section struct {
-	Key     string
-	Title   string // in Chinese, numbered
-	Figures map[string]any
-	Text    string
-	// Draft is the text written from the figures; Edited says the unit's
-	// staff replaced it, Text being theirs.
-	Draft  string
-	Edited bool
+	Key     string         `json:"key"`
+	Title   string         `json:"title"` // in Chinese, numbered
+	Figures map[string]any `json:"figures"`
+	Text    string         `json:"text"`
+	// Draft is the text written from the figures; Edited says the staff
+	// replaced it, Text being theirs.
+	Draft  string `json:"draft"`
+	Edited bool   `json:"edited"`
 	// Connected says a source gave the figures.
-	Connected bool
+	Connected bool `json:"connected"`
 }
 
 // State is where a report stands with the office.

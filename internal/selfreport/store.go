@@ -23,17 +23,6 @@ type stored struct {
 	snapshot []Section
 }
 
-// snapshotSection is a section as a submitted report keeps it.
-type snapshotSection struct {
-	Key       string         `json:"key"`
-	Title     string         `json:"title"`
-	Figures   map[string]any `json:"figures"`
-	Text      string         `json:"text"`
-	Draft     string         `json:"draft"`
-	Edited    bool           `json:"edited"`
-	Connected bool           `json:"connected"`
-}
-
 // load returns the stored row of unit u's report of year; a New status
 // and no texts when there is none.
 func load(ctx context.Context, q db.Querier, u org.Unit, year int) (stored, error) {
@@ -55,12 +44,8 @@ func load(ctx context.Context, q db.Querier, u org.Unit, year int) (stored, erro
 		return s, fmt.Errorf("self report texts %s: %w", key(u, year), err)
 	}
 	if snapshot != "" {
-		var ss []snapshotSection
-		if err := json.Unmarshal([]byte(snapshot), &ss); err != nil {
+		if err := json.Unmarshal([]byte(snapshot), &s.snapshot); err != nil {
 			return s, fmt.Errorf("self report snapshot %s: %w", key(u, year), err)
-		}
-		for _, x := range ss {
-			s.snapshot = append(s.snapshot, Section(x))
 		}
 	}
 	return s, nil
@@ -180,14 +165,6 @@ func List(ctx context.Context, q db.Querier, root org.Unit, year int, today cale
 	return out, nil
 }
 
-// ValidYear checks that year is one a report can be made for: from the
-// plan's first year, 2020, to the current year in China.
-func ValidYear(q db.Querier, year int) error {
-	if last := figures.Now(q).In(calendar.China).Year(); year < FirstYear || year > last {
-		return errs.InvalidField("year", "selfreport.year_invalid", FirstYear, last)
-	}
-	return nil
-}
-
-// FirstYear is the first year of reports: the plan's (穗府办函〔2020〕53号).
-const FirstYear = 2020
+// ValidYear checks that year is one a report can be made for
+// (figures.ValidYear).
+func ValidYear(q db.Querier, year int) error { return figures.ValidYear(q, year) }

@@ -61,7 +61,7 @@ func SaveTexts(ctx context.Context, tx *db.Tx, a auth.Account, srcs Sources, u o
 		if !ok {
 			continue
 		}
-		if t = cleanText(t); utf8.RuneCountInString(t) > MaxText {
+		if t = CleanText(t); utf8.RuneCountInString(t) > MaxText {
 			m = append(m, errs.InvalidField(TextField(k), "selfreport.text_too_long", errs.Msg("selfreport.section."+k), MaxText))
 		}
 		texts[k] = t
@@ -79,7 +79,7 @@ func SaveTexts(ctx context.Context, tx *db.Tx, a auth.Account, srcs Sources, u o
 		if !ok {
 			continue
 		}
-		if t == "" || t == cleanText(sec.Draft) {
+		if t == "" || t == CleanText(sec.Draft) {
 			delete(s.texts, sec.Key)
 			continue
 		}
@@ -147,11 +147,7 @@ func Submit(ctx context.Context, tx *db.Tx, a auth.Account, srcs Sources, u org.
 	if err != nil {
 		return Report{}, err
 	}
-	ss := make([]snapshotSection, len(r.Sections))
-	for i, sec := range r.Sections {
-		ss[i] = snapshotSection(sec)
-	}
-	js, err := json.Marshal(ss)
+	js, err := json.Marshal(r.Sections)
 	if err != nil {
 		return Report{}, err
 	}
@@ -176,7 +172,7 @@ func Accept(ctx context.Context, tx *db.Tx, a auth.Account, u org.Unit, year int
 // the office's reason, which is required. The report follows the figures
 // again until it is submitted anew.
 func Return(ctx context.Context, tx *db.Tx, a auth.Account, u org.Unit, year int, reason string) error {
-	reason = cleanText(reason)
+	reason = CleanText(reason)
 	switch n := utf8.RuneCountInString(reason); {
 	case n == 0:
 		return errs.InvalidField("reason", "selfreport.reason_required")
@@ -212,8 +208,8 @@ func decide(ctx context.Context, tx *db.Tx, a auth.Account, u org.Unit, year int
 	return audit.Append(ctx, tx, a.Login, "selfreport."+string(to), "self_report", key(u, year), map[string]any{"reason": reason})
 }
 
-// cleanText trims a text, keeps line breaks as \n and drops other control
+// CleanText trims a text, keeps line breaks as \n and drops other control
 // characters.
-func cleanText(s string) string {
+func CleanText(s string) string {
 	return strings.TrimSpace(foi.Clean(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")))
 }

@@ -180,6 +180,9 @@ func TestDomainReportPages(t *testing.T) {
 		t.Fatalf("publish: %d", res.StatusCode)
 	}
 	visitor := w.client()
+	if links := find(t, visitor.get("/zwgk/bzh/440105-001/21/").Body, `a[href="/zwgk/ly/21/"]`); len(links) != 1 {
+		t.Error("赤岗's 养老服务 catalog does not link the domain's page")
+	}
 	domain := visitor.get("/zwgk/ly/21/")
 	if domain.StatusCode != http.StatusOK || len(find(t, domain.Body, "#report-years li")) != 1 {
 		t.Errorf("the domain page: %d", domain.StatusCode)
