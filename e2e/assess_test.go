@@ -100,4 +100,22 @@ func TestReportingJourney(t *testing.T) {
 	if !strings.Contains(grades, "新港、昌岗街道需加快目录编制") {
 		t.Errorf("the portal shows %q", grades)
 	}
+
+	// On a phone the pages fit the screen, their wide tables scrolling in
+	// their own regions.
+	ctx = tab(t)
+	must(t, ctx, chromedp.Emulate(phone))
+	for _, p := range []string{"/zwgk/ly/21/", "/zwgk/ly/21/2026/"} {
+		open(t, ctx, p)
+		checkPhoneWidth(t, ctx, p)
+	}
+	login(t, ctx, office.Login, office.Password)
+	for _, p := range []string{"/admin/selfreport/?year=2026", report, "/admin/assess/?year=2026", "/admin/assess/440105-001/2026/"} {
+		open(t, ctx, p)
+		checkPhoneWidth(t, ctx, p)
+	}
+	logout(t, ctx)
+	login(t, ctx, editor.Login, editor.Password)
+	open(t, ctx, "/admin/selfreport/440105-001/2026/")
+	checkPhoneWidth(t, ctx, "the report to edit")
 }
