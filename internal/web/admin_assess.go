@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -81,7 +82,7 @@ func (s *Server) assessPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := s.adminPage(r, "admin.assess", "assess")
 	year, err := s.assessYear(r)
-	p.Form.Set("year", strconv.Itoa(year))
+	p.Form.Set("year", cmp.Or(r.URL.Query().Get("year"), strconv.Itoa(year))) // as typed
 	if err != nil {
 		if errs.KindOf(err) != errs.Invalid {
 			return err

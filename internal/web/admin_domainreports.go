@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -77,7 +78,7 @@ func (s *Server) domainReportListRender(w http.ResponseWriter, r *http.Request, 
 		year, _ = strconv.Atoi(y)
 	}
 	if _, typed := p.Form["year"]; !typed {
-		p.Form.Set("year", strconv.Itoa(year))
+		p.Form.Set("year", cmp.Or(r.URL.Query().Get("year"), strconv.Itoa(year))) // as typed
 	}
 	if err := domainreport.ValidYear(s.db, year); err != nil {
 		p.Error, p.Errors = i18n.Error(p.Lang, err), fieldErrors(p.Lang, err)

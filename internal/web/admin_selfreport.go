@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"html/template"
@@ -74,7 +75,7 @@ func (s *Server) selfReportList(w http.ResponseWriter, r *http.Request) error {
 	if y := strings.TrimSpace(r.URL.Query().Get("year")); y != "" {
 		year, _ = strconv.Atoi(y)
 	}
-	p.Form.Set("year", strconv.Itoa(year))
+	p.Form.Set("year", cmp.Or(r.URL.Query().Get("year"), strconv.Itoa(year))) // as typed
 	status := http.StatusOK
 	var rows []selfreport.Row
 	if err := selfreport.ValidYear(s.db, year); err != nil {

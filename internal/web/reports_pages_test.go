@@ -27,7 +27,7 @@ func TestSelfReportPages(t *testing.T) {
 	if rows := find(t, office.get("/admin/selfreport/?year=2026").Body, "#selfreports tbody tr"); len(rows) != 23 {
 		t.Errorf("海珠区's list has %d rows, want the district, its 18 streets and 4 departments", len(rows))
 	}
-	if res := office.get("/admin/selfreport/?year=1999"); res.StatusCode != http.StatusBadRequest || text(t, res.Body, "#year-error") == "" {
+	if res := office.get("/admin/selfreport/?year=MMXXVI"); res.StatusCode != http.StatusBadRequest || text(t, res.Body, "#year-error") == "" || attr(t, res.Body, "#year", "value") != "MMXXVI" {
 		t.Errorf("a bad year: %d %q", res.StatusCode, text(t, res.Body, "#year-error"))
 	}
 
@@ -97,6 +97,11 @@ func TestAssessPages(t *testing.T) {
 	w := newReportWorld(t, dbtest.SQLite(t))
 	city, district, editor := w.clients[string(auth.PublicOfficeCity)], w.clients[string(auth.PublicOfficeDistrict)], w.clients[string(auth.UnitEditor)]
 
+	for _, bad := range []string{"1999", "abc"} {
+		if res := district.get("/admin/assess/?year=" + bad); res.StatusCode != http.StatusBadRequest || text(t, res.Body, "#year-error") == "" || attr(t, res.Body, "#year", "value") != bad {
+			t.Errorf("%s: %d", bad, res.StatusCode)
+		}
+	}
 	res := district.get("/admin/assess/?year=2026")
 	if res.StatusCode != http.StatusOK || len(find(t, res.Body, "#results tbody tr")) != 23 || len(find(t, res.Body, "#results thead th")) != 9 {
 		t.Fatalf("the district's results: %d, %d rows", res.StatusCode, len(find(t, res.Body, "#results tbody tr")))
@@ -155,6 +160,9 @@ func TestDomainReportPages(t *testing.T) {
 	super, city := w.clients[string(auth.DomainSupervisor)], w.clients[string(auth.PublicOfficeCity)]
 	const page = "/admin/domainreports/21/2026/"
 
+	if res := super.get("/admin/domainreports/?year=2031"); res.StatusCode != http.StatusBadRequest || text(t, res.Body, "#year-error") == "" {
+		t.Errorf("a year to come: %d", res.StatusCode)
+	}
 	list := super.get("/admin/domainreports/?year=2026")
 	if rows := find(t, list.Body, "#domainreports tbody tr"); len(rows) != 1 || !strings.Contains(text(t, list.Body, "#domainreports"), "广州市民政局") {
 		t.Errorf("the supervisor's list: %q", text(t, list.Body, "#domainreports"))
