@@ -149,8 +149,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.push = push.New(d, push.Config{Mail: sender, Gateways: cfg.Gateways, Site: a.siteURL, Log: cfg.Log, Backoff: cfg.PushBackoff,
 		WebhooksPrivate: cfg.WebhooksPrivate})
+	sections, components := ReportSources(a.Calendar)
 	a.Server, err = web.New(web.Config{DB: d, Log: cfg.Log, Calendar: a.Calendar, ReloadCalendar: a.ReloadCalendar, Files: cfg.FilesDir(),
-		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Push: a.push})
+		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Push: a.push,
+		SelfReport: sections, Assess: components})
 	if err != nil {
 		d.Close()
 		return nil, err

@@ -13,6 +13,8 @@ import (
 var demoParts = []func(context.Context, *db.DB) (bool, error){
 	LoadDemoApplications, LoadDemoConsultations, LoadDemoTasks, LoadDemoMessages, LoadDemoInterpretations,
 	LoadDemoGrassroots, LoadDemoRules, LoadDemoAttributes, LoadDemoServices, LoadDemoOpinion,
+	// The reports read what the parts before them hold.
+	LoadDemoReports,
 }
 
 // LoadDemoParts loads every part of the demo set not loaded yet, after

@@ -70,6 +70,8 @@ func init() {
 		{"foi due", "[--scope CODE] [--json] [--data DIR]", "cli.help.foi_due", runFOIDue},
 		{"inspect run", "[--scope CODE] [--as-of YYYY-MM-DD] [--json] [--data DIR]", "cli.help.inspect_run", runInspectRun},
 		{"report annual", "--unit CODE --year YYYY [--format json|html|xlsx] [--out FILE] [--publish] [--data DIR]", "cli.help.report_annual", runReportAnnual},
+		{"report self", "--unit CODE --year YYYY [--format json|html|docx] [--out FILE] [--data DIR]", "cli.help.report_self", runReportSelf},
+		{"assess", "--scope CODE --year YYYY [--json] [--data DIR]", "cli.help.assess", runAssess},
 		{"task list", "[--json]", "cli.help.task_list", runTaskList},
 		{"training list", "--scope CODE --year YYYY [--json] [--data DIR]", "cli.help.training_list", runTrainingList},
 		{"review attributes", "--unit CODE --year YYYY [--json] [--data DIR]", "cli.help.review_attributes", runReviewAttributes},

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
@@ -70,9 +69,5 @@ func runReportAnnual(e *env, args []string) error {
 	if err := report.Write(&b, r, *format); err != nil {
 		return err
 	}
-	if *out == "" {
-		_, err = e.stdout.Write(b.Bytes())
-		return err
-	}
-	return os.WriteFile(*out, b.Bytes(), 0o644)
+	return e.writeOut(*out, b.Bytes())
 }

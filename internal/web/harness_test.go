@@ -60,6 +60,7 @@ func newEnv(t *testing.T, d *db.DB, opts ...func(*web.Config)) *env {
 		t.Fatal(err)
 	}
 	cfg := web.Config{DB: d, Calendar: func() *calendar.Calendar { return e.cal }, ReloadCalendar: reload, Files: t.TempDir()}
+	cfg.SelfReport, cfg.Assess = app.ReportSources(cfg.Calendar)
 	for _, o := range opts {
 		o(&cfg)
 	}

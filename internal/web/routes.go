@@ -82,6 +82,9 @@ func (s *Server) routes(mux router) {
 	s.attrsRoutes(mux)
 	s.servicesRoutes(mux)
 	s.opinionRoutes(mux)
+	s.selfReportRoutes(mux)
+	s.assessRoutes(mux)
+	s.domainReportRoutes(mux)
 
 	// Admin console.
 	mux.Handle("GET /admin/login", s.h(s.loginForm))

@@ -20,12 +20,14 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"gongkai/internal/assess"
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
 	"gongkai/internal/db"
 	"gongkai/internal/errs"
 	"gongkai/internal/i18n"
 	"gongkai/internal/push"
+	"gongkai/internal/selfreport"
 	"gongkai/internal/throttle"
 )
 
@@ -68,6 +70,11 @@ type Config struct {
 	// private addresses. For tests only: in production it would open the
 	// inside network to API clients.
 	FetchPrivate bool
+	// SelfReport and Assess are the sources of the self-inspection
+	// report's sections and of the assessment's components
+	// (app.ReportSources); a key without one shows as not connected.
+	SelfReport selfreport.Sources
+	Assess     assess.Sources
 }
 
 // Server is the HTTP side of gongkai.
