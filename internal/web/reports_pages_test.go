@@ -33,7 +33,8 @@ func TestSelfReportPages(t *testing.T) {
 
 	page := editor.get(cgSelfReport)
 	if page.StatusCode != http.StatusOK || text(t, page.Body, `#figures-catalogs td[data-key="catalogs_published"]`) != "1" ||
-		len(find(t, page.Body, "textarea")) != 11 || len(find(t, page.Body, "p.not-connected")) != 4 {
+		len(find(t, page.Body, "textarea")) != 11 || len(find(t, page.Body, "p.not-connected")) != 0 ||
+		len(find(t, page.Body, `#figures-training td[data-key="people"]`)) != 1 {
 		t.Fatalf("the report page: %d %q", page.StatusCode, text(t, page.Body, "#figures-catalogs"))
 	}
 	form := formValues(t, page.Body, "form.selfreport-form textarea")
@@ -111,7 +112,7 @@ func TestAssessPages(t *testing.T) {
 	}
 	res = editor.get("/admin/assess/?year=2026")
 	if res.StatusCode != http.StatusOK || len(find(t, res.Body, "#breakdown tbody tr")) != 6 ||
-		!strings.Contains(text(t, res.Body, `#breakdown tr[data-key="interpretation"]`), "数据源尚未接入") {
+		!strings.Contains(text(t, res.Body, `#breakdown tr[data-key="interpretation"]`), "本年度无此项考核内容") {
 		t.Errorf("the editor's breakdown: %d %q", res.StatusCode, text(t, res.Body, "#breakdown"))
 	}
 
