@@ -7,9 +7,9 @@ import (
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
 	"gongkai/internal/db"
-	"gongkai/internal/info"
 	"gongkai/internal/opinion"
 	"gongkai/internal/org"
+	"gongkai/internal/rules"
 )
 
 // LoadDemoOpinion loads the demo's public-opinion items of 海珠区, once,
@@ -134,25 +134,23 @@ func demoOpinion(ctx context.Context, tx *db.Tx) error {
 	return nil
 }
 
-// demoOpinionRules publishes 海珠区's rules for public-opinion response in
-// its 制度 column, where the plan wants each unit's rules.
+// demoOpinionRules submits 海珠区's rules for public-opinion response
+// (解读回应) and has the city office accept them into its 制度 column, where
+// the plan wants each unit's rules.
 func demoOpinionRules(ctx context.Context, tx *db.Tx, office auth.Account, district org.Unit) error {
-	r, err := info.Create(ctx, tx, office, district, info.Input{Title: "海珠区政务舆情回应工作办法", DocNumber: "海府办函〔2026〕8号",
-		WrittenDate: "2026-03-02", Genre: "办法", Column: info.ColumnRules,
-		Body: "<p>一、本办法适用于本区各部门、各街道对涉及政策实施、重大项目推进和民生事项的政务舆情的登记、交办、回应、督办和公开。</p>" +
-			"<p>二、舆情事项分为一般、较大、重大三级，由区政务公开办登记后交有关单位办理，回应期限分别为5个、3个、1个工作日，遇法定节假日顺延；区政务公开办可视情况另定期限。</p>" +
-			"<p>三、区领导对舆情事项的批示由区政务公开办交办督办；逾期未回应的，区政务公开办向承办单位发出督办通知。</p>" +
-			"<p>四、承办单位应在期限内核实情况、回应关切，并在系统中填报处置情况、回应内容和发布链接。办理情况按照《广州市人民政府办公厅关于政务舆情回应会议公开及公开内容扩展工作的通知》（穗府办函〔2018〕169号）在区政府门户网站公开。</p>" +
-			"<p>五、区政务公开办每月汇总各单位办理情况呈区领导；每年舆情回应工作情况纳入年度政务公开自查报告，于次年1月5日前报送市政务公开办。</p>"})
+	city, err := auth.ByLogin(ctx, tx, "gz-office")
 	if err != nil {
 		return err
 	}
-	if r, err = info.Submit(ctx, tx, office, r); err != nil {
+	r, err := rules.Submit(ctx, tx, office, "", district, rules.Input{Title: "海珠区政务舆情回应工作办法", Category: string(rules.Interpretation), Adopted: "2026-03-02",
+		Body: "第一条 本办法适用于本区各部门、各街道对涉及政策实施、重大项目推进和民生事项的政务舆情的登记、交办、回应、督办和公开。\n" +
+			"第二条 舆情事项分为一般、较大、重大三级，由区政务公开办登记后交有关单位办理，回应期限分别为5个、3个、1个工作日，遇法定节假日顺延；区政务公开办可视情况另定期限。\n" +
+			"第三条 区领导对舆情事项的批示由区政务公开办交办督办；逾期未回应的，区政务公开办向承办单位发出督办通知。\n" +
+			"第四条 承办单位应在期限内核实情况、回应关切，并填报处置情况、回应内容和发布链接。办理情况按照穗府办函〔2018〕169号在区政府门户网站公开。\n" +
+			"第五条 区政务公开办每月汇总各单位办理情况呈区领导；每年舆情回应工作情况纳入年度政务公开自查报告，于次年1月5日前报送市政务公开办。"})
+	if err != nil {
 		return err
 	}
-	if r, err = info.Approve(ctx, tx, office, r); err != nil {
-		return err
-	}
-	_, err = info.Publish(ctx, tx, office, r)
+	_, err = rules.Accept(ctx, tx, city, "", r)
 	return err
 }

@@ -1,8 +1,9 @@
 // Package jobs runs gongkai's background work on River, the durable job
 // queue that lives in the database beside everything else: scheduled
 // publishing, scheduled inspections, the daily work on applications for
-// disclosure, the daily reminders of public-opinion items, the publication
-// of the audit chain's head, and the messages other packages enqueue.
+// disclosure (whose reminders list the messages and public-opinion parts
+// due too), the publication of the audit chain's head, and the messages
+// other packages enqueue.
 //
 // Every process that serves also works jobs. Periodic jobs are enqueued by
 // the one process River elects leader, and each is unique for its period,

@@ -16,6 +16,7 @@ import (
 	"gongkai/internal/info"
 	"gongkai/internal/inspect"
 	"gongkai/internal/message"
+	"gongkai/internal/opinion"
 )
 
 // The kinds of gongkai's own periodic work. A kind is stored with each job;
@@ -84,7 +85,7 @@ func register(w *river.Workers, d *db.DB, cfg Config) []*river.PeriodicJob {
 		if err != nil {
 			return river.JobCancel(err)
 		}
-		res, err := foi.Daily(ctx, d, cfg.Calendar(), cfg.Mail, cfg.Site(), day, message.Due)
+		res, err := foi.Daily(ctx, d, cfg.Calendar(), cfg.Mail, cfg.Site(), day, message.Due, opinion.Due)
 		if res.Closed > 0 || res.Sent > 0 {
 			cfg.Log.Info("applications for disclosure: daily work", "day", j.Args.Day, "closed", res.Closed, "reminders", res.Sent)
 		}

@@ -76,8 +76,8 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Item, int, error) {
 	return items, total, err
 }
 
-// Due is an open part with how it stands against its due date.
-type Due struct {
+// DuePart is an open part with how it stands against its due date.
+type DuePart struct {
 	Item    Item // without its parts
 	Part    Assignment
 	Urgency foi.Urgency
@@ -85,7 +85,7 @@ type Due struct {
 
 // Urgent returns the open parts a sees that are due within
 // foi.DueSoonDays working days or overdue on day t, the most urgent first.
-func Urgent(ctx context.Context, q db.Querier, cal *calendar.Calendar, a auth.Account, t calendar.Date) ([]Due, error) {
+func Urgent(ctx context.Context, q db.Querier, cal *calendar.Calendar, a auth.Account, t calendar.Date) ([]DuePart, error) {
 	cond, args, ok := visible(a)
 	if !ok {
 		return nil, nil
@@ -96,7 +96,7 @@ func Urgent(ctx context.Context, q db.Querier, cal *calendar.Calendar, a auth.Ac
 		return nil, err
 	}
 	cal = cal.AssumeWeekends()
-	var out []Due
+	var out []DuePart
 	for _, it := range items {
 		for _, p := range it.Parts {
 			if !p.Open() || !SeesPart(a, it, p) {
@@ -106,11 +106,11 @@ func Urgent(ctx context.Context, q db.Querier, cal *calendar.Calendar, a auth.Ac
 			if u.Overdue() || u.Soon() {
 				bare := it
 				bare.Parts = nil
-				out = append(out, Due{Item: bare, Part: p, Urgency: u})
+				out = append(out, DuePart{Item: bare, Part: p, Urgency: u})
 			}
 		}
 	}
-	slices.SortFunc(out, func(x, y Due) int {
+	slices.SortFunc(out, func(x, y DuePart) int {
 		return cmp.Or(cmp.Compare(x.Urgency.Left, y.Urgency.Left), cmp.Compare(x.Part.ID, y.Part.ID))
 	})
 	return out, nil

@@ -3,108 +3,35 @@ package opinion
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"gongkai/internal/calendar"
 	"gongkai/internal/db"
-	"gongkai/internal/i18n"
+	"gongkai/internal/foi"
 	"gongkai/internal/org"
-	"gongkai/internal/push"
 )
 
-// Reminder is one reminder the daily job recorded.
-type Reminder struct {
-	Part Assignment
-	Kind string // "due" (due that day) or "overdue"
-	To   string // the address queued; "" while mail is off
-}
-
-// Remind records, as of day t, a reminder for each open part of an open
-// item due that day ("due") or past its due date ("overdue") — 舆情 waits
-// for no one, so an overdue part is reminded every day until it is
-// answered — once per part, kind, day and address. While mail is on it
-// also queues, on the outbox and in the transaction that records it, a
-// message to each of the unit's staff who respond for it; while mail is
-// off it records the reminder with no address, for the console.
-func Remind(ctx context.Context, d *db.DB, mail bool, site string, t calendar.Date) ([]Reminder, error) {
-	rows, err := d.Query(ctx, `SELECT `+partCols+`, i.title, i.level FROM opinion_assignments a JOIN opinion_items i ON i.id = a.item_id
-		WHERE a.state = ? AND i.state <> ? AND a.due_date <= ? ORDER BY a.id`, partOpen, Closed, t.String())
+// Due is the public-opinion parts' foi.DueSource for the daily reminders
+// (foi.Daily): the open parts of open items given to units in root's
+// subtree, due within foi.DueSoonDays working days or overdue on day
+// today. They go to the staff of the part's unit with the applications
+// and messages due for them, in one message a day; an overdue part is
+// reminded every day until it is answered.
+func Due(ctx context.Context, q db.Querier, cal *calendar.Calendar, root org.Unit, today calendar.Date) ([]foi.Due, error) {
+	items, err := queryItems(ctx, q, `SELECT `+itemCols+` FROM opinion_items i WHERE i.state = ? AND `+partIn, Assigned, root.Path+"%")
 	if err != nil {
-		return nil, fmt.Errorf("due opinion parts: %w", err)
-	}
-	type due struct {
-		p            Assignment
-		title, level string
-	}
-	var open []due
-	for rows.Next() {
-		var x due
-		var err error
-		if x.p, err = scanPart(rows, &x.title, &x.level); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		open = append(open, x)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	units := org.NewMemo(d)
-	var out []Reminder
-	for _, x := range open {
-		if x.p.Unit, err = units.ByID(ctx, x.p.Unit.ID); err != nil {
-			return out, err
-		}
-		kind := "due"
-		if x.p.Due.Before(t) {
-			kind = "overdue"
-		}
-		to := []string{""}
-		if mail {
-			if to, err = recipientsOf(ctx, d, x.p.Unit); err != nil {
-				return out, err
+	var out []foi.Due
+	for _, it := range items {
+		for _, p := range it.Parts {
+			if !p.Open() || !root.Contains(p.Unit) {
+				continue
 			}
-		}
-		for _, addr := range to {
-			added := false
-			err := d.InTx(ctx, func(tx *db.Tx) error {
-				var sent any
-				if addr != "" {
-					sent = tx.Now()
-				}
-				res, err := tx.Exec(ctx, `INSERT INTO opinion_reminders (assignment_id, kind, day, recipient, recorded_at, sent_at) VALUES (?, ?, ?, ?, ?, ?)
-					ON CONFLICT DO NOTHING`, x.p.ID, kind, t.String(), addr, tx.Now(), sent)
-				if err != nil {
-					return fmt.Errorf("record opinion reminder: %w", err)
-				}
-				if n, _ := res.RowsAffected(); n == 0 {
-					return nil
-				}
-				added = true
-				if addr == "" {
-					return nil
-				}
-				subject, body := reminderText(x.p, x.title, x.level, kind, site)
-				_, err = push.Queue(ctx, tx, push.Message{Channel: push.Email, Recipient: addr, Subject: subject, Body: body,
-					Link: itemPath(x.p.ItemID), Kind: KindReminder, Reference: fmt.Sprintf("%d/%d/%s", x.p.ItemID, x.p.ID, t)})
-				return err
-			})
-			if err != nil {
-				return out, err
-			}
-			if added {
-				out = append(out, Reminder{x.p, kind, addr})
+			if u := UrgencyOn(cal, p, today); u.Overdue() || u.Soon() {
+				out = append(out, foi.Due{Ref: fmt.Sprintf("opinion:%d", p.ID), Source: "opinion", ID: p.ID, TrackingNo: it.Title,
+					Unit: p.Unit, Urgency: u, Path: itemPath(it.ID)})
 			}
 		}
 	}
 	return out, nil
-}
-
-// reminderText writes a reminder in Chinese, the staff's language.
-func reminderText(p Assignment, title, level, kind, site string) (subject, body string) {
-	tr := func(key string, args ...any) string { return i18n.T(i18n.Zh, key, args...) }
-	subject = tr("opinion.reminder.subject_"+kind, title, p.Due.String())
-	body = tr("opinion.urge.body", p.Unit.Name, title, tr("opinion.level."+level), p.Due.String(), strings.TrimRight(site, "/")+itemPath(p.ItemID))
-	return subject, body
 }

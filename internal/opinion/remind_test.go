@@ -4,70 +4,75 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"gongkai/internal/auth"
 	"gongkai/internal/calendar"
 	"gongkai/internal/db"
 	"gongkai/internal/db/dbtest"
+	"gongkai/internal/foi"
 	"gongkai/internal/opinion"
 )
 
-// The daily reminders: on the due day and on each day after it, once a day
-// however often the job runs, to the unit's staff with an address; none
-// for a part answered; recorded without addresses while mail is off.
-func TestRemind(t *testing.T) {
+// The parts due join the daily reminders of applications and messages
+// (foi.Remind with opinion.Due): due within three working days or overdue,
+// of open items only, to the staff of the part's unit, once a day, and
+// every day while overdue; a part answered is not reminded of.
+func TestDueReminders(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
 		ctx := context.Background()
 		it := w.register(w.hz, opinion.Major)
-		it, err := w.assign(w.hz, it.ID, "", "440105-001", "440105-002")
+		it, err := w.assign(w.hz, it.ID, "", "440105-001", "440105-002") // due 8 October
 		if err != nil {
 			t.Fatal(err)
 		}
-		remind := func(day string, mail bool) []opinion.Reminder {
+		remind := func(day string) map[string]string {
 			t.Helper()
 			w.on(day)
 			dd, _ := calendar.ParseDate(day)
-			rs, err := opinion.Remind(ctx, d, mail, "https://gongkai.example.gov.cn", dd)
+			if _, err := foi.Remind(ctx, d, w.cal, "https://gongkai.example.gov.cn", dd, opinion.Due); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := d.Query(ctx, `SELECT recipient, body FROM push_outbox WHERE kind = ? AND reference = ?`, foi.KindReminder, day)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return rs
-		}
-		summary := func(rs []opinion.Reminder) []string {
-			var out []string
-			for _, r := range rs {
-				out = append(out, r.Part.Unit.Code+" "+r.Kind+" "+r.To)
+			defer rows.Close()
+			out := map[string]string{}
+			for rows.Next() {
+				var to, body string
+				rows.Scan(&to, &body)
+				out[strings.ToLower(to)] = body
 			}
-			slices.Sort(out)
 			return out
 		}
-		if rs := remind("2026-10-07", true); len(rs) != 0 {
-			t.Errorf("before the due day: %v", summary(rs))
+		// 30 September: due on 8 October, the first working day after 国庆.
+		got := remind("2026-09-30")
+		if len(got) != 3 || !strings.Contains(got["cg@example.gov.cn"], "还剩1个工作日") {
+			t.Errorf("30 September: %v", got)
 		}
-		want := []string{"440105-001 due cg@example.gov.cn", "440105-001 due cgrev@example.gov.cn", "440105-002 due xg@example.gov.cn"}
-		if got := summary(remind("2026-10-08", true)); !slices.Equal(got, want) {
-			t.Errorf("due day: %v, want %v", got, want)
-		}
-		if rs := remind("2026-10-08", true); len(rs) != 0 {
-			t.Errorf("the same day again: %v", summary(rs))
-		}
-		var n int
-		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM push_outbox WHERE kind = ?`, opinion.KindReminder).Scan(&n); err != nil || n != 3 {
-			t.Errorf("outbox holds %d reminders (%v), want 3", n, err)
+		got = remind("2026-10-08")
+		if len(got) != 3 || !strings.Contains(got["cg@example.gov.cn"], "舆情事项 网传海珠区某小区停水三天无人处理（赤岗街道办事处）") ||
+			!strings.Contains(got["xg@example.gov.cn"], "https://gongkai.example.gov.cn/admin/opinion/") || !strings.Contains(got["cgrev@example.gov.cn"], "今天") {
+			t.Errorf("the due day: %v", got)
 		}
 		if _, err := w.respond(w.cgEd, it.ID, partFor(t, it, "440105-001").ID); err != nil {
 			t.Fatal(err)
 		}
-		if got := summary(remind("2026-10-09", true)); !slices.Equal(got, []string{"440105-002 overdue xg@example.gov.cn"}) {
+		got = remind("2026-10-09")
+		if len(got) != 1 || !strings.Contains(got["xg@example.gov.cn"], "已逾期1个工作日") {
 			t.Errorf("the next day: %v", got)
 		}
-		if got := summary(remind("2026-10-10", false)); !slices.Equal(got, []string{"440105-002 overdue "}) {
-			t.Errorf("mail off: %v", got)
+		dd, _ := calendar.ParseDate("2026-10-09")
+		if n, err := foi.Remind(ctx, d, w.cal, "", dd, opinion.Due); err != nil || n != 0 {
+			t.Errorf("the same day again: %d %v", n, err)
 		}
-		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM push_outbox WHERE kind = ?`, opinion.KindReminder).Scan(&n); err != nil || n != 4 {
-			t.Errorf("outbox holds %d reminders (%v), want 4", n, err)
+		// Only the parts of units in the root's subtree.
+		due, err := opinion.Due(ctx, d, w.cal, w.c.Yuexiu, dd)
+		if err != nil || len(due) != 0 {
+			t.Errorf("越秀: %+v %v", due, err)
 		}
 	})
 }

@@ -14,11 +14,8 @@ import (
 	"gongkai/internal/push"
 )
 
-// Kinds of the outbox's messages about items.
-const (
-	KindUrge     = "opinion.urge"     // an office's urge notice (督办)
-	KindReminder = "opinion.reminder" // the daily job's reminder of a part due or overdue
-)
+// KindUrge is the outbox's kind of an office's urge notice (督办).
+const KindUrge = "opinion.urge"
 
 // Urge sends an urge notice (督办) about part partID of item id to the
 // staff of its unit who respond for it and have an address, on the push

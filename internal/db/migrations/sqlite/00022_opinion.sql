@@ -78,21 +78,7 @@ CREATE TABLE opinion_urges (
 );
 CREATE INDEX opinion_urges_item ON opinion_urges(item_id, id);
 
--- Reminders the daily job found due: on the due day and on each day past
--- it, once per part, kind, day and address (empty, with no sent_at, while
--- mail is off).
-CREATE TABLE opinion_reminders (
-    assignment_id INTEGER NOT NULL REFERENCES opinion_assignments(id),
-    kind          TEXT NOT NULL,
-    day           TEXT NOT NULL,
-    recipient     TEXT NOT NULL DEFAULT '',
-    recorded_at   TIMESTAMP NOT NULL,
-    sent_at       TIMESTAMP,
-    PRIMARY KEY (assignment_id, kind, day, recipient)
-);
-
 -- +goose Down
-DROP TABLE opinion_reminders;
 DROP TABLE opinion_urges;
 DROP TABLE opinion_instructions;
 DROP TABLE opinion_assignments;
