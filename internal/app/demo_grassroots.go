@@ -52,22 +52,14 @@ const hospitalCatalog = `序号,一级事项,二级事项,公开内容（要素�
 // village_consistency finds it) and a guidance visit; and two disclosure
 // zones. It reports whether it loaded anything.
 func LoadDemoGrassroots(ctx context.Context, d *db.DB) (bool, error) {
-	loaded := false
-	err := d.InTx(ctx, func(tx *db.Tx) error {
-		var v string
-		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'demo_grassroots'").Scan(&v); err == nil {
-			return nil
-		}
+	return loadOnce(ctx, d, "demo_grassroots", "demo grassroots", func(ctx context.Context, tx *db.Tx) error {
 		for _, step := range []func(context.Context, *db.Tx) error{demoInstitution, demoVillage, demoZones} {
 			if err := step(ctx, tx); err != nil {
-				return fmt.Errorf("demo grassroots: %w", err)
+				return err
 			}
 		}
-		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo_grassroots', ?)", demoVersion)
-		loaded = err == nil
-		return err
+		return nil
 	})
-	return loaded, err
 }
 
 const demoActor = "system:demo"

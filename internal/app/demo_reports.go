@@ -24,20 +24,7 @@ const DemoReportYear = 2026
 // 养老服务 for 2026 written and published. It reports whether it loaded
 // anything.
 func LoadDemoReports(ctx context.Context, d *db.DB) (bool, error) {
-	loaded := false
-	err := d.InTx(ctx, func(tx *db.Tx) error {
-		var v string
-		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'demo_reports'").Scan(&v); err == nil {
-			return nil
-		}
-		if err := demoReports(ctx, tx); err != nil {
-			return fmt.Errorf("demo reports: %w", err)
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo_reports', ?)", demoVersion)
-		loaded = err == nil
-		return err
-	})
-	return loaded, err
+	return loadOnce(ctx, d, "demo_reports", "demo reports", demoReports)
 }
 
 func demoReports(ctx context.Context, tx *db.Tx) error {

@@ -21,23 +21,12 @@ import (
 // and 赤岗's — with attendance. The rules carry no files, so nothing is
 // stored on disk. It reports whether it loaded anything.
 func LoadDemoRules(ctx context.Context, d *db.DB) (bool, error) {
-	loaded := false
-	err := d.InTx(ctx, func(tx *db.Tx) error {
-		var v string
-		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'demo_rules'").Scan(&v); err == nil {
-			return nil
-		}
+	return loadOnce(ctx, d, "demo_rules", "demo rules and training", func(ctx context.Context, tx *db.Tx) error {
 		if err := demoRules(ctx, tx); err != nil {
-			return fmt.Errorf("demo rules: %w", err)
+			return err
 		}
-		if err := demoTraining(ctx, tx); err != nil {
-			return fmt.Errorf("demo training: %w", err)
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo_rules', ?)", demoVersion)
-		loaded = err == nil
-		return err
+		return demoTraining(ctx, tx)
 	})
-	return loaded, err
 }
 
 // demoRule is a rule of the demo and what its office does with it.

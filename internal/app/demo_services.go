@@ -56,20 +56,9 @@ func LoadDemoServices(ctx context.Context, d *db.DB) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	loaded := false
-	err = d.InTx(ctx, func(tx *db.Tx) error {
-		var v string
-		if err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'demo_services'").Scan(&v); err == nil {
-			return nil
-		}
-		if err := demoServices(ctx, tx, cal); err != nil {
-			return fmt.Errorf("demo services: %w", err)
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('demo_services', ?)", demoVersion)
-		loaded = err == nil
-		return err
+	return loadOnce(ctx, d, "demo_services", "demo services", func(ctx context.Context, tx *db.Tx) error {
+		return demoServices(ctx, tx, cal)
 	})
-	return loaded, err
 }
 
 func demoServices(ctx context.Context, tx *db.Tx, cal *calendar.Calendar) error {

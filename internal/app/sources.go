@@ -33,9 +33,6 @@ func ReportSources(cal func() *calendar.Calendar) (sections selfreport.Sources, 
 	return sections, components
 }
 
-// pct writes n of total as a percentage with one decimal.
-func pct(n, total int) string { return fmt.Sprintf("%.1f%%", figures.Percent(n, total)) }
-
 func attributesSection(ctx context.Context, q db.Querier, u org.Unit, year int) (map[string]any, string, error) {
 	spot, err := attrs.SpotFiguresOf(ctx, q, u, year)
 	if err != nil {
@@ -51,7 +48,7 @@ func attributesSection(ctx context.Context, q db.Querier, u org.Unit, year int) 
 	var b strings.Builder
 	if spot.Checked > 0 {
 		fmt.Fprintf(&b, "%d年公开属性抽查抽取公文%d件，已检查%d件，拟稿时提出公开属性的占%s，发文时标注的占%s，发现问题%d个。", year, spot.Sampled, spot.Checked,
-			pct(spot.Proposed, spot.Checked), pct(spot.Marked, spot.Checked), spot.Problems)
+			figures.PercentText(spot.Proposed, spot.Checked), figures.PercentText(spot.Marked, spot.Checked), spot.Problems)
 	} else {
 		fmt.Fprintf(&b, "%d年本单位公文未被抽查公开属性。", year)
 	}
@@ -71,7 +68,7 @@ func interpretationSection(ctx context.Context, q db.Querier, u org.Unit, year i
 	m := map[string]any{"policies": f.Policies, "interpreted": f.Interpreted, "alone": f.Alone, "interpretations": f.Interpretations}
 	text := fmt.Sprintf("%d年发布政策解读%d篇。", year, f.Interpretations)
 	if f.Policies > 0 {
-		text += fmt.Sprintf("需解读的政策文件%d件，已发布解读%d件（%s），经审核人书面说明先行单独发布%d件。", f.Policies, f.Interpreted, pct(f.Interpreted, f.Policies), f.Alone)
+		text += fmt.Sprintf("需解读的政策文件%d件，已发布解读%d件（%s），经审核人书面说明先行单独发布%d件。", f.Policies, f.Interpreted, figures.PercentText(f.Interpreted, f.Policies), f.Alone)
 	} else {
 		text += "本年度没有标记为需解读的政策文件。"
 	}
@@ -87,7 +84,7 @@ func opinionSection(ctx context.Context, q db.Querier, u org.Unit, year int) (ma
 	if f.Assigned == 0 {
 		return m, fmt.Sprintf("%d年本单位未承办政务舆情回应事项。", year), nil
 	}
-	return m, fmt.Sprintf("%d年承办政务舆情回应事项%d件，已回应%d件，其中按期回应%d件（%s）。", year, f.Assigned, f.Responded, f.OnTime, pct(f.OnTime, f.Assigned)), nil
+	return m, fmt.Sprintf("%d年承办政务舆情回应事项%d件，已回应%d件，其中按期回应%d件（%s）。", year, f.Assigned, f.Responded, f.OnTime, figures.PercentText(f.OnTime, f.Assigned)), nil
 }
 
 func trainingSection(ctx context.Context, q db.Querier, u org.Unit, year int) (map[string]any, string, error) {

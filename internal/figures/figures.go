@@ -80,6 +80,9 @@ func ValidYear(q db.Querier, year int) error {
 	return nil
 }
 
+// PercentText writes n of total as a percentage with one decimal: "80.0%".
+func PercentText(n, total int) string { return fmt.Sprintf("%.1f%%", Percent(n, total)) }
+
 // Percent returns n of total as a percentage with one decimal; 0 when
 // total is 0.
 func Percent(n, total int) float64 {

@@ -34,9 +34,6 @@ func Builtin(cal func() *calendar.Calendar) Sources {
 	}
 }
 
-// pct writes a percentage with one decimal.
-func pct(n, total int) string { return fmt.Sprintf("%.1f%%", figures.Percent(n, total)) }
-
 func catalogsSection(ctx context.Context, q db.Querier, u org.Unit, year int) (map[string]any, string, error) {
 	c, err := figures.CatalogsOf(ctx, q, u, figures.PeriodOf(q, year))
 	if err != nil {
@@ -52,7 +49,7 @@ func catalogsSection(ctx context.Context, q db.Querier, u org.Unit, year int) (m
 		fmt.Fprintf(&b, "本单位已编制政务公开事项标准目录%d个，截至%d年底尚未发布。", c.Kept, year)
 	default:
 		fmt.Fprintf(&b, "本单位已编制政务公开事项标准目录%d个，其中已发布%d个（%s领域），共%d个事项。截至%d年底，已挂载政府信息的事项%d个，信息加载率%s",
-			c.Kept, c.Published, strings.Join(c.Domains, "、"), c.Items, year, c.Loaded, pct(c.Loaded, c.Items))
+			c.Kept, c.Published, strings.Join(c.Domains, "、"), c.Items, year, c.Loaded, figures.PercentText(c.Loaded, c.Items))
 		if c.Unloaded() > 0 {
 			fmt.Fprintf(&b, "，尚有%d个事项未挂载信息。", c.Unloaded())
 		} else {
