@@ -87,7 +87,9 @@ func (s *Server) interpAdminList(w http.ResponseWriter, r *http.Request) error {
 	if form != "" && !interpret.ValidForm(form) {
 		return errs.InvalidField("form", "interpret.bad_form", form)
 	}
-	its, total, err := interpret.List(ctx, s.db, interpret.Filter{Scope: &a.Unit, Form: form, Limit: 200})
+	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	pageNo = max(pageNo, 1)
+	its, total, err := interpret.List(ctx, s.db, interpret.Filter{Scope: &a.Unit, Form: form, Limit: interpsPerPage, Offset: (pageNo - 1) * interpsPerPage})
 	if err != nil {
 		return err
 	}
@@ -100,7 +102,7 @@ func (s *Server) interpAdminList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.adminPage(r, "admin.interpretations", "interpretations")
-	p.Data = map[string]any{"Interpretations": its, "Total": total, "Marked": marked, "Returns": returns, "Today": s.today(),
+	p.Data = map[string]any{"Interpretations": its, "Total": total, "Pages": pager(r, pageNo, total, interpsPerPage), "Marked": marked, "Returns": returns, "Today": s.today(),
 		"Form": form, "Forms": interpret.Forms, "CanRun": interpret.CanRunRounds(*a)}
 	s.render(w, r, http.StatusOK, "interp_admin_list", p)
 	return nil
